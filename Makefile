@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine (Python >= 3.11 and make):
+#   make run    create .venv, install govmine, run the pipeline on the bundled corpus into outputs/
+#   make test   create .venv if missing, install the dev extras, run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= outputs/bundled
+ARGS   ?=
+
+.PHONY: run test venv dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
+
+run: $(VENV)/.installed
+	$(BIN)/govmine run corpus --out $(OUT) --force $(ARGS)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_pipeline.py
+
+clean:
+	rm -rf $(VENV) outputs/bundled .pytest_cache .hypothesis

@@ -1,0 +1,99 @@
+"""The ``govmine`` command: a thin shell over :mod:`pipeline.run`.
+
+Exit status: 0 when every input document was processed, 1 when some were rejected, 2 on a usage
+error (missing path, bad option, non-empty output folder), always with one clear line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        self.exit(EXIT_USAGE, f"govmine: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="govmine", description="Text mining for Chinese grassroots-governance news.")
+    p.add_argument("--version", action="version", version=f"govmine {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    r = sub.add_parser("run", help="run the pipeline on files and folders of .txt and .jsonl")
+    r.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt or .jsonl file, or a folder (recursive)")
+    r.add_argument("--out", required=True, metavar="DIR", help="output folder for the Parquet tables")
+    r.add_argument("--force", action="store_true", help="replace the tables of a non-empty output folder")
+    r.add_argument("--engine", choices=["rjieba", "jieba"], default="rjieba", help="segmentation engine")
+    r.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="documents per write batch")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings and summary only")
+    r.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
+    return p
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value!r}")
+    return n
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("govmine: %(levelname)s: %(message)s"))
+    root = logging.getLogger("pipeline")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    root.propagate = False
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .ingest import UsageError
+    from .run import RunConfig, run
+    from .writer import OutputExistsError
+
+    config = RunConfig(inputs=list(args.inputs), out=args.out, force=args.force, engine=args.engine,
+                       batch_size=args.batch_size)
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit="B", unit_scale=True, desc="govmine", file=sys.stderr, leave=False)
+    try:
+        summary = run(config, progress=bar)
+    except (UsageError, OutputExistsError) as exc:
+        print(f"govmine: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        if bar is not None:
+            bar.close()
+    print(f"govmine: {summary.line()} -> {args.out}", file=sys.stderr)
+    return EXIT_REJECTS if summary.rejects else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``govmine`` console script."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(getattr(args, "verbose", False))
+    try:
+        if args.command == "run":
+            return _cmd_run(args)
+    except KeyboardInterrupt:
+        print("govmine: interrupted; the output folder is unchanged", file=sys.stderr)
+        return 130
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

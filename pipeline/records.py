@@ -1,0 +1,129 @@
+"""The records that flow between stages: frozen, slotted dataclasses.
+
+A stage reads some of these and produces others; nothing else is passed around. The Arrow schemas that
+store them live in :mod:`pipeline.schema`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .textmap import MappedText
+
+__all__ = ["RawDocument", "Span", "BylineName", "Article", "Sentence", "Token", "Reject"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input document as read, before any cleaning.
+
+    ``text`` is the raw input that every ``raw_start``/``raw_end`` offset refers to: the whole decoded
+    file for a ``.txt`` input, the ``text`` field of the record for a ``.jsonl`` line.
+    """
+
+    doc_id: str
+    input_path: str
+    line: int | None  # 1-based line of a JSONL record; None for a whole file
+    text: str
+    kind: str  # "file" (one .txt) or "record" (one JSONL line)
+    encoding: str = "utf-8"
+    source: str | None = None
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of an article's text: ``article.text[start:end] == text``."""
+
+    text: str
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class BylineName:
+    """A person named in a byline, with the role printed before the name."""
+
+    name: str
+    role: str  # 记者 | 通讯员 | 实习记者 | 见习记者 | 特约记者 | 摄影 | 编辑 | ...
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article: clean text plus where it came from.
+
+    ``mapped`` maps ``text`` back to the raw input of document ``doc_id``; ``headline_raw`` is the raw
+    span of a headline printed away from the body (None when the headline came from the record).
+    """
+
+    article_id: str
+    doc_id: str
+    ordinal: int
+    input_path: str
+    line: int | None
+    source: str | None
+    section: str | None
+    headline: str | None
+    headline_raw: tuple[int, int] | None
+    kicker: str | None
+    subheadings: tuple[Span, ...]
+    byline: tuple[BylineName, ...]
+    dateline: Span | None
+    place: str | None
+    date: str | None
+    url: str | None
+    title: str | None  # the record's own title field, as given
+    encoding: str | None
+    mapped: MappedText
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.mapped.text
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of a sentence, offsets into the article text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence (or a subheading, or a dateline) of an article with its words."""
+
+    article_id: str
+    sentence_id: int
+    paragraph: int
+    kind: str  # "body" | "subheading"
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    text: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A document (or part of one) the run could not use, and why."""
+
+    input_path: str
+    line: int | None
+    stage: str  # "ingest" | "decode" | "parse" | "clean" | "layout" | "split" | "segment" | ...
+    reason: str  # short machine-friendly code: empty_file, binary_file, undecodable, bad_json, no_text, ...
+    detail: str
+    doc_id: str | None = None

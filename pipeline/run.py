@@ -1,0 +1,283 @@
+"""The stage driver: documents in, tables out. The one place where the stages are wired together.
+
+    ingest -> clean -> layout -> split -> segment -> (later: facts, entities, themes) -> write
+
+:class:`Pipeline` holds the heavy objects (segmenter, rules), built once; :meth:`Pipeline.process`
+turns one raw document into its rows; :func:`run` streams every input through it in bounded batches
+and publishes the tables atomically with a manifest. A document that fails a stage becomes a row in
+``rejects`` and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import platform
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import __version__
+from .clean import clean_page, clean_record
+from .ingest import iter_input_files, read_documents
+from .layout import LayoutRules, load_rules, looks_like_page, paragraph_blocks, repair_page
+from .records import Article, RawDocument, Reject, Sentence
+from .segment import Segmenter, split_sentences
+from .split import articles_from_page, articles_from_record
+from .writer import OutputWriter
+
+__all__ = ["Pipeline", "DocResult", "RunConfig", "RunSummary", "run", "iter_articles"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class DocResult:
+    """What one document produced."""
+
+    articles: list[Article] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+class Pipeline:
+    """The per-document stages with their heavy objects built once.
+
+    Args:
+        engine: segmentation engine, ``"rjieba"`` (default) or ``"jieba"`` (the reference).
+        rules: layout rules (the packaged ``data/layout.toml`` by default).
+    """
+
+    def __init__(self, *, engine: str = "rjieba", rules: LayoutRules | None = None) -> None:
+        self.engine = engine
+        self.segmenter = Segmenter(engine=engine)
+        self.rules = rules or load_rules()
+        self.timings: dict[str, float] = defaultdict(float)
+
+    def word_join(self, left: str, right: str) -> bool:
+        """True when segmenting ``left + right`` puts one word across the join."""
+        left = left[-6:]
+        cut = len(left)
+        return any(t.start < cut < t.end for t in self.segmenter.tokenize(left + right[:6]))
+
+    def _timed(self, stage: str, fn: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.timings[stage] += time.perf_counter() - t0
+
+    def articles(self, doc: RawDocument) -> list[Article]:
+        """Clean, repair and split one document into articles (raises on failure)."""
+        rules = self.rules
+        if doc.kind == "file" and "<" not in doc.text and looks_like_page(doc.text, rules):
+            mapped = self._timed("clean", lambda: clean_page(doc))
+            page = True
+        else:
+            mapped = self._timed("clean", lambda: clean_record(doc))
+            page = looks_like_page(mapped.text, rules)
+        if page:
+            layout = self._timed("layout", lambda: repair_page(mapped, self.word_join, rules))
+            return self._timed(
+                "split", lambda: articles_from_page(doc, layout, self.segmenter.cut, rules)
+            )
+        blocks = self._timed("layout", lambda: paragraph_blocks(mapped, rules))
+        return self._timed("split", lambda: articles_from_record(doc, blocks, rules, self.segmenter.cut))
+
+    def sentences(self, article: Article) -> list[Sentence]:
+        """Sentences of an article with their words and offsets."""
+        text = article.text
+        subs = [(s.start, s.end) for s in article.subheadings]
+        out = []
+        for i, (s, e, para) in enumerate(split_sentences(text)):
+            kind = "subheading" if any(a <= s and e <= b for a, b in subs) else "body"
+            rs, re_ = article.mapped.raw_span(s, e)
+            out.append(
+                Sentence(
+                    article_id=article.article_id,
+                    sentence_id=i,
+                    paragraph=para,
+                    kind=kind,
+                    start=s,
+                    end=e,
+                    raw_start=rs,
+                    raw_end=re_,
+                    text=text[s:e],
+                    tokens=tuple(self.segmenter.cut(text[s:e])),
+                )
+            )
+        return out
+
+    def process(self, doc: RawDocument) -> DocResult:
+        """All per-document stages; a failure becomes a reject, never an exception."""
+        res = DocResult()
+        stage = "split"
+        try:
+            arts = self.articles(doc)
+            if not arts:
+                res.rejects.append(
+                    Reject(doc.input_path, doc.line, "split", "no_content", "no text left after cleaning", doc.doc_id)
+                )
+                return res
+            stage = "segment"
+            t0 = time.perf_counter()
+            sents = [s for a in arts for s in self.sentences(a)]
+            self.timings["segment"] += time.perf_counter() - t0
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            log.debug("document %s failed", doc.doc_id, exc_info=True)
+            res.rejects.append(
+                Reject(doc.input_path, doc.line, stage, "internal_error", f"{type(exc).__name__}: {exc}", doc.doc_id)
+            )
+            return res
+        res.articles, res.sentences = arts, sents
+        return res
+
+
+def iter_articles(paths: Sequence[str | Path], pipeline: Pipeline | None = None) -> Iterator[Article]:
+    """Articles of every document under ``paths`` (library use; rejects are logged and skipped)."""
+    pipe = pipeline or Pipeline()
+    for path in iter_input_files(paths):
+        for item in read_documents(path):
+            if isinstance(item, Reject):
+                continue
+            yield from pipe.articles(item)
+
+
+@dataclass(slots=True)
+class RunConfig:
+    inputs: list[str]
+    out: str
+    force: bool = False
+    engine: str = "rjieba"
+    batch_size: int = 200
+
+
+@dataclass(slots=True)
+class RunSummary:
+    documents: int = 0
+    articles: int = 0
+    sentences: int = 0
+    rejects: int = 0
+    inputs: int = 0
+    seconds: float = 0.0
+    rejected_documents: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.inputs} input files, {self.documents} documents -> {self.articles} articles, "
+            f"{self.sentences} sentences; {self.rejects} rejected; {self.seconds:.1f} s"
+        )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Progress(Protocol):
+    """What :func:`run` reports progress to (a ``tqdm`` bar fits)."""
+
+    def reset(self, total: float | None = None) -> None: ...
+    def update(self, n: float = 1) -> bool | None: ...
+
+
+def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
+    """Run the pipeline over every input and write the tables to ``config.out``.
+
+    Args:
+        config: inputs, output folder and options.
+        progress: told the total input bytes, then the bytes of each document handled.
+
+    Raises:
+        pipeline.ingest.UsageError: an input path does not exist.
+        pipeline.writer.OutputExistsError: the output folder is not empty and ``force`` is off.
+    """
+    t_start = time.perf_counter()
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    files = list(iter_input_files(config.inputs))
+    writer = OutputWriter(config.out, force=config.force)
+    summary = RunSummary(inputs=len(files))
+    if progress is not None:
+        progress.reset(total=sum(p.stat().st_size for p in files))
+    try:
+        t0 = time.perf_counter()
+        pipe = Pipeline(engine=config.engine)
+        load_seconds = time.perf_counter() - t0
+        batch = DocResult()
+        n_batch = 0
+
+        def flush() -> None:
+            nonlocal batch, n_batch
+            t1 = time.perf_counter()
+            writer.write("articles", batch.articles)
+            writer.write("sentences", batch.sentences)
+            writer.write("rejects", batch.rejects)
+            pipe.timings["write"] += time.perf_counter() - t1
+            batch, n_batch = DocResult(), 0
+
+        input_info = []
+        for path in files:
+            input_info.append({"path": str(path), "bytes": path.stat().st_size, "sha256": _sha256(path)})
+            t1 = time.perf_counter()
+            docs = read_documents(path)
+            while True:
+                t1 = time.perf_counter()
+                item = next(docs, None)
+                pipe.timings["ingest"] += time.perf_counter() - t1
+                if item is None:
+                    break
+                if isinstance(item, Reject):
+                    batch.rejects.append(item)
+                    summary.rejects += 1
+                    summary.rejected_documents += 1
+                    continue
+                summary.documents += 1
+                res = pipe.process(item)
+                for r in res.rejects:
+                    log.warning("%s%s: %s: %s", item.input_path, f":{item.line}" if item.line else "", r.reason, r.detail)
+                summary.articles += len(res.articles)
+                summary.sentences += len(res.sentences)
+                summary.rejects += len(res.rejects)
+                summary.rejected_documents += 1 if res.rejects and not res.articles else 0
+                batch.articles += res.articles
+                batch.sentences += res.sentences
+                batch.rejects += res.rejects
+                n_batch += 1
+                if progress is not None:
+                    progress.update(len(item.text.encode("utf-8")))
+                if n_batch >= config.batch_size:
+                    flush()
+        flush()
+        summary.seconds = time.perf_counter() - t_start
+        manifest = {
+            "govmine_version": __version__,
+            "run_id": writer.run_id,
+            "started": started,
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "config": asdict(config) | {"inputs": [str(Path(p)) for p in config.inputs]},
+            "inputs": input_info,
+            "counts": {
+                "input_files": summary.inputs,
+                "documents": summary.documents,
+                "articles": summary.articles,
+                "sentences": summary.sentences,
+                "rejects": summary.rejects,
+            },
+            "rows": dict(writer.counts),
+            "timings_seconds": {"load": round(load_seconds, 4)}
+            | {k: round(v, 4) for k, v in sorted(pipe.timings.items())}
+            | {"total": round(summary.seconds, 4)},
+            "environment": {"python": platform.python_version(), "platform": platform.platform()},
+        }
+        writer.commit(manifest)
+    except BaseException:
+        writer.abort()
+        raise
+    return summary

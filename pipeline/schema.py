@@ -1,0 +1,200 @@
+"""The Arrow schemas of every output table, declared in one place, and the record -> row converters.
+
+Each table is a Parquet dataset folder ``DIR/<table>/`` of part files. A later stage adds a table by
+adding a schema and a converter here and registering it in :data:`TABLES`; nothing else changes.
+All offsets are character offsets (Python ``str`` indices): ``start``/``end`` into ``articles.text``,
+``raw_start``/``raw_end`` into the raw input document (the decoded ``.txt`` file, or the ``text``
+field of the JSONL record), half-open.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from .records import Article, Reject, Sentence
+
+__all__ = ["ARTICLES", "SENTENCES", "REJECTS", "TABLES", "article_row", "sentence_row", "reject_row", "to_table"]
+
+SCHEMA_VERSION = 1
+
+_SPAN = pa.struct(
+    [
+        ("text", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("raw_start", pa.int64()),
+        ("raw_end", pa.int64()),
+    ]
+)
+_BYLINE = pa.struct(
+    [
+        ("name", pa.string()),
+        ("role", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("raw_start", pa.int64()),
+        ("raw_end", pa.int64()),
+    ]
+)
+_SEGMENT = pa.struct(
+    [
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("raw_start", pa.int64()),
+        ("raw_end", pa.int64()),
+        ("linear", pa.bool_()),
+    ]
+)
+
+
+def _meta(desc: str) -> dict[bytes, bytes]:
+    return {b"description": desc.encode("utf-8")}
+
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False, metadata=_meta("doc_id#ordinal, stable across runs")),
+        pa.field("doc_id", pa.string(), nullable=False, metadata=_meta("input id, else sha256 of the raw text")),
+        pa.field("ordinal", pa.int32(), nullable=False, metadata=_meta("1-based position of the article in its document")),
+        pa.field("input", pa.string(), metadata=_meta("path of the input file")),
+        pa.field("line", pa.int32(), metadata=_meta("1-based JSONL line; null for a .txt file")),
+        pa.field("source", pa.string()),
+        pa.field("title", pa.string(), metadata=_meta("the record's title field, as given")),
+        pa.field("url", pa.string()),
+        pa.field("section", pa.string(), metadata=_meta("page and column labels, ' / '-joined")),
+        pa.field("headline", pa.string()),
+        pa.field("headline_raw_start", pa.int64(), metadata=_meta("raw span of a headline printed on the page")),
+        pa.field("headline_raw_end", pa.int64()),
+        pa.field("kicker", pa.string(), metadata=_meta("place printed beside the headline (金润社区)")),
+        pa.field("subheadings", pa.list_(pa.string())),
+        pa.field("subheading_spans", pa.list_(_SPAN)),
+        pa.field("byline", pa.list_(pa.string()), metadata=_meta("names of reporters, correspondents, interns")),
+        pa.field("byline_detail", pa.list_(_BYLINE)),
+        pa.field("dateline", _SPAN, metadata=_meta("本报讯（记者 …） at the start of the text")),
+        pa.field("place", pa.string(), metadata=_meta("main locality")),
+        pa.field("date", pa.string(), metadata=_meta("ISO date or year, from the record or the text")),
+        pa.field("text", pa.string(), nullable=False, metadata=_meta("clean text: paragraphs joined by \\n")),
+        pa.field("n_chars", pa.int32(), nullable=False),
+        pa.field("raw_start", pa.int64(), metadata=_meta("raw span the article text came from")),
+        pa.field("raw_end", pa.int64()),
+        pa.field("offset_map", pa.list_(_SEGMENT), metadata=_meta("segments mapping text back to raw offsets")),
+        pa.field("encoding", pa.string()),
+        pa.field("metadata", pa.string(), metadata=_meta("other record fields, as JSON")),
+    ],
+    metadata={b"govmine.table": b"articles", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
+)
+
+SENTENCES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("sentence_id", pa.int32(), nullable=False, metadata=_meta("0-based, in reading order")),
+        pa.field("paragraph", pa.int32(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False, metadata=_meta("body | subheading")),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("raw_start", pa.int64(), nullable=False),
+        pa.field("raw_end", pa.int64(), nullable=False),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("tokens", pa.list_(pa.string()), metadata=_meta("jieba words; joined they give text")),
+    ],
+    metadata={b"govmine.table": b"sentences", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
+)
+
+REJECTS = pa.schema(
+    [
+        pa.field("input", pa.string(), nullable=False),
+        pa.field("line", pa.int32()),
+        pa.field("doc_id", pa.string()),
+        pa.field("stage", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string()),
+    ],
+    metadata={b"govmine.table": b"rejects", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
+)
+
+
+def _span_row(s: Any) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"text": s.text, "start": s.start, "end": s.end, "raw_start": s.raw_start, "raw_end": s.raw_end}
+
+
+def article_row(a: Article) -> dict[str, Any]:
+    n = len(a.text)
+    raw_start, raw_end = a.mapped.raw_span(0, n) if n else (None, None)
+    return {
+        "article_id": a.article_id,
+        "doc_id": a.doc_id,
+        "ordinal": a.ordinal,
+        "input": a.input_path,
+        "line": a.line,
+        "source": a.source,
+        "title": a.title,
+        "url": a.url,
+        "section": a.section,
+        "headline": a.headline,
+        "headline_raw_start": a.headline_raw[0] if a.headline_raw else None,
+        "headline_raw_end": a.headline_raw[1] if a.headline_raw else None,
+        "kicker": a.kicker,
+        "subheadings": [s.text for s in a.subheadings],
+        "subheading_spans": [_span_row(s) for s in a.subheadings],
+        "byline": [b.name for b in a.byline],
+        "byline_detail": [
+            {"name": b.name, "role": b.role, "start": b.start, "end": b.end, "raw_start": b.raw_start, "raw_end": b.raw_end}
+            for b in a.byline
+        ],
+        "dateline": _span_row(a.dateline),
+        "place": a.place,
+        "date": a.date,
+        "text": a.text,
+        "n_chars": n,
+        "raw_start": raw_start,
+        "raw_end": raw_end,
+        "offset_map": a.mapped.to_rows(),
+        "encoding": a.encoding,
+        "metadata": json.dumps(a.metadata, ensure_ascii=False, sort_keys=True, default=str),
+    }
+
+
+def sentence_row(s: Sentence) -> dict[str, Any]:
+    return {
+        "article_id": s.article_id,
+        "sentence_id": s.sentence_id,
+        "paragraph": s.paragraph,
+        "kind": s.kind,
+        "start": s.start,
+        "end": s.end,
+        "raw_start": s.raw_start,
+        "raw_end": s.raw_end,
+        "text": s.text,
+        "tokens": list(s.tokens),
+    }
+
+
+def reject_row(r: Reject) -> dict[str, Any]:
+    return {
+        "input": r.input_path,
+        "line": r.line,
+        "doc_id": r.doc_id,
+        "stage": r.stage,
+        "reason": r.reason,
+        "detail": r.detail,
+    }
+
+
+# table name -> (schema, row converter); the writer and the driver iterate over this.
+TABLES: dict[str, tuple[pa.Schema, Callable[[Any], dict[str, Any]]]] = {
+    "articles": (ARTICLES, article_row),
+    "sentences": (SENTENCES, sentence_row),
+    "rejects": (REJECTS, reject_row),
+}
+
+
+def to_table(name: str, records: Iterable[Any]) -> pa.Table:
+    """Records of one table as an Arrow table with the declared schema."""
+    schema, conv = TABLES[name]
+    return pa.Table.from_pylist([conv(r) for r in records], schema=schema)

@@ -1,0 +1,123 @@
+"""Atomic Parquet output: every table is staged, then moved into place only when the run succeeds.
+
+Layout of an output folder::
+
+    DIR/articles/part-00000.parquet   (one dataset folder per table in pipeline.schema.TABLES)
+    DIR/sentences/part-00000.parquet
+    DIR/rejects/part-00000.parquet
+    DIR/manifest.json
+
+Rows are streamed to a staging folder ``DIR/.staging-<run id>/`` in row groups as batches arrive, so
+memory stays bounded. :meth:`OutputWriter.commit` renames each staged table over the old one and
+writes the manifest last (temp file then rename); a run that dies before that leaves ``DIR`` as it was,
+apart from the staging folder, which the next run removes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import TABLES
+
+__all__ = ["OutputWriter", "OutputExistsError", "write_json_atomic"]
+
+log = logging.getLogger(__name__)
+
+_OWN = set(TABLES) | {"manifest.json"}
+
+
+class OutputExistsError(Exception):
+    """The output folder holds files and ``force`` was not given."""
+
+
+def write_json_atomic(path: Path, obj: Any) -> None:
+    """Write JSON to ``path`` through a temporary file and a rename."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(obj, fh, ensure_ascii=False, indent=2, sort_keys=False)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class OutputWriter:
+    """Streams rows of every table into a staging folder and publishes them atomically.
+
+    Args:
+        out_dir: the output folder (created if missing).
+        force: replace the tables of a non-empty folder; without it a non-empty folder is refused.
+        tables: table names to write (default: all of :data:`pipeline.schema.TABLES`).
+    """
+
+    def __init__(self, out_dir: str | Path, *, force: bool = False, tables: Iterable[str] | None = None) -> None:
+        self.out = Path(out_dir)
+        self.tables = list(tables) if tables is not None else list(TABLES)
+        if self.out.exists() and not self.out.is_dir():
+            raise OutputExistsError(f"{self.out} exists and is not a folder")
+        visible = [p for p in self.out.iterdir() if not p.name.startswith(".")] if self.out.exists() else []
+        if visible and not force:
+            raise OutputExistsError(f"{self.out} is not empty (use --force to replace its tables)")
+        self.out.mkdir(parents=True, exist_ok=True)
+        for stale in self.out.glob(".staging-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.run_id = uuid.uuid4().hex[:12]
+        self.staging = self.out / f".staging-{self.run_id}"
+        self.staging.mkdir()
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.counts: dict[str, int] = {t: 0 for t in self.tables}
+
+    def write(self, table: str, records: Iterable[Any]) -> None:
+        """Append records (dataclasses of the table's kind) as one row group."""
+        schema, conv = TABLES[table]
+        rows = [conv(r) for r in records]
+        if not rows:
+            return
+        self._writer(table).write_table(pa.Table.from_pylist(rows, schema=schema))
+        self.counts[table] += len(rows)
+
+    def _writer(self, table: str) -> pq.ParquetWriter:
+        w = self._writers.get(table)
+        if w is None:
+            folder = self.staging / table
+            folder.mkdir(exist_ok=True)
+            w = pq.ParquetWriter(folder / "part-00000.parquet", TABLES[table][0], compression="zstd")
+            self._writers[table] = w
+        return w
+
+    def commit(self, manifest: dict[str, Any]) -> None:
+        """Close the staged files, move every table into place, then write ``manifest.json``."""
+        for t in self.tables:
+            self._writer(t)  # an empty table still gets a file with its schema
+        for w in self._writers.values():
+            w.close()
+        self._writers.clear()
+        for t in self.tables:
+            final = self.out / t
+            old = self.out / f".old-{t}-{self.run_id}"
+            if final.exists():
+                os.replace(final, old)
+            os.replace(self.staging / t, final)
+            shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        write_json_atomic(self.out / "manifest.json", manifest)
+
+    def abort(self) -> None:
+        """Drop everything staged; the output folder stays as it was."""
+        for w in self._writers.values():
+            try:
+                w.close()
+            except Exception:  # noqa: BLE001 - closing a broken writer must not hide the first error
+                log.debug("closing a staged writer failed", exc_info=True)
+        self._writers.clear()
+        shutil.rmtree(self.staging, ignore_errors=True)

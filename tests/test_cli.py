@@ -1,0 +1,168 @@
+"""The govmine command: exit codes, bad inputs, outputs readable by pyarrow, pandas and DuckDB."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from pipeline import run as run_module
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "seed" / "000_db21671502ac2f81.txt"
+FIXTURES = ROOT / "tests" / "data" / "ingest"
+
+
+def _table(out: Path, name: str) -> list[dict]:
+    return ds.dataset(out / name, format="parquet").to_table().to_pylist()
+
+
+@pytest.fixture
+def mixed_inputs(tmp_path: Path) -> Path:
+    """A folder with the seed page, a good JSONL file with one bad line, and bad files."""
+    d = tmp_path / "in"
+    (d / "sub").mkdir(parents=True)
+    shutil.copy(SEED, d / "seed.txt")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    lines = [
+        json.dumps({"id": "a1", "title": "测试一", "text": "<p>本报讯（记者 杨彩霞）赛罕区建立“红蜂驿站”40余个。</p>"}, ensure_ascii=False),
+        '{"id": "a2", "text": "坏的',
+        json.dumps({"id": "a3", "title": "无正文"}, ensure_ascii=False),
+        json.dumps({"id": "a4", "text": "回民区设立“红蜂驿站”31个。", "date": "2024年3月5日", "extra": 7}, ensure_ascii=False),
+    ]
+    (d / "sub" / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (d / "sub" / "gbk.txt").write_bytes("金润社区成立了巾帼公益手工坊，共吸引辖区113位女性加入。".encode("gb18030"))
+    (d / "notes.md").write_text("ignored in a folder", encoding="utf-8")
+    return d
+
+
+def test_cli_run_seed_exit_0_and_tables(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0
+    err = capsys.readouterr().err
+    assert "1 documents -> 6 articles" in err
+    arts = _table(out, "articles")
+    assert len(arts) == 6
+    assert _table(out, "rejects") == []
+    sents = _table(out, "sentences")
+    by_id = {a["article_id"]: a["text"] for a in arts}
+    raw = SEED.read_text(encoding="utf-8")
+    for s in sents:
+        assert by_id[s["article_id"]][s["start"] : s["end"]] == s["text"]
+        assert "".join(s["tokens"]) == s["text"]
+        assert re.sub(r"\s", "", raw[s["raw_start"] : s["raw_end"]]) == re.sub(r"\s", "", s["text"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["articles"] == 6
+    assert manifest["rows"]["sentences"] == len(sents)
+    assert manifest["inputs"][0]["sha256"] == __import__("hashlib").sha256(SEED.read_bytes()).hexdigest()
+    assert set(manifest["timings_seconds"]) >= {"clean", "layout", "split", "segment", "write", "total"}
+
+
+def test_cli_run_mixed_folder_rejects_and_exit_1(mixed_inputs: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(mixed_inputs), "--out", str(out), "-q"]) == 1
+    err = capsys.readouterr().err
+    rejects = sorted((r["reason"], Path(r["input"]).name, r["line"]) for r in _table(out, "rejects"))
+    assert rejects == [
+        ("bad_json", "news.jsonl", 2),
+        ("binary_file", "binary.txt", None),
+        ("empty_file", "empty.txt", None),
+        ("no_text", "news.jsonl", 3),
+    ]
+    # one warning line per reject, naming file and line
+    assert "news.jsonl:2: bad_json" in err and "news.jsonl:3: no_text" in err
+    rows = _table(out, "articles")
+    arts = {a["doc_id"]: a for a in rows}
+    assert arts["a1"]["headline"] == "测试一" and arts["a1"]["byline"] == ["杨彩霞"]
+    assert arts["a1"]["text"] == "本报讯（记者 杨彩霞）赛罕区建立“红蜂驿站”40余个。"
+    assert arts["a4"]["date"] == "2024-03-05" and json.loads(arts["a4"]["metadata"]) == {"extra": 7}
+    gbk = [a for a in arts.values() if a["input"].endswith("gbk.txt")][0]
+    assert gbk["text"].startswith("金润社区成立了巾帼公益手工坊") and gbk["encoding"] == "gb18030"
+    assert sum(1 for a in rows if a["input"].endswith("seed.txt")) == 6
+    # every input document ends up in articles or rejects, and the summary says so
+    assert "4 rejected" in err
+
+
+def test_cli_outputs_readable_by_pandas_and_duckdb(tmp_path: Path) -> None:
+    pd = pytest.importorskip("pandas")
+    duckdb = pytest.importorskip("duckdb")
+    out = tmp_path / "out"
+    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0
+    df = pd.read_parquet(out / "articles")
+    assert sorted(df["place"]) == sorted(["回民区", "赛罕区", "金润社区", "万通路街道", "赛马场北路社区", "舍必崖乡"])
+    n = duckdb.sql(f"select count(*) from read_parquet('{out}/sentences/*.parquet') where kind = 'subheading'").fetchall()[0]
+    assert n[0] == 9
+    headline = duckdb.sql(
+        f"select headline from read_parquet('{out}/articles/*.parquet') where place = '舍必崖乡'"
+    ).fetchall()[0][0]
+    assert headline == "党建“执笔”绘乡村治理新画卷"
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["run", "does-not-exist.txt", "--out", "{tmp}/o"], "input not found"),
+        (["run", "{seed}"], "--out"),
+        (["run", "{seed}", "--out", "{tmp}/o", "--batch-size", "0"], "must be at least 1"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_cli_usage_errors_exit_2_one_line(argv, message, tmp_path: Path, capsys) -> None:
+    argv = [a.format(tmp=tmp_path, seed=SEED) for a in argv]
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse errors exit from inside the parser
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cli_refuses_non_empty_out_without_force(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("x", encoding="utf-8")
+    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert main(["run", str(SEED), "--out", str(out), "-q", "--force"]) == 0
+    assert (out / "keep.txt").exists() and len(_table(out, "articles")) == 6
+
+
+def test_cli_crash_leaves_previous_output_untouched(tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def boom(self, *a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(run_module.OutputWriter, "commit", boom)
+    with pytest.raises(RuntimeError):
+        run_module.run(run_module.RunConfig(inputs=[str(SEED)], out=str(out), force=True))
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not list(out.glob(".staging-*"))
+
+
+def test_cli_console_script_runs_without_traceback(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("govmine")
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    p = subprocess.run(
+        [str(exe), "run", str(tmp_path / "missing"), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert p.returncode == 2
+    assert p.stderr.strip().count("\n") == 0 and "Traceback" not in p.stderr
