@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     r = sub.add_parser("run", help="run the pipeline on files and folders of .txt and .jsonl")
-    r.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt or .jsonl file, or a folder (recursive)")
+    r.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="a .txt or .jsonl file, or a folder (recursive)"
+    )
     r.add_argument("--out", required=True, metavar="DIR", help="output folder for the Parquet tables")
     r.add_argument("--force", action="store_true", help="replace the tables of a non-empty output folder")
     r.add_argument("--engine", choices=["rjieba", "jieba"], default="rjieba", help="segmentation engine")
@@ -63,8 +65,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .run import RunConfig, run
     from .writer import OutputExistsError
 
-    config = RunConfig(inputs=list(args.inputs), out=args.out, force=args.force, engine=args.engine,
-                       batch_size=args.batch_size)
+    config = RunConfig(
+        inputs=list(args.inputs),
+        out=args.out,
+        force=args.force,
+        engine=args.engine,
+        batch_size=args.batch_size,
+    )
     bar = None
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm

@@ -279,7 +279,9 @@ def repair_page(mapped: MappedText, word_join: WordJoin, rules: LayoutRules | No
         region = lines[k:stop]
         # R5: a body ends with a sentence; unpunctuated lines after its last sentence are headlines
         # printed between articles or at the foot of the page.
-        last = max((j for j, ln in enumerate(region) if ends_sentence(ln.text, rules)), default=len(region) - 1)
+        last = max(
+            (j for j, ln in enumerate(region) if ends_sentence(ln.text, rules)), default=len(region) - 1
+        )
         blocks.extend(_join_body(region[: last + 1], mapped, word_join, rules, True))
         floating.append(region[last + 1 :])
 
@@ -379,7 +381,7 @@ def _join_body(
 
     for j, ln in enumerate(lines):
         nxt = lines[j + 1] if j + 1 < len(lines) else None
-        if cur and not (ln.text[0] in rules.continuation_start):
+        if cur and ln.text[0] not in rules.continuation_start:
             prev = cur[-1]
             # R8: a sentence end at the end of a line ends the paragraph, unless that line and this one
             # both fill the column (a new paragraph's first line is indented, so narrower).
@@ -458,10 +460,14 @@ def _join_lines(lines: Sequence[_Line], mapped: MappedText, rules: LayoutRules) 
     edits = []
     depth = 0
     for a, b in zip(lines, lines[1:], strict=False):
-        depth += sum(a.text.count(c) for c in rules.byline_open) - sum(a.text.count(c) for c in rules.byline_close)
+        depth += sum(a.text.count(c) for c in rules.byline_open) - sum(
+            a.text.count(c) for c in rules.byline_close
+        )
         sep = ""
-        if depth > 0 and (a.text.endswith(rules.roles) or b.text.startswith(rules.roles)) and (
-            " " in a.text or " " in b.text
+        if (
+            depth > 0
+            and (a.text.endswith(rules.roles) or b.text.startswith(rules.roles))
+            and (" " in a.text or " " in b.text)
         ):
             # A byline that separates roles and names by spaces lost one at the line break.
             sep = " "

@@ -82,9 +82,7 @@ class Pipeline:
             page = looks_like_page(mapped.text, rules)
         if page:
             layout = self._timed("layout", lambda: repair_page(mapped, self.word_join, rules))
-            return self._timed(
-                "split", lambda: articles_from_page(doc, layout, self.segmenter.cut, rules)
-            )
+            return self._timed("split", lambda: articles_from_page(doc, layout, self.segmenter.cut, rules))
         blocks = self._timed("layout", lambda: paragraph_blocks(mapped, rules))
         return self._timed("split", lambda: articles_from_record(doc, blocks, rules, self.segmenter.cut))
 
@@ -120,7 +118,14 @@ class Pipeline:
             arts = self.articles(doc)
             if not arts:
                 res.rejects.append(
-                    Reject(doc.input_path, doc.line, "split", "no_content", "no text left after cleaning", doc.doc_id)
+                    Reject(
+                        doc.input_path,
+                        doc.line,
+                        "split",
+                        "no_content",
+                        "no text left after cleaning",
+                        doc.doc_id,
+                    )
                 )
                 return res
             stage = "segment"
@@ -130,7 +135,14 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             log.debug("document %s failed", doc.doc_id, exc_info=True)
             res.rejects.append(
-                Reject(doc.input_path, doc.line, stage, "internal_error", f"{type(exc).__name__}: {exc}", doc.doc_id)
+                Reject(
+                    doc.input_path,
+                    doc.line,
+                    stage,
+                    "internal_error",
+                    f"{type(exc).__name__}: {exc}",
+                    doc.doc_id,
+                )
             )
             return res
         res.articles, res.sentences = arts, sents
@@ -241,7 +253,13 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                 summary.documents += 1
                 res = pipe.process(item)
                 for r in res.rejects:
-                    log.warning("%s%s: %s: %s", item.input_path, f":{item.line}" if item.line else "", r.reason, r.detail)
+                    log.warning(
+                        "%s%s: %s: %s",
+                        item.input_path,
+                        f":{item.line}" if item.line else "",
+                        r.reason,
+                        r.detail,
+                    )
                 summary.articles += len(res.articles)
                 summary.sentences += len(res.sentences)
                 summary.rejects += len(res.rejects)

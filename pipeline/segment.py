@@ -3,7 +3,7 @@
 Words
 -----
 :class:`Segmenter` cuts text into :class:`~pipeline.records.Token` s with jieba's dictionary and algorithm
-(dictionary DAG + maximum-probability route, HMM for unknown runs). It has two engines:
+(dictionary DAG + maximum-probability route, HMM for runs the dictionary does not join). It has two engines:
 
 ``rjieba`` (default)
     The jieba-rs binding, about 8 times faster and 8 times quicker to load.
@@ -14,7 +14,7 @@ Words
 
 Both engines load the same governance user dictionary (``pipeline/data/userdict.txt``, see
 :func:`load_userdict`) with explicit frequencies, and both give the same tokens. Python jieba defines
-what "the same" means; the rjieba engine is adjusted to it by two rules:
+what "the same" means; the engines are brought together by three rules:
 
 1. ASCII runs. Inside a run of ``[A-Za-z0-9+#&._%-]`` that the dictionary does not know, a word is
    ``[A-Za-z0-9]+(?:\\.\\d+)?%?`` (jieba's own HMM rule) and whatever lies between two words is one token.
@@ -28,8 +28,16 @@ what "the same" means; the rjieba engine is adjusted to it by two rules:
    the compatibility ideographs and Extensions B..F are one token each and cut the text around them.
    jieba-rs treats them as Chinese, so the rjieba engine cuts its input at them first.
 
-Any other difference between the engines is a bug (``tests/test_segment.py`` checks the whole bundled
-corpus and random text).
+3. Dictionary total. Every route score subtracts log(total) once per word, so two routes made of the
+   same words in another order (``图|图图`` and ``图图|图``) tie exactly and rounding picks the winner.
+   For both engines to round alike the totals must be equal: the jieba engine sets its total to the sum
+   of the final word frequencies, as jieba-rs counts it.
+
+One difference is left: the HMM, which cuts runs of characters the dictionary does not join, meets exact
+ties too when a character repeats (``偼省省省箑`` gives ``省|省省`` in jieba-rs, ``省省|省`` in Python
+jieba), and the two implementations round those differently. None occurs in the bundled corpus. Any
+other difference between the engines is a bug (``tests/test_segment.py`` checks the whole bundled corpus
+and random text).
 
 Sentences
 ---------
@@ -84,8 +92,7 @@ ENGINES: tuple[Engine, ...] = ("rjieba", "jieba")
 _JIEBA_BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
 # Characters jieba-rs treats as Chinese that Python jieba does not (measured over U+0000..U+31FFF).
 _RARE_HAN = re.compile(
-    "[\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF"
-    "\U00020000-\U0002A6DF\U0002A700-\U0002EBEF\U0002F800-\U0002FA1F]"
+    "[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U0002f800-\U0002fa1f]"
 )
 # A run of jieba's ASCII block characters, and jieba's HMM rule for a word inside such a run.
 _ASCII_RUN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
@@ -228,10 +235,10 @@ class Segmenter:
         with _quiet_jieba_logger():
             impl.initialize()
         for w in self.user_words:
-            # jieba-rs replaces the frequency of a known word in the total; Python jieba adds the new one
-            # on top of the old. Take the old one out first so both engines score words identically.
-            impl.total -= impl.FREQ.get(w.word, 0)
             impl.add_word(w.word, w.freq, w.tag)
+        # Rule 3: jieba-rs's total is the sum of each word's final frequency; Python jieba's adds up every
+        # line (B超 is listed twice in dict.txt) and every add_word, even one that replaces a frequency.
+        impl.total = sum(impl.FREQ.values())
         return impl
 
     def tokenize(self, text: str) -> list[Token]:
@@ -354,7 +361,9 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _split_paragraph(text: str, begin: int, end: int, paragraph: int, out: list[tuple[int, int, int]]) -> None:
+def _split_paragraph(
+    text: str, begin: int, end: int, paragraph: int, out: list[tuple[int, int, int]]
+) -> None:
     titles = iter(_TITLE.finditer(text, begin, end))
     title = next(titles, None)
     start = begin

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import permutations
 
-from .layout import Block, LayoutRules, PageLayout, Title, dateline_match, is_place_only
+from .layout import Block, LayoutRules, PageLayout, Title, is_place_only
 from .records import Article, BylineName, RawDocument, Span
 from .textmap import MappedText
 
@@ -382,7 +382,9 @@ def articles_from_record(
     ]
 
 
-def match_titles(titles: Sequence[Title], texts: Sequence[str], cut: Cut, rules: LayoutRules) -> dict[int, Title]:
+def match_titles(
+    titles: Sequence[Title], texts: Sequence[str], cut: Cut, rules: LayoutRules
+) -> dict[int, Title]:
     """Match floating titles to article texts by content; returns article index -> title.
 
     Score of a title for an article: its kicker (a place) in the article's opening (+3), plus, for
@@ -429,7 +431,9 @@ def match_titles(titles: Sequence[Title], texts: Sequence[str], cut: Cut, rules:
                     best, best_val = perm, val
             pairs = [(ti, ai) for ai, ti in enumerate(best)]
     else:
-        cand = sorted(((scores[ti][ai], ti, ai) for ti in range(len(titles)) for ai in range(n)), reverse=True)
+        cand = sorted(
+            ((scores[ti][ai], ti, ai) for ti in range(len(titles)) for ai in range(n)), reverse=True
+        )
         used_t: set[int] = set()
         used_a: set[int] = set()
         for _, ti, ai in cand:

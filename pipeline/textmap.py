@@ -212,7 +212,13 @@ class MappedText:
     def to_rows(self) -> list[dict[str, int | bool]]:
         """The map as plain rows (for the ``offset_map`` column of the articles table)."""
         return [
-            {"start": s.start, "end": s.end, "raw_start": s.raw_start, "raw_end": s.raw_end, "linear": s.linear}
+            {
+                "start": s.start,
+                "end": s.end,
+                "raw_start": s.raw_start,
+                "raw_end": s.raw_end,
+                "linear": s.linear,
+            }
             for s in self._segs
         ]
 

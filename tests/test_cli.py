@@ -34,13 +34,25 @@ def mixed_inputs(tmp_path: Path) -> Path:
     (d / "empty.txt").write_bytes(b"")
     (d / "binary.txt").write_bytes(bytes(range(256)) * 4)
     lines = [
-        json.dumps({"id": "a1", "title": "测试一", "text": "<p>本报讯（记者 杨彩霞）赛罕区建立“红蜂驿站”40余个。</p>"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "测试一",
+                "text": "<p>本报讯（记者 杨彩霞）赛罕区建立“红蜂驿站”40余个。</p>",
+            },
+            ensure_ascii=False,
+        ),
         '{"id": "a2", "text": "坏的',
         json.dumps({"id": "a3", "title": "无正文"}, ensure_ascii=False),
-        json.dumps({"id": "a4", "text": "回民区设立“红蜂驿站”31个。", "date": "2024年3月5日", "extra": 7}, ensure_ascii=False),
+        json.dumps(
+            {"id": "a4", "text": "回民区设立“红蜂驿站”31个。", "date": "2024年3月5日", "extra": 7},
+            ensure_ascii=False,
+        ),
     ]
     (d / "sub" / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (d / "sub" / "gbk.txt").write_bytes("金润社区成立了巾帼公益手工坊，共吸引辖区113位女性加入。".encode("gb18030"))
+    (d / "sub" / "gbk.txt").write_bytes(
+        "金润社区成立了巾帼公益手工坊，共吸引辖区113位女性加入。".encode("gb18030")
+    )
     (d / "notes.md").write_text("ignored in a folder", encoding="utf-8")
     return d
 
@@ -98,8 +110,12 @@ def test_cli_outputs_readable_by_pandas_and_duckdb(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0
     df = pd.read_parquet(out / "articles")
-    assert sorted(df["place"]) == sorted(["回民区", "赛罕区", "金润社区", "万通路街道", "赛马场北路社区", "舍必崖乡"])
-    n = duckdb.sql(f"select count(*) from read_parquet('{out}/sentences/*.parquet') where kind = 'subheading'").fetchall()[0]
+    assert sorted(df["place"]) == sorted(
+        ["回民区", "赛罕区", "金润社区", "万通路街道", "赛马场北路社区", "舍必崖乡"]
+    )
+    n = duckdb.sql(
+        f"select count(*) from read_parquet('{out}/sentences/*.parquet') where kind = 'subheading'"
+    ).fetchall()[0]
     assert n[0] == 9
     headline = duckdb.sql(
         f"select headline from read_parquet('{out}/articles/*.parquet') where place = '舍必崖乡'"
