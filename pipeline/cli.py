@@ -29,9 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     r = sub.add_parser("run", help="run the pipeline on files and folders of .txt and .jsonl")
-    r.add_argument(
-        "inputs", nargs="+", metavar="INPUT", help="a .txt or .jsonl file, or a folder (recursive)"
-    )
+    r.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt or .jsonl file, or a folder (recursive)")
     r.add_argument("--out", required=True, metavar="DIR", help="output folder for the Parquet tables")
     r.add_argument("--force", action="store_true", help="replace the tables of a non-empty output folder")
     r.add_argument("--engine", choices=["rjieba", "jieba"], default="rjieba", help="segmentation engine")

@@ -169,9 +169,7 @@ def read_documents(path: Path) -> Iterator[RawDocument | Reject]:
         yield _reject(path, None, "unreadable", "is a directory")
         return
     if suffix not in SUPPORTED_SUFFIXES:
-        yield _reject(
-            path, None, "unsupported_type", f"extension {path.suffix or '(none)'!r} is not .txt or .jsonl"
-        )
+        yield _reject(path, None, "unsupported_type", f"extension {path.suffix or '(none)'!r} is not .txt or .jsonl")
         return
     try:
         with open(path, "rb") as fh:
@@ -228,9 +226,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         try:
             return data.decode(codec), codec  # these codecs consume the BOM
         except UnicodeDecodeError as err:
-            raise _Bad(
-                "undecodable", f"starts with a {codec} BOM, but {err.reason} at byte {err.start}"
-            ) from None
+            raise _Bad("undecodable", f"starts with a {codec} BOM, but {err.reason} at byte {err.start}") from None
     encoding = _detect_or_reject(data)
     try:
         text = data.decode(encoding)
@@ -356,9 +352,7 @@ def _jsonl_lines(fh: BinaryIO, encoding: str) -> Iterator[tuple[int, str | Unico
             yield lineno, err
 
 
-def _parse_record(
-    path: Path, lineno: int, line: str, encoding: str, seen: dict[str, int]
-) -> RawDocument | Reject:
+def _parse_record(path: Path, lineno: int, line: str, encoding: str, seen: dict[str, int]) -> RawDocument | Reject:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as err:
@@ -382,9 +376,7 @@ def _parse_record(
     doc_id = given_id if given_id is not None else content_id(text)
     if doc_id in seen:
         how = "id" if given_id is not None else "content hash (same text)"
-        return _reject(
-            path, lineno, "duplicate_id", f"{how} {doc_id!r} already used on line {seen[doc_id]}", doc_id
-        )
+        return _reject(path, lineno, "duplicate_id", f"{how} {doc_id!r} already used on line {seen[doc_id]}", doc_id)
     seen[doc_id] = lineno
     return RawDocument(
         doc_id=doc_id,

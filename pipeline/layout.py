@@ -116,9 +116,7 @@ def load_rules(path: str | None = None) -> LayoutRules:
     suffixes = tuple(sorted(pl["suffixes"], key=len, reverse=True))
     suffix_alt = "|".join(map(re.escape, suffixes))
     nf = pl.get("not_followed_by", {})
-    guarded = "|".join(
-        re.escape(sfx) + (f"(?![{re.escape(nf[sfx])}])" if sfx in nf else "") for sfx in suffixes
-    )
+    guarded = "|".join(re.escape(sfx) + (f"(?![{re.escape(nf[sfx])}])" if sfx in nf else "") for sfx in suffixes)
     return LayoutRules(
         terminal=frozenset(p["terminal"]),
         closing=frozenset(p["closing"]),
@@ -279,9 +277,7 @@ def repair_page(mapped: MappedText, word_join: WordJoin, rules: LayoutRules | No
         region = lines[k:stop]
         # R5: a body ends with a sentence; unpunctuated lines after its last sentence are headlines
         # printed between articles or at the foot of the page.
-        last = max(
-            (j for j, ln in enumerate(region) if ends_sentence(ln.text, rules)), default=len(region) - 1
-        )
+        last = max((j for j, ln in enumerate(region) if ends_sentence(ln.text, rules)), default=len(region) - 1)
         blocks.extend(_join_body(region[: last + 1], mapped, word_join, rules, True))
         floating.append(region[last + 1 :])
 
@@ -460,9 +456,7 @@ def _join_lines(lines: Sequence[_Line], mapped: MappedText, rules: LayoutRules) 
     edits = []
     depth = 0
     for a, b in zip(lines, lines[1:], strict=False):
-        depth += sum(a.text.count(c) for c in rules.byline_open) - sum(
-            a.text.count(c) for c in rules.byline_close
-        )
+        depth += sum(a.text.count(c) for c in rules.byline_open) - sum(a.text.count(c) for c in rules.byline_close)
         sep = ""
         if (
             depth > 0

@@ -15,7 +15,7 @@ import logging
 import platform
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,18 +30,43 @@ from .segment import Segmenter, split_sentences
 from .split import articles_from_page, articles_from_record
 from .writer import OutputWriter
 
-__all__ = ["Pipeline", "DocResult", "RunConfig", "RunSummary", "run", "iter_articles"]
+__all__ = ["Pipeline", "ArticleStage", "DocResult", "RunConfig", "RunSummary", "run", "iter_articles"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
 class DocResult:
-    """What one document produced."""
+    """What one document produced: records per output table (``articles``, ``sentences``, ...)."""
 
-    articles: list[Article] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-    rejects: list[Reject] = field(default_factory=list)
+    rows: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def articles(self) -> list[Article]:
+        return self.rows["articles"]
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return self.rows["sentences"]
+
+    @property
+    def rejects(self) -> list[Reject]:
+        return self.rows["rejects"]
+
+    def extend(self, other: DocResult) -> None:
+        for table, recs in other.rows.items():
+            self.rows[table].extend(recs)
+
+
+class ArticleStage(Protocol):
+    """A per-article stage: reads the article and the rows earlier stages made for it, returns its
+    own rows for table ``table``. A later issue adds a stage (facts, entities, themes) by writing one
+    of these and registering its schema in :mod:`pipeline.schema`; nothing else changes."""
+
+    name: str
+    table: str
+
+    def __call__(self, article: Article, done: Mapping[str, Sequence[Any]]) -> list[Any]: ...
 
 
 class Pipeline:
@@ -50,12 +75,16 @@ class Pipeline:
     Args:
         engine: segmentation engine, ``"rjieba"`` (default) or ``"jieba"`` (the reference).
         rules: layout rules (the packaged ``data/layout.toml`` by default).
+        stages: per-article stages run after segmentation, in order (facts, entities, themes).
     """
 
-    def __init__(self, *, engine: str = "rjieba", rules: LayoutRules | None = None) -> None:
+    def __init__(
+        self, *, engine: str = "rjieba", rules: LayoutRules | None = None, stages: Sequence[ArticleStage] = ()
+    ) -> None:
         self.engine = engine
         self.segmenter = Segmenter(engine=engine)
         self.rules = rules or load_rules()
+        self.extra: list[ArticleStage] = list(stages)
         self.timings: dict[str, float] = defaultdict(float)
 
     def word_join(self, left: str, right: str) -> bool:
@@ -110,6 +139,14 @@ class Pipeline:
             )
         return out
 
+    def _sentence_stage(self, article: Article, done: Mapping[str, Sequence[Any]]) -> list[Sentence]:
+        return self.sentences(article)
+
+    @property
+    def stages(self) -> list[tuple[str, str, Callable[[Article, Mapping[str, Sequence[Any]]], list[Any]]]]:
+        """(stage name, table, function) of every per-article stage, in order."""
+        return [("segment", "sentences", self._sentence_stage)] + [(st.name, st.table, st) for st in self.extra]
+
     def process(self, doc: RawDocument) -> DocResult:
         """All per-document stages; a failure becomes a reject, never an exception."""
         res = DocResult()
@@ -118,35 +155,25 @@ class Pipeline:
             arts = self.articles(doc)
             if not arts:
                 res.rejects.append(
-                    Reject(
-                        doc.input_path,
-                        doc.line,
-                        "split",
-                        "no_content",
-                        "no text left after cleaning",
-                        doc.doc_id,
-                    )
+                    Reject(doc.input_path, doc.line, "split", "no_content", "no text left after cleaning", doc.doc_id)
                 )
                 return res
-            stage = "segment"
-            t0 = time.perf_counter()
-            sents = [s for a in arts for s in self.sentences(a)]
-            self.timings["segment"] += time.perf_counter() - t0
+            out = DocResult()
+            out.rows["articles"].extend(arts)
+            for art in arts:
+                done: dict[str, list[Any]] = {"articles": [art]}
+                for stage, table, fn in self.stages:
+                    t0 = time.perf_counter()
+                    done[table] = fn(art, done)
+                    self.timings[stage] += time.perf_counter() - t0
+                    out.rows[table].extend(done[table])
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-            log.debug("document %s failed", doc.doc_id, exc_info=True)
+            log.debug("document %s failed in %s", doc.doc_id, stage, exc_info=True)
             res.rejects.append(
-                Reject(
-                    doc.input_path,
-                    doc.line,
-                    stage,
-                    "internal_error",
-                    f"{type(exc).__name__}: {exc}",
-                    doc.doc_id,
-                )
+                Reject(doc.input_path, doc.line, stage, "internal_error", f"{type(exc).__name__}: {exc}", doc.doc_id)
             )
             return res
-        res.articles, res.sentences = arts, sents
-        return res
+        return out
 
 
 def iter_articles(paths: Sequence[str | Path], pipeline: Pipeline | None = None) -> Iterator[Article]:
@@ -228,9 +255,8 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
         def flush() -> None:
             nonlocal batch, n_batch
             t1 = time.perf_counter()
-            writer.write("articles", batch.articles)
-            writer.write("sentences", batch.sentences)
-            writer.write("rejects", batch.rejects)
+            for table, recs in batch.rows.items():
+                writer.write(table, recs)
             pipe.timings["write"] += time.perf_counter() - t1
             batch, n_batch = DocResult(), 0
 
@@ -264,9 +290,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                 summary.sentences += len(res.sentences)
                 summary.rejects += len(res.rejects)
                 summary.rejected_documents += 1 if res.rejects and not res.articles else 0
-                batch.articles += res.articles
-                batch.sentences += res.sentences
-                batch.rejects += res.rejects
+                batch.extend(res)
                 n_batch += 1
                 if progress is not None:
                     progress.update(len(item.text.encode("utf-8")))

@@ -66,12 +66,8 @@ def _meta(desc: str) -> dict[bytes, bytes]:
 
 ARTICLES = pa.schema(
     [
-        pa.field(
-            "article_id", pa.string(), nullable=False, metadata=_meta("doc_id#ordinal, stable across runs")
-        ),
-        pa.field(
-            "doc_id", pa.string(), nullable=False, metadata=_meta("input id, else sha256 of the raw text")
-        ),
+        pa.field("article_id", pa.string(), nullable=False, metadata=_meta("doc_id#ordinal, stable across runs")),
+        pa.field("doc_id", pa.string(), nullable=False, metadata=_meta("input id, else sha256 of the raw text")),
         pa.field(
             "ordinal",
             pa.int32(),
@@ -85,16 +81,12 @@ ARTICLES = pa.schema(
         pa.field("url", pa.string()),
         pa.field("section", pa.string(), metadata=_meta("page and column labels, ' / '-joined")),
         pa.field("headline", pa.string()),
-        pa.field(
-            "headline_raw_start", pa.int64(), metadata=_meta("raw span of a headline printed on the page")
-        ),
+        pa.field("headline_raw_start", pa.int64(), metadata=_meta("raw span of a headline printed on the page")),
         pa.field("headline_raw_end", pa.int64()),
         pa.field("kicker", pa.string(), metadata=_meta("place printed beside the headline (金润社区)")),
         pa.field("subheadings", pa.list_(pa.string())),
         pa.field("subheading_spans", pa.list_(_SPAN)),
-        pa.field(
-            "byline", pa.list_(pa.string()), metadata=_meta("names of reporters, correspondents, interns")
-        ),
+        pa.field("byline", pa.list_(pa.string()), metadata=_meta("names of reporters, correspondents, interns")),
         pa.field("byline_detail", pa.list_(_BYLINE)),
         pa.field("dateline", _SPAN, metadata=_meta("本报讯（记者 …） at the start of the text")),
         pa.field("place", pa.string(), metadata=_meta("main locality")),
@@ -103,9 +95,7 @@ ARTICLES = pa.schema(
         pa.field("n_chars", pa.int32(), nullable=False),
         pa.field("raw_start", pa.int64(), metadata=_meta("raw span the article text came from")),
         pa.field("raw_end", pa.int64()),
-        pa.field(
-            "offset_map", pa.list_(_SEGMENT), metadata=_meta("segments mapping text back to raw offsets")
-        ),
+        pa.field("offset_map", pa.list_(_SEGMENT), metadata=_meta("segments mapping text back to raw offsets")),
         pa.field("encoding", pa.string()),
         pa.field("metadata", pa.string(), metadata=_meta("other record fields, as JSON")),
     ],

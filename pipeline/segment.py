@@ -361,9 +361,7 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _split_paragraph(
-    text: str, begin: int, end: int, paragraph: int, out: list[tuple[int, int, int]]
-) -> None:
+def _split_paragraph(text: str, begin: int, end: int, paragraph: int, out: list[tuple[int, int, int]]) -> None:
     titles = iter(_TITLE.finditer(text, begin, end))
     title = next(titles, None)
     start = begin

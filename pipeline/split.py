@@ -382,9 +382,7 @@ def articles_from_record(
     ]
 
 
-def match_titles(
-    titles: Sequence[Title], texts: Sequence[str], cut: Cut, rules: LayoutRules
-) -> dict[int, Title]:
+def match_titles(titles: Sequence[Title], texts: Sequence[str], cut: Cut, rules: LayoutRules) -> dict[int, Title]:
     """Match floating titles to article texts by content; returns article index -> title.
 
     Score of a title for an article: its kicker (a place) in the article's opening (+3), plus, for
@@ -431,9 +429,7 @@ def match_titles(
                     best, best_val = perm, val
             pairs = [(ti, ai) for ai, ti in enumerate(best)]
     else:
-        cand = sorted(
-            ((scores[ti][ai], ti, ai) for ti in range(len(titles)) for ai in range(n)), reverse=True
-        )
+        cand = sorted(((scores[ti][ai], ti, ai) for ti in range(len(titles)) for ai in range(n)), reverse=True)
         used_t: set[int] = set()
         used_a: set[int] = set()
         for _, ti, ai in cand:

@@ -60,9 +60,7 @@ class OutputWriter:
         tables: table names to write (default: all of :data:`pipeline.schema.TABLES`).
     """
 
-    def __init__(
-        self, out_dir: str | Path, *, force: bool = False, tables: Iterable[str] | None = None
-    ) -> None:
+    def __init__(self, out_dir: str | Path, *, force: bool = False, tables: Iterable[str] | None = None) -> None:
         self.out = Path(out_dir)
         self.tables = list(tables) if tables is not None else list(TABLES)
         if self.out.exists() and not self.out.is_dir():

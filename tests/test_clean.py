@@ -181,9 +181,7 @@ def test_clean_boilerplate_table_is_well_formed() -> None:
     text = BOILERPLATE_PATH.read_text(encoding="utf-8")
     assert text.startswith("# "), "the data file starts with a header comment"
     for rule in BOILERPLATE.rules:
-        assert "^" not in rule.pattern.replace("[^", "") and "$" not in rule.pattern, (
-            "the code anchors patterns"
-        )
+        assert "^" not in rule.pattern.replace("[^", "") and "$" not in rule.pattern, "the code anchors patterns"
 
 
 def test_clean_load_boilerplate_rejects_a_bad_table(tmp_path: Path) -> None:
@@ -260,8 +258,7 @@ PINNED = [
     ),
     (
         "govwork_province2026:云南省",
-        "2026年政府工作报告\n——2026年1月28日在云南省第十四届人民代表大会第四次会议上\n"
-        "省长 王予波\n各位代表：\n",
+        "2026年政府工作报告\n——2026年1月28日在云南省第十四届人民代表大会第四次会议上\n省长 王予波\n各位代表：\n",
         "一步一个脚印把习近平总书记为云南擘画的美好蓝图变为幸福实景！",
     ),
     (

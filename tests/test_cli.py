@@ -50,9 +50,7 @@ def mixed_inputs(tmp_path: Path) -> Path:
         ),
     ]
     (d / "sub" / "news.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (d / "sub" / "gbk.txt").write_bytes(
-        "金润社区成立了巾帼公益手工坊，共吸引辖区113位女性加入。".encode("gb18030")
-    )
+    (d / "sub" / "gbk.txt").write_bytes("金润社区成立了巾帼公益手工坊，共吸引辖区113位女性加入。".encode("gb18030"))
     (d / "notes.md").write_text("ignored in a folder", encoding="utf-8")
     return d
 
@@ -110,9 +108,7 @@ def test_cli_outputs_readable_by_pandas_and_duckdb(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0
     df = pd.read_parquet(out / "articles")
-    assert sorted(df["place"]) == sorted(
-        ["回民区", "赛罕区", "金润社区", "万通路街道", "赛马场北路社区", "舍必崖乡"]
-    )
+    assert sorted(df["place"]) == sorted(["回民区", "赛罕区", "金润社区", "万通路街道", "赛马场北路社区", "舍必崖乡"])
     n = duckdb.sql(
         f"select count(*) from read_parquet('{out}/sentences/*.parquet') where kind = 'subheading'"
     ).fetchall()[0]

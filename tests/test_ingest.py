@@ -187,9 +187,7 @@ def test_ingest_jsonl_encodings(name: str, encoding: str) -> None:
 
 def test_ingest_jsonl_with_bom(tmp_path: Path) -> None:
     path = tmp_path / "bom.jsonl"
-    path.write_bytes(
-        b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "居民议事会"}, ensure_ascii=False).encode()
-    )
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "居民议事会"}, ensure_ascii=False).encode())
     doc = only(read(path))
     assert isinstance(doc, RawDocument)
     assert (doc.doc_id, doc.text, doc.encoding) == ("a", "居民议事会", "utf-8-sig")
@@ -307,9 +305,7 @@ def test_ingest_iter_input_files_walks_a_folder_sorted() -> None:
 
 
 def test_ingest_iter_input_files_keeps_named_files_and_yields_each_once() -> None:
-    paths = list(
-        iter_input_files([DATA / "notes.md", DATA / "sub", DATA / ".hidden.txt", DATA / "sub/nested.jsonl"])
-    )
+    paths = list(iter_input_files([DATA / "notes.md", DATA / "sub", DATA / ".hidden.txt", DATA / "sub/nested.jsonl"]))
     assert paths == [DATA / "notes.md", DATA / "sub" / "nested.jsonl", DATA / ".hidden.txt"]
 
 

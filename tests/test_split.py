@@ -123,9 +123,7 @@ def test_split_seed_headline_raw_span_is_printed_headline(seed_articles, seed_do
 def test_split_seed_joins_wrapped_lines_and_column_breaks(seed_articles) -> None:
     first = seed_articles[0].text
     assert "回民区在推行网格化管理的过程中，在原“街道—社区”两级党组织的基础上" in first
-    assert (
-        "引导环卫工人、快递员等600余人当好基层治理流动的信息员，将新就业群体有效地团结在党组织周围。" in first
-    )
+    assert "引导环卫工人、快递员等600余人当好基层治理流动的信息员，将新就业群体有效地团结在党组织周围。" in first
     assert "截至目前，已建立街道“大工委”9个、社区“大党委”75个、网格党支部 226个、党小组671个；" in first
     assert "\n\n" not in first and "基层实践" not in first
     # Paragraphs: the dateline paragraph, then subheading / paragraph pairs.
@@ -162,12 +160,8 @@ def test_split_seed_offsets_round_trip(seed_articles, seed_doc) -> None:
 
 
 def test_split_record_stays_one_article(pipe: Pipeline) -> None:
-    text = (
-        "<p>本报咸阳讯（通讯员阎晋于文哲）石化小区老旧住宅楼加装的43部电梯全部投入使用。</p><p>第二段。</p>"
-    )
-    doc = RawDocument(
-        "partybuilding_cms:1", "x.jsonl", 1, text, "record", title="陕西咸阳：社区开展“一年10件实事”活动"
-    )
+    text = "<p>本报咸阳讯（通讯员阎晋于文哲）石化小区老旧住宅楼加装的43部电梯全部投入使用。</p><p>第二段。</p>"
+    doc = RawDocument("partybuilding_cms:1", "x.jsonl", 1, text, "record", title="陕西咸阳：社区开展“一年10件实事”活动")
     arts = pipe.articles(doc)
     assert len(arts) == 1
     a = arts[0]
