@@ -1,0 +1,45 @@
+"""Shared fixtures: the bundled corpus run through the pipeline once per test session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import iter_input_files, read_documents
+from pipeline.records import Article, RawDocument, Reject, Sentence
+from pipeline.run import Pipeline
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@dataclass
+class Bundled:
+    """Every document of corpus/ with the articles and sentences the pipeline made of it."""
+
+    docs: dict[str, RawDocument] = field(default_factory=dict)
+    articles: list[Article] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def pipeline_instance() -> Pipeline:
+    return Pipeline()
+
+
+@pytest.fixture(scope="session")
+def bundled(pipeline_instance: Pipeline) -> Bundled:
+    out = Bundled()
+    for path in iter_input_files([CORPUS]):
+        for item in read_documents(path):
+            if isinstance(item, Reject):
+                out.rejects.append(item)
+                continue
+            out.docs[item.doc_id] = item
+            res = pipeline_instance.process(item)
+            out.articles += res.articles
+            out.sentences += res.sentences
+            out.rejects += res.rejects
+    return out
