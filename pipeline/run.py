@@ -193,6 +193,7 @@ class RunConfig:
     force: bool = False
     engine: str = "rjieba"
     batch_size: int = 200
+    batch_chars: int = 1_000_000  # a batch is also written once its documents hold this many characters
 
 
 @dataclass(slots=True)
@@ -250,15 +251,15 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
         pipe = Pipeline(engine=config.engine)
         load_seconds = time.perf_counter() - t0
         batch = DocResult()
-        n_batch = 0
+        n_batch = n_chars = 0
 
         def flush() -> None:
-            nonlocal batch, n_batch
+            nonlocal batch, n_batch, n_chars
             t1 = time.perf_counter()
             for table, recs in batch.rows.items():
                 writer.write(table, recs)
             pipe.timings["write"] += time.perf_counter() - t1
-            batch, n_batch = DocResult(), 0
+            batch, n_batch, n_chars = DocResult(), 0, 0
 
         input_info = []
         for path in files:
@@ -292,9 +293,10 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                 summary.rejected_documents += 1 if res.rejects and not res.articles else 0
                 batch.extend(res)
                 n_batch += 1
+                n_chars += len(item.text)
                 if progress is not None:
                     progress.update(len(item.text.encode("utf-8")))
-                if n_batch >= config.batch_size:
+                if n_batch >= config.batch_size or n_chars >= config.batch_chars:
                     flush()
         flush()
         summary.seconds = time.perf_counter() - t_start

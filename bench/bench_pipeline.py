@@ -1,0 +1,114 @@
+"""Benchmark: the whole pipeline against bare Python jieba segmentation of the same text.
+
+Run by hand (``make bench`` or ``.venv/bin/python bench/bench_pipeline.py [INPUT...]``); figures are
+ratios to a baseline measured in the same process, so they compare across machines:
+
+* baseline: Python jieba (``jieba.Tokenizer().lcut``) over the clean text of every article;
+* rjieba: the project's Segmenter (rjieba engine) over the same texts;
+* pipeline: ``pipeline.run.run`` on the same inputs (all stages, Parquet written);
+* cold start: ``govmine run`` on the seed page in a fresh process (wall time, seconds);
+* peak memory: maximum resident set of a fresh ``govmine run`` process on the inputs.
+
+Results are printed and written to ``bench/results/pipeline.json`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.run import Pipeline, RunConfig, iter_articles, run  # noqa: E402
+from pipeline.segment import Segmenter  # noqa: E402
+
+
+def _govmine() -> str:
+    exe = Path(sys.executable).with_name("govmine")
+    return str(exe) if exe.exists() else "govmine"
+
+
+def main(argv: list[str]) -> int:
+    inputs = argv or [str(ROOT / "corpus")]
+    logging.basicConfig(level=logging.ERROR)
+    pipe = Pipeline()
+    texts = [a.text for a in iter_articles(inputs, pipe)]
+    n_chars = sum(len(t) for t in texts)
+    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
+
+    import jieba
+
+    t0 = time.perf_counter()
+    tok = jieba.Tokenizer()
+    logging.getLogger("jieba").setLevel(logging.ERROR)
+    tok.initialize()
+    jieba_load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n_jieba = sum(len(tok.lcut(t)) for t in texts)
+    base = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    seg = Segmenter()
+    rjieba_load = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n_rjieba = sum(len(seg.cut(t)) for t in texts)
+    fast = time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        summary = run(RunConfig(inputs=inputs, out=f"{tmp}/out"))
+        whole = time.perf_counter() - t0
+        manifest = json.loads(Path(f"{tmp}/out/manifest.json").read_text(encoding="utf-8"))
+
+        seed = ROOT / "corpus" / "seed" / "000_db21671502ac2f81.txt"
+        t0 = time.perf_counter()
+        subprocess.run([_govmine(), "run", str(seed), "--out", f"{tmp}/cold", "-q"], check=True)
+        cold = time.perf_counter() - t0
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run([_govmine(), "run", *inputs, "--out", f"{tmp}/mem", "-q"], check=True)
+        peak_kib = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+    timings = manifest["timings_seconds"]
+    stages = {k: v for k, v in timings.items() if k not in ("total", "load")}
+    result = {
+        "inputs": inputs,
+        "articles": summary.articles,
+        "chars": n_chars,
+        "mbytes": round(n_bytes / 1e6, 2),
+        "jieba": {
+            "load_s": round(jieba_load, 3),
+            "seconds": round(base, 3),
+            "mb_per_s": round(n_bytes / 1e6 / base, 2),
+            "tokens": n_jieba,
+        },
+        "rjieba": {
+            "load_s": round(rjieba_load, 3),
+            "seconds": round(fast, 3),
+            "speedup_vs_jieba": round(base / fast, 1),
+            "tokens": n_rjieba,
+        },
+        "pipeline": {
+            "seconds": round(whole, 3),
+            "ratio_to_jieba": round(whole / base, 3),
+            "stage_share": {k: round(v / timings["total"], 3) for k, v in stages.items()},
+        },
+        "cold_start_seed_s": round(cold, 3),
+        "peak_rss_mib": round(peak_kib / 1024, 1),
+    }
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pipeline.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
