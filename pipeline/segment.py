@@ -215,6 +215,7 @@ class Segmenter:
         self.user_words: tuple[UserWord, ...] = tuple(load_userdict(userdict))
         began = time.perf_counter()
         self._impl: Any = self._build_rjieba() if engine == "rjieba" else self._build_jieba()
+        self._pos: Any = None  # jieba.posseg tagger of the jieba engine, built on first use
         logger.debug(
             "%s segmenter with %d user words loaded in %.2f s",
             engine,
@@ -273,6 +274,27 @@ class Segmenter:
             SegmentationError: As :meth:`tokenize`.
         """
         return [text[start:end] for start, end in self.spans(text)]
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """Cut text into words with their part-of-speech flags (jieba's tag set: n, v, vn, ns, m, q, x…).
+
+        The words concatenate to ``text``. Tags come from the engine's own tagger (rjieba's ``tag``,
+        or ``jieba.posseg`` on this segmenter's private tokenizer), so the words may differ from
+        :meth:`cut` where the ASCII and rare-ideograph rules of this module apply.
+
+        Args:
+            text: Any text.
+
+        Returns:
+            ``(word, flag)`` pairs in order.
+        """
+        if self.engine == "jieba":
+            if self._pos is None:
+                import jieba.posseg
+
+                self._pos = jieba.posseg.POSTokenizer(self._impl)
+            return [(p.word, p.flag) for p in self._pos.lcut(text)]
+        return [(w, f) for w, f in self._impl.tag(text, True)]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Cut text into words, as half-open ``(start, end)`` offsets.

@@ -1,0 +1,470 @@
+"""Facts: quantities attached to what they count, linked and checked.
+
+``extract_facts(text) -> list[Fact]`` finds the quantities of a text (:mod:`.quantities`) and names, for
+each, the entity it counts or measures, as a short noun phrase with its offsets:
+
+* A1 number before the noun: ``共吸引辖区 113位女性加入`` -> 女性; ``组建63支622人的“青城义警”队伍`` ->
+  both numbers count “青城义警”队伍 (a following quantity and 的 are skipped);
+* A2 noun before the number: ``选派楼栋长（单元长）2399人`` -> 楼栋长（单元长）; ``设立“红蜂驿站”31个`` ->
+  红蜂驿站; linking words (达 为 共 累计 分别为 …) and one verb between them are skipped
+  (``考核指标精减近 7 成`` -> 考核指标); a list ``网格员、楼栋长、单元长等`` stays whole, without 等;
+* A3 a change with no noun of its own (``同比增加1.74亿吨、增长6.3%``) takes the entity of the previous
+  fact of its sentence;
+* A4 a number whose entity cannot be found keeps an empty entity rather than a guess.
+
+Links: L1 from-to pairs (``由222项缩减至101项``) share a ``link_id`` with roles ``from``/``to``; L2 a rate
+(``完成率达96.4%``) after a total and a part of the same unit in its sentence (``415项 … 完成400项``) is
+linked to them (roles ``total``/``part``/``rate``) and checked: ``check`` is ``ok`` when part/total
+rounds to the printed rate, ``mismatch`` otherwise (``check_detail`` says by how much); nothing is fixed.
+
+The same function runs inside the pipeline (on each article, via :class:`FactExtractor`) and on any
+string as a library, with the same results.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..segment import Segmenter, split_sentences
+from .quantities import Quantity, QuantityGrammar, extract_quantities, load_grammar
+
+__all__ = ["Fact", "FactExtractor", "extract_facts"]
+
+_NOMINAL_FLAGS = {"n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", "j", "l", "eng", "an", "i", "nl", "s", "g"}
+_MODIFIER_FLAGS = {"a", "b", "ag", "f", "z"}
+_VERB_FLAGS = {"v", "vd", "vi", "vg", "vq"}
+_QUOTES_OPEN = "“‘「《（("
+_QUOTES_CLOSE = "”’」》）)"
+_CLAUSE_BREAK = "，。；：！？,;:!?\n"
+
+
+@dataclass(frozen=True)
+class FactWords:
+    """The compiled contents of ``data/facts.toml``."""
+
+    link_words: tuple[str, ...]
+    boundary: frozenset[str]
+    glue: str
+    verbs: frozenset[str]
+    change: tuple[str, ...]
+    noun_end: str
+    max_chars: int
+
+
+@lru_cache(maxsize=1)
+def load_words() -> FactWords:
+    d = tomllib.loads(resources.files("pipeline").joinpath("data/facts.toml").read_text(encoding="utf-8"))
+    return FactWords(
+        link_words=tuple(sorted(d["link_words"], key=len, reverse=True)),
+        boundary=frozenset(d["boundary_words"]),
+        glue=d["glue_chars"],
+        verbs=frozenset(d["action_verbs"]),
+        change=tuple(sorted(d["change_verbs"], key=len, reverse=True)),
+        noun_end=d["noun_end_chars"],
+        max_chars=int(d["max_chars"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A quantity with the entity it counts, in the coordinates of the text it was found in."""
+
+    value: float
+    unit: str
+    qualifier: str
+    kind: str
+    surface: str
+    start: int
+    end: int
+    number: str
+    unit_text: str
+    qualifier_text: str | None
+    entity: str
+    entity_start: int | None
+    entity_end: int | None
+    sentence_id: int
+    sentence_start: int
+    sentence_end: int
+    link_id: str | None = None
+    link_role: str | None = None  # from | to | total | part | rate
+    check: str | None = None  # ok | mismatch
+    check_detail: str | None = None
+
+
+@dataclass(slots=True)
+class _Tok:
+    text: str
+    flag: str
+    start: int
+    end: int
+
+
+class FactExtractor:
+    """Builds facts; holds the segmenter and the grammar (build once, call many times).
+
+    Args:
+        segmenter: the word segmenter and tagger (a new rjieba one by default).
+        grammar: the quantity grammar (the packaged one by default).
+    """
+
+    def __init__(self, segmenter: Segmenter | None = None, grammar: QuantityGrammar | None = None) -> None:
+        self.segmenter = segmenter or Segmenter()
+        self.grammar = grammar or load_grammar()
+        self.words = load_words()
+
+    def __call__(self, text: str) -> list[Fact]:
+        return self.extract(text)
+
+    def extract(self, text: str) -> list[Fact]:
+        """Facts of ``text`` (an article, a paragraph or a sentence), in text order."""
+        sentences = split_sentences(text)
+        facts: list[Fact] = []
+        for sid, (s, e, _) in enumerate(sentences):
+            facts.extend(self._sentence_facts(text, sid, s, e))
+        return _link(text, facts)
+
+    def _sentence_facts(self, text: str, sid: int, s: int, e: int) -> list[Fact]:
+        sent = text[s:e]
+        qs = extract_quantities(sent, self.grammar)
+        if not qs:
+            return []
+        att = _Attacher(self.segmenter, self.words, sent, qs)
+        out: list[Fact] = []
+        for i, q in enumerate(qs):
+            ent = att.entity(i, out[-1] if out else None, s)
+            name, es, ee = ent if ent is not None else ("", None, None)
+            out.append(
+                Fact(
+                    value=q.value,
+                    unit=q.unit,
+                    qualifier=q.qualifier,
+                    kind=q.kind,
+                    surface=q.surface,
+                    start=q.start + s,
+                    end=q.end + s,
+                    number=q.number,
+                    unit_text=q.unit_text,
+                    qualifier_text=q.qualifier_text,
+                    entity=name,
+                    entity_start=None if es is None else es + s,
+                    entity_end=None if ee is None else ee + s,
+                    sentence_id=sid,
+                    sentence_start=s,
+                    sentence_end=e,
+                )
+            )
+        return out
+
+
+def _tokens(tagged: Sequence[tuple[str, str]], offset: int) -> list[_Tok]:
+    out = []
+    pos = offset
+    for w, f in tagged:
+        out.append(_Tok(w, f, pos, pos + len(w)))
+        pos += len(w)
+    return out
+
+
+def _nominal(t: _Tok, w: FactWords) -> bool:
+    if t.text in w.boundary or t.text in w.verbs or not _is_han(t.text):
+        return False
+    return t.flag in _NOMINAL_FLAGS or t.flag.startswith("n") or t.text[-1] in w.noun_end
+
+
+def _verbish(t: _Tok, w: FactWords) -> bool:
+    if not _is_han(t.text) or t.text in w.boundary:
+        return False
+    if t.text in w.verbs:
+        return True
+    return t.flag in _VERB_FLAGS and t.text[-1] not in w.noun_end
+
+
+def _is_han(s: str) -> bool:
+    return bool(s) and all("\u4e00" <= c <= "\u9fff" or c in "·" for c in s)
+
+
+def _clause_start(sent: str, end: int, floor: int) -> int:
+    i = end
+    while i > floor and sent[i - 1] not in _CLAUSE_BREAK:
+        i -= 1
+    return i
+
+
+def _clause_end(sent: str, start: int, ceil: int) -> int:
+    i = start
+    while i < ceil and sent[i] not in _CLAUSE_BREAK and sent[i] != "、":
+        i += 1
+    return i
+
+
+class _Attacher:
+    """Rules A1-A3 on one sentence."""
+
+    def __init__(self, seg: Segmenter, words: FactWords, sent: str, qs: list[Quantity]) -> None:
+        self.seg, self.w, self.sent, self.qs = seg, words, sent, qs
+
+    def entity(self, i: int, prev: Fact | None, base: int) -> tuple[str, int, int] | None:
+        q = self.qs[i]
+        found = self.after(i)
+        if found is None:
+            found = self.before(i)
+        between = self.sent[self.qs[i - 1].end : self._left_edge(q)] if i else ""
+        if prev is not None and prev.entity and (found is None or found[0] in self.w.change):
+            # A3: a list (36.18万元和42.45万元) or a change (同比增长6.3%) measures the previous entity.
+            if between.strip() in ("和", "、", "及", "与", "，", "") or self._after_change(q):
+                assert prev.entity_start is not None and prev.entity_end is not None
+                return prev.entity, prev.entity_start - base, prev.entity_end - base
+        return found
+
+    def _left_edge(self, q: Quantity) -> int:
+        return q.qualifier_start if q.qualifier_start is not None and q.qualifier_start < q.start else q.start
+
+    def _after_change(self, q: Quantity) -> bool:
+        head = self.sent[max(0, self._left_edge(q) - 3) : self._left_edge(q)]
+        return head.endswith(self.w.change)
+
+    def after(self, i: int) -> tuple[str, int, int] | None:
+        """A1: the noun phrase right after the quantity (113位女性, 两个重大项目, 约3000吨滴灌带)."""
+        sent, q = self.sent, self.qs[i]
+        pos = max(q.end, q.qualifier_end or 0) if (q.qualifier_start or -1) >= q.end else q.end
+        later = self.qs[i + 1] if i + 1 < len(self.qs) else None
+        if later is not None and sent[pos : later.start].strip() == "":
+            pos = later.end  # 63支622人的“青城义警”队伍
+        if sent.startswith("的", pos):
+            pos += 1
+        stop = _clause_end(sent, pos, len(sent))
+        if later is not None and later.start > pos:
+            stop = min(stop, later.start)
+        if stop <= pos:
+            return None
+        toks = _tokens(self.seg.tag(sent[pos:stop]), pos)
+        j, depth, nominal = 0, 0, False
+        while j < len(toks):
+            t = toks[j]
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if t.text in _QUOTES_OPEN:
+                depth += 1
+            elif t.text in _QUOTES_CLOSE:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth:
+                nominal = True
+            elif _nominal(t, self.w):
+                nominal = True
+            elif (
+                nxt is not None
+                and (t.flag in _MODIFIER_FLAGS or _verbish(t, self.w))
+                and _nominal(nxt, self.w)
+                and t.text not in self.w.verbs
+            ):
+                pass  # 重大 项目, 滴灌 带
+            else:
+                break
+            j += 1
+            if toks[j - 1].end - pos > self.w.max_chars:
+                break
+        if not nominal or depth:
+            return None
+        return _trim(sent, pos, toks[j - 1].end)
+
+    def before(self, i: int) -> tuple[str, int, int] | None:
+        """A2: the noun phrase before the quantity, past linking words and one verb."""
+        sent, q, w = self.sent, self.qs[i], self.w
+        end = self._left_edge(q)
+        floor = self.qs[i - 1].end if i else 0
+        while True:  # strip spaces and linking words at the character level: 完成率达 -> 完成率
+            while end > floor and sent[end - 1] in " \u3000":
+                end -= 1
+            lw = next((x for x in w.link_words if sent.endswith(x, floor, end)), None)
+            if lw is None:
+                break
+            end -= len(lw)
+        lo = _clause_start(sent, end, floor)
+        if end <= lo:
+            return None
+        toks = _tokens(self.seg.tag(sent[lo:end]), lo)
+        k = len(toks) - 1
+        verb: _Tok | None = None
+        if k >= 0 and _verbish(toks[k], w) and not _nominal(toks[k], w):
+            verb = toks[k]  # 考核指标精减近 7 成: skip the verb, keep it in the entity
+            k -= 1
+            while k >= 0 and toks[k].flag in ("d", "ad") and toks[k].text not in w.verbs:
+                k -= 1
+        hi = k
+        depth, nominal = 0, False
+        while k >= 0:
+            t = toks[k]
+            prv = toks[k - 1] if k else None
+            if t.text in _QUOTES_CLOSE:
+                depth += 1
+            elif t.text in _QUOTES_OPEN:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth:
+                nominal = True
+            elif t.text == "、" and nominal and prv is not None and (_nominal(prv, w) or prv.text in _QUOTES_CLOSE):
+                pass
+            elif t.text in ("等", "等等") and k == hi:
+                pass
+            elif _nominal(t, w):
+                nominal = True
+            elif (
+                nominal
+                and prv is not None
+                and _nominal(prv, w)
+                and (_verbish(t, w) or t.flag in _MODIFIER_FLAGS)
+                and t.text not in w.verbs
+            ):
+                pass  # 矛盾 调解 中心, 户外 劳动者
+            elif nominal and t.flag in _MODIFIER_FLAGS:
+                pass
+            else:
+                break
+            k -= 1
+            if end - toks[k + 1].start > w.max_chars:
+                break
+        if not nominal or depth:
+            if verb is not None and verb.text not in w.change:
+                return verb.text, verb.start, verb.end
+            return None if verb is None else (verb.text, verb.start, verb.end)
+        start_tok = k + 1
+        # A list item opened by an action verb ends the list there: 专职网格员、选派楼栋长 -> 楼栋长.
+        for m in range(hi, start_tok - 1, -1):
+            if toks[m].text in w.verbs:
+                start_tok = m + 1
+                break
+        while start_tok <= hi and (
+            toks[start_tok].text == "、" or toks[start_tok].flag in _MODIFIER_FLAGS and start_tok < hi
+        ):
+            start_tok += 1
+        if start_tok > hi:
+            return None
+        a = toks[start_tok].start
+        first = toks[start_tok].text
+        if len(first) >= 2 and first[0] in w.glue:
+            a += 1  # 为村 集体 -> 村集体
+        b = verb.end if verb is not None else toks[hi].end
+        return _trim(sent, a, b)
+
+
+def _trim(sent: str, a: int, b: int) -> tuple[str, int, int] | None:
+    """Trim spaces, a trailing 等, list commas, and quotes that wrap the whole span."""
+    while a < b and sent[a] in " \u3000、":
+        a += 1
+    while b > a and sent[b - 1] in " \u3000、":
+        b -= 1
+    for suffix in ("等等", "等"):
+        if sent.endswith(suffix, a, b) and b - len(suffix) > a:
+            b -= len(suffix)
+            break
+    if b - a >= 2 and sent[a] in "“‘「" and sent[b - 1] in "”’」":
+        inner = sent[a + 1 : b - 1]
+        if not any(c in inner for c in "“”‘’「」"):
+            a, b = a + 1, b - 1
+    # an unmatched bracket at an edge does not belong to the entity
+    if b > a and sent[b - 1] in "（(“":
+        b -= 1
+    if b > a and sent[a] in "）)”":
+        a += 1
+    if b <= a:
+        return None
+    return sent[a:b], a, b
+
+
+_FROM_TO = re.compile(r"^[^，。；！？\n]{0,10}?(?:至|到|为)\s*$")
+
+
+def _link(text: str, facts: list[Fact]) -> list[Fact]:
+    """L1 from-to pairs and L2 rate checks; returns new Fact objects with link columns set."""
+    facts = list(facts)
+    n_link = 0
+    # L1: 由222项缩减至101项, 从10天延长至5个月
+    for i in range(len(facts) - 1):
+        a, b = facts[i], facts[i + 1]
+        if a.sentence_id != b.sentence_id or a.link_id or b.link_id:
+            continue
+        lead = text[max(a.sentence_start, a.start - 12) : a.start]
+        if not re.search(r"[由从](?:[^，。；]{0,10})$", lead):
+            continue
+        if not _FROM_TO.match(text[a.end : b.start]):
+            continue
+        n_link += 1
+        lid = f"L{n_link}"
+        ent = a.entity or b.entity
+        es, ee = (a.entity_start, a.entity_end) if a.entity else (b.entity_start, b.entity_end)
+        facts[i] = replace(a, link_id=lid, link_role="from", entity=ent, entity_start=es, entity_end=ee)
+        facts[i + 1] = replace(
+            b,
+            link_id=lid,
+            link_role="to",
+            entity=b.entity if b.entity and b.entity != "" else ent,
+            entity_start=b.entity_start if b.entity else es,
+            entity_end=b.entity_end if b.entity else ee,
+        )
+    # L2: a rate after a total and a part of the same unit, in the same sentence
+    for r_i, r in enumerate(facts):
+        if r.unit != "%" or r.link_id or not r.entity.endswith("率"):
+            continue
+        counts = [
+            (k, f)
+            for k, f in enumerate(facts[:r_i])
+            if f.sentence_id == r.sentence_id and f.kind != "percent" and not f.link_id
+        ]
+        pair = None
+        for x in range(len(counts) - 1, 0, -1):
+            k_part, part = counts[x]
+            for y in range(x - 1, -1, -1):
+                k_tot, tot = counts[y]
+                if tot.unit == part.unit and tot.value > 0 and part.value <= tot.value:
+                    pair = (k_tot, tot, k_part, part)
+                    break
+            if pair:
+                break
+        if pair is None:
+            continue
+        k_tot, tot, k_part, part = pair
+        n_link += 1
+        lid = f"L{n_link}"
+        computed = part.value / tot.value * 100
+        decimals = len(r.number.split(".")[1]) if "." in r.number else 0
+        tolerance = 0.5 * 10**-decimals + 1e-9
+        ok = abs(computed - r.value) <= tolerance
+        detail = f"{part.value:g}/{tot.value:g} = {computed:.2f}% vs {r.value:g}%"
+        facts[k_tot] = replace(tot, link_id=lid, link_role="total")
+        facts[k_part] = replace(part, link_id=lid, link_role="part")
+        facts[r_i] = replace(r, link_id=lid, link_role="rate", check="ok" if ok else "mismatch", check_detail=detail)
+    return facts
+
+
+_DEFAULT: FactExtractor | None = None
+
+
+def extract_facts(text: str, *, extractor: FactExtractor | None = None, **_: Any) -> list[Fact]:
+    """Facts of any string: quantities with their entities, links and checks.
+
+    Args:
+        text: an article, paragraph or sentence (paragraphs separated by newlines).
+        extractor: a :class:`FactExtractor` to reuse; a shared default one is built on first use.
+
+    Returns:
+        Facts in text order; ``text[f.start:f.end] == f.surface`` and
+        ``text[f.entity_start:f.entity_end] == f.entity`` when the entity was found.
+
+    Example:
+        >>> [(f.entity, f.value, f.unit) for f in extract_facts("设立“红蜂驿站”31个，共吸引辖区 113位女性加入")]
+        [('红蜂驿站', 31.0, '个'), ('女性', 113.0, '位')]
+    """
+    global _DEFAULT
+    if extractor is None:
+        if _DEFAULT is None:
+            _DEFAULT = FactExtractor()
+        extractor = _DEFAULT
+    return extractor.extract(text)

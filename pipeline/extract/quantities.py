@@ -1,0 +1,408 @@
+"""Numbers with their units: ``extract_quantities(text) -> list[Quantity]``.
+
+Reads Arabic and full-width digits (``７５．９４％``), thousands separators (``1,234``), decimals, Chinese
+numerals (``两个``, ``十余名``, ``二十三``, ``三千``, ``一百零五``, ``上万名``), mixed forms (``1.23万亩``,
+``3万余元``, ``8万多件``, ``5.6亿元``), percentages (``%``, ``％``, ``百分之五``), tenths (``近7成`` -> 70 %),
+percentage points, multiples and fractions (``三分之一`` -> 33.3 %). A number is a quantity only with a
+unit or classifier from ``data/units.toml`` (or as a percentage); values are normalised (万 x 1e4,
+亿 x 1e8, 万元 -> 元, 成 -> %).
+
+Not quantities: dates and times (``2024年``, ``10月23日``), ordinals and names (``第一``, ``16号线``),
+numbers in slogans and programme names (``一格一员``, ``两企三新``, ``“六个一”``, ``1+3+N``), vague
+numerals (``数十个``), and ``一`` used as the article "a" (``招募一名网格员``).
+
+The grammar is built once from the data files (``data/units.toml``, ``data/quantities.toml``); the scan is
+one pass of a regular expression without nested quantifiers plus bounded look-arounds, so its time grows
+linearly with the text.
+
+Rules (numbered as in the code):
+  Q1 a number: Arabic (with separators and decimals), Chinese, 百分之N, N分之M;
+  Q2 inner approximation words right after it (余 多 来) and a magnitude (万 亿);
+  Q3 the unit: the longest unit of the table right after the number (up to two spaces between);
+  Q4 exclusions (dates, ordinals, slogans, quotes, vague numerals, 一 as "a", ``+`` formulas);
+  Q5 the qualifier: the longest qualifier word before the number, or one after the unit.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["Quantity", "QuantityGrammar", "load_grammar", "extract_quantities", "parse_chinese_numeral"]
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit, as found in a text.
+
+    ``text[start:end] == surface``; the surface runs from the number to the end of its unit (``3万余元``,
+    ``近 7 成`` is ``7 成`` with qualifier ``approx``); qualifier words are outside it and located by
+    ``qualifier_start``/``qualifier_end`` when present.
+    """
+
+    value: float
+    unit: str
+    qualifier: str  # exact | approx | over | under | at_least | at_most
+    surface: str
+    start: int
+    end: int
+    kind: str  # count | money | area | weight | length | power | volume | time | percent | other
+    number: str  # the number as printed, magnitude included (1.23万, 十余)
+    unit_text: str  # the unit as printed (万元 is 元 here: the magnitude belongs to the number)
+    qualifier_text: str | None = None
+    qualifier_start: int | None = None
+    qualifier_end: int | None = None
+
+
+@dataclass(frozen=True)
+class QuantityGrammar:
+    """The compiled contents of ``data/units.toml`` and ``data/quantities.toml``."""
+
+    number: re.Pattern[str]
+    units: dict[str, tuple[str, float, str]]  # printed unit -> (normalised unit, factor, kind)
+    unit_max: int
+    excluded_units: frozenset[str]
+    digits: dict[str, int]
+    cn_units: dict[str, int]
+    magnitudes: dict[str, int]
+    inner_over: frozenset[str]
+    before: dict[str, str]  # qualifier word before a number -> qualifier
+    before_max: int
+    after: dict[str, str]  # qualifier word after the unit -> qualifier
+    after_max: int
+    magnitude_over: frozenset[str]
+    exclude_before: tuple[str, ...]
+    vague_before: tuple[str, ...]
+    slogan_gap_max: int
+    quote_max: int
+    cn_descriptor_units: frozenset[str]
+
+
+def _data(name: str) -> dict[str, Any]:
+    return tomllib.loads(resources.files("pipeline").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_grammar() -> QuantityGrammar:
+    """Build the grammar from the packaged data files (once per process)."""
+    ud, qd = _data("units.toml"), _data("quantities.toml")
+    units: dict[str, tuple[str, float, str]] = {}
+    for kind, table in ud.items():
+        if kind == "excluded":
+            continue
+        for printed, spec in table.items():
+            if isinstance(spec, str):
+                units[printed] = (spec, 1.0, kind)
+            else:
+                units[printed] = (spec["unit"], float(spec.get("factor", 1)), kind)
+    excluded = frozenset(ud["excluded"]["units"])
+    num = qd["numerals"]
+    cn_chars = "".join(num["digits"]) + "".join(num["units"]) + "".join(num["magnitudes"])
+    cn = f"[{re.escape(cn_chars)}]+"
+    arabic = r"[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?"
+    inner = "|".join(map(re.escape, num["inner_over"]))
+    mags = "".join(num["magnitudes"])
+    # Q1 + Q2: one alternative per form; no alternative can match the same text in two ways.
+    number = re.compile(
+        rf"(?P<pct>百分之(?P<pct_n>{arabic}|{cn}))"
+        rf"|(?P<frac>(?P<den>{cn}|{arabic})分之(?P<num>{cn}|{arabic}))"
+        rf"|(?P<ar>{arabic})(?P<ar_in>{inner})?(?P<ar_mag>[十百千]?[{mags}]{{1,2}})?(?P<ar_in2>{inner})?"
+        rf"|(?P<cn>{cn})(?P<cn_in>{inner})?(?P<cn_mag>[{mags}])?(?P<cn_in2>{inner})?"
+    )
+    q = qd["qualifiers"]
+    before: dict[str, str] = {}
+    for qual in ("approx", "over", "under", "at_least", "at_most"):
+        for w in q[qual]:
+            before[w] = qual
+    for w in q["negated_over"]:
+        before[w] = "at_most"
+    after: dict[str, str] = {}
+    for key, qual in (
+        ("after_approx", "approx"),
+        ("after_over", "over"),
+        ("after_under", "under"),
+        ("after_at_most", "at_most"),
+    ):
+        for w in q[key]:
+            after[w] = qual
+    ex = qd["exclude"]
+    return QuantityGrammar(
+        number=number,
+        units=units,
+        unit_max=max(len(u) for u in units | dict.fromkeys(excluded)),
+        excluded_units=excluded,
+        digits={k: int(v) for k, v in num["digits"].items()},
+        cn_units={k: int(v) for k, v in num["units"].items()},
+        magnitudes={k: int(v) for k, v in num["magnitudes"].items()},
+        inner_over=frozenset(num["inner_over"]),
+        before=before,
+        before_max=max(map(len, before)),
+        after=after,
+        after_max=max(map(len, after)),
+        magnitude_over=frozenset(q["magnitude_over"]),
+        exclude_before=tuple(ex["before"]),
+        vague_before=tuple(ex["vague_before"]),
+        slogan_gap_max=int(ex["slogan_gap_max"]),
+        quote_max=int(ex["quote_max_chars"]),
+        cn_descriptor_units=frozenset(ex["chinese_descriptor_units"]),
+    )
+
+
+def parse_chinese_numeral(s: str, g: QuantityGrammar | None = None) -> float | None:
+    """Value of a well-formed Chinese numeral (二十三, 一百零五, 三千, 十, 万), else None (十四五, 五六).
+
+    Sections are split at 亿 and 万; inside a section a digit must be followed by 十/百/千 or end it,
+    and the multipliers must fall (千 > 百 > 十).
+    """
+    g = g or load_grammar()
+    if not s:
+        return None
+    total = 0.0
+    section = 0.0
+    digit: int | None = None
+    last_unit = 10**9
+    seen_mag = 10**12
+    zero = False
+    for ch in s:
+        if ch in g.digits and g.digits[ch] == 0:
+            zero = True
+        if ch in g.digits:
+            if digit is not None and not (digit == 0 or g.digits[ch] == 0):
+                return None  # two digits in a row: 十四五, 五六
+            digit = g.digits[ch] if g.digits[ch] else digit if digit else 0
+        elif ch in g.cn_units:
+            u = g.cn_units[ch]
+            if u >= last_unit:
+                return None
+            section += (digit if digit is not None else 1) * u
+            digit, last_unit = None, u
+        elif ch in g.magnitudes:
+            m = g.magnitudes[ch]
+            if m >= seen_mag:
+                return None
+            section += digit or 0
+            total += (section if section else 1) * m
+            section, digit, last_unit, seen_mag = 0.0, None, 10**9, m
+        else:
+            return None
+    if digit is not None and last_unit != 10**9 and digit and last_unit > 10 and not zero:
+        # 三千五: a trailing digit after 千 means hundreds (三千五 = 3500); accept that reading.
+        section += digit * last_unit // 10
+        digit = None
+    return total + section + (digit or 0)
+
+
+def _arabic(s: str) -> float:
+    return float(s.translate(_FULLWIDTH).replace(",", ""))
+
+
+def _quote_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """Short quotations “…”, ‘…’ and 「…」 (content at most ``limit`` characters)."""
+    spans = []
+    rx = rf"“[^“”\n]{{1,{limit}}}”|‘[^‘’\n]{{1,{limit}}}’|「[^「」\n]{{1,{limit}}}」"
+    for m in re.finditer(rx, text):
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]], idx: list[int]) -> bool:
+    # spans are sorted and disjoint; idx is a one-element cursor that only moves forward
+    i = idx[0]
+    while i < len(spans) and spans[i][1] <= pos:
+        i += 1
+    idx[0] = i
+    return i < len(spans) and spans[i][0] <= pos < spans[i][1]
+
+
+def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> list[Quantity]:
+    """Every quantity in ``text``, in order, with ``text[q.start:q.end] == q.surface``.
+
+    Args:
+        text: any string (an article, a sentence); never raises on any input.
+        grammar: the compiled grammar; the packaged one by default.
+
+    Returns:
+        The quantities found.
+
+    Example:
+        >>> [(q.value, q.unit, q.qualifier) for q in extract_quantities("收益3万余元，党的建设考核指标精减近 7 成")]
+        [(30000.0, '元', 'over'), (70.0, '%', 'approx')]
+    """
+    g = grammar or load_grammar()
+    out: list[Quantity] = []
+    quotes = _quote_spans(text, g.quote_max)
+    cursor = [0]
+    for m in g.number.finditer(text):
+        start = m.start()
+        try:
+            q = _read(text, m, g)
+        except (ValueError, OverflowError):
+            q = None
+        if q is None:
+            continue
+        value, unit, factor_kind, num_end, end, unit_text, inner_over = q
+        kind = factor_kind
+        # Q4: exclusions.
+        if _in_spans(start, quotes, cursor):
+            continue
+        if _excluded_context(text, start, end, m, g, unit_text):
+            continue
+        # Q5: qualifiers.
+        qual, qtext, qs, qe = "exact", None, None, None
+        before = _qualifier_before(text, start, g)
+        if before is not None:
+            qtext, qs, qe = before
+            qual = g.before[qtext]
+        elif m.group("cn") and m.group("cn").startswith(("万", "亿", "百", "千")):
+            pre = text[start - 1] if start else ""
+            if pre in g.magnitude_over:
+                qual, qtext, qs, qe = "over", pre, start - 1, start
+        if qual == "exact":
+            aft = _qualifier_after(text, end, g)
+            if aft is not None:
+                qtext, qs, qe = aft
+                qual = g.after[qtext]
+        if qual == "exact" and inner_over:
+            qual = "over"
+        # 一 as the article "a": a bare 一 with nothing that makes it a count. A bare 百, 千, 万 (千条线,
+        # 万人空巷) is a figure of speech unless 上 makes it a count (上万名).
+        cn_text = m.group("cn")
+        if cn_text and qual == "exact" and not inner_over and (cn_text == "一" or cn_text in ("百", "千", "万", "亿")):
+            continue
+        out.append(
+            Quantity(
+                value=value,
+                unit=unit,
+                qualifier=qual,
+                surface=text[start:end],
+                start=start,
+                end=end,
+                kind=kind,
+                number=text[start:num_end],
+                unit_text=unit_text,
+                qualifier_text=qtext,
+                qualifier_start=qs,
+                qualifier_end=qe,
+            )
+        )
+    return out
+
+
+def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, str, int, int, str, bool] | None:
+    """Value, normalised unit, kind, end of the number, end of the unit, printed unit, inner 余/多."""
+    if m.group("pct"):
+        raw = m.group("pct_n")
+        v = _arabic(raw) if raw[0].isdigit() or raw[0] in "０１２３４５６７８９" else parse_chinese_numeral(raw, g)
+        if v is None:
+            return None
+        return v, "%", "percent", m.end(), m.end(), "百分之", False
+    if m.group("frac"):
+        den, num = m.group("den"), m.group("num")
+        dv = _arabic(den) if den[0].isdigit() else parse_chinese_numeral(den, g)
+        nv = _arabic(num) if num[0].isdigit() else parse_chinese_numeral(num, g)
+        if not dv or nv is None:
+            return None
+        return nv / dv * 100, "%", "percent", m.end(), m.end(), "分之", False
+    inner_over = False
+    if m.group("ar"):
+        v = _arabic(m.group("ar"))
+        mag = m.group("ar_mag") or ""
+        for ch in mag:
+            v *= g.cn_units.get(ch, 1) * g.magnitudes.get(ch, 1)
+        inner_over = bool(m.group("ar_in") or m.group("ar_in2"))
+    else:
+        cn = m.group("cn")
+        v = parse_chinese_numeral(cn, g)
+        if v is None:
+            return None
+        if m.group("cn_mag"):
+            v *= g.magnitudes[m.group("cn_mag")]
+        inner_over = bool(m.group("cn_in") or m.group("cn_in2"))
+    num_end = m.end()
+    # Q3: the unit, after at most two spaces.
+    pos = num_end
+    while pos < len(text) and pos - num_end < 2 and text[pos] in " \u3000\xa0":
+        pos += 1
+    unit_text = ""
+    for k in range(min(g.unit_max, len(text) - pos), 0, -1):
+        cand = text[pos : pos + k]
+        if cand in g.units or cand in g.excluded_units:
+            unit_text = cand
+            break
+    if not unit_text or unit_text in g.excluded_units:
+        return None
+    unit, factor, kind = g.units[unit_text]
+    return v * factor, unit, kind, num_end, pos + len(unit_text), unit_text, inner_over
+
+
+def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: QuantityGrammar, unit_text: str) -> bool:
+    """Q4: ordinals, vague numerals, formulas and slogans."""
+    head = text[max(0, start - 3) : start]
+    if head.endswith(g.exclude_before) or head.endswith(g.vague_before):
+        return True
+    # 1+3+N, 5+2: numbers in a formula
+    prev = text[start - 1] if start else ""
+    nxt = text[m.end()] if m.end() < len(text) else ""
+    if prev in "+＋" or nxt in "+＋":
+        return True
+    # A number glued to Latin letters or digits is a code or a model name (5G, G20, PM2.5).
+    if (prev.isascii() and prev.isalnum()) or (nxt.isascii() and nxt.isalpha() and not unit_text.isascii()):
+        return True
+    cn = m.group("cn")
+    if cn:
+        if unit_text in g.cn_descriptor_units:
+            return True
+        if _slogan(text, start, m.end(), g):
+            return True
+    return False
+
+
+def _slogan(text: str, start: int, end: int, g: QuantityGrammar) -> bool:
+    """A one-character Chinese numeral with another one-character numeral a word away: 一格一员,
+    两企三新, 四议两公开, 三必访三服务."""
+    if end - start != 1:
+        return False
+    digits = g.digits
+    gap = g.slogan_gap_max
+    for k in range(2, gap + 2):
+        j = end + k - 1
+        if (
+            j < len(text)
+            and text[j] in digits
+            and all("\u4e00" <= c <= "\u9fff" and c not in digits for c in text[end:j])
+        ):
+            return True
+        i = start - k
+        if (
+            i >= 0
+            and text[i] in digits
+            and all("\u4e00" <= c <= "\u9fff" and c not in digits for c in text[i + 1 : start])
+        ):
+            return True
+    return False
+
+
+def _qualifier_before(text: str, start: int, g: QuantityGrammar) -> tuple[str, int, int] | None:
+    pos = start
+    while pos > 0 and start - pos < 2 and text[pos - 1] in " \u3000":
+        pos -= 1
+    for k in range(min(g.before_max, pos), 0, -1):
+        w = text[pos - k : pos]
+        if w in g.before:
+            # 不超过 is at_most as a whole word; don't read its tail 超过 as over.
+            return w, pos - k, pos
+    return None
+
+
+def _qualifier_after(text: str, end: int, g: QuantityGrammar) -> tuple[str, int, int] | None:
+    for k in range(min(g.after_max, len(text) - end), 0, -1):
+        w = text[end : end + k]
+        if w in g.after:
+            return w, end, end + k
+    return None
