@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 
@@ -36,7 +37,33 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="documents per write batch")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings and summary only")
     r.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
+    e = sub.add_parser("evaluate", help="score a run's facts against gold files")
+    e.add_argument("out", metavar="OUT", help="output folder of a run")
+    e.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files (corpus/gold/facts/*.json)")
+    e.add_argument("--json", metavar="FILE", help="also write the scores and every error as JSON")
+    e.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors")
     return p
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import GoldError, evaluate, format_report
+
+    try:
+        scores = evaluate(args.out, args.gold)
+    except GoldError as exc:
+        print(f"govmine: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(format_report(scores))
+    d = scores.as_dict()
+    for err in d["errors"][: args.errors]:
+        print(json.dumps(err, ensure_ascii=False))
+    if args.json:
+        from .writer import write_json_atomic
+
+        write_json_atomic(Path(args.json), d)
+    return EXIT_OK
 
 
 def _positive(value: str) -> int:
@@ -94,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return _cmd_run(args)
+        if args.command == "evaluate":
+            return _cmd_evaluate(args)
     except KeyboardInterrupt:
         print("govmine: interrupted; the output folder is unchanged", file=sys.stderr)
         return 130

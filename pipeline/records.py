@@ -11,7 +11,7 @@ from typing import Any
 
 from .textmap import MappedText
 
-__all__ = ["RawDocument", "Span", "BylineName", "Article", "Sentence", "Token", "Reject"]
+__all__ = ["RawDocument", "Span", "BylineName", "Article", "Sentence", "Token", "Reject", "FactRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +127,19 @@ class Reject:
     reason: str  # short machine-friendly code: empty_file, binary_file, undecodable, bad_json, no_text, ...
     detail: str
     doc_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FactRecord:
+    """A fact placed in its article: the row of the ``facts`` table.
+
+    ``fact`` offsets are into the article text; ``raw_start``/``raw_end`` locate its surface in the raw input.
+    """
+
+    article_id: str
+    fact_id: str
+    fact: Any  # pipeline.extract.facts.Fact (kept untyped here to avoid an import cycle)
+    raw_start: int
+    raw_end: int
+    place: str | None
+    sentence: str

@@ -75,17 +75,28 @@ class Pipeline:
     Args:
         engine: segmentation engine, ``"rjieba"`` (default) or ``"jieba"`` (the reference).
         rules: layout rules (the packaged ``data/layout.toml`` by default).
-        stages: per-article stages run after segmentation, in order (facts, entities, themes).
+        stages: per-article stages run after segmentation, in order; by default
+            :meth:`default_stages` (facts; later entities and themes).
     """
 
     def __init__(
-        self, *, engine: str = "rjieba", rules: LayoutRules | None = None, stages: Sequence[ArticleStage] = ()
+        self,
+        *,
+        engine: str = "rjieba",
+        rules: LayoutRules | None = None,
+        stages: Sequence[ArticleStage] | None = None,
     ) -> None:
         self.engine = engine
         self.segmenter = Segmenter(engine=engine)
         self.rules = rules or load_rules()
-        self.extra: list[ArticleStage] = list(stages)
+        self.extra: list[ArticleStage] = list(stages) if stages is not None else self.default_stages()
         self.timings: dict[str, float] = defaultdict(float)
+
+    def default_stages(self) -> list[ArticleStage]:
+        """The stages a run uses unless told otherwise, sharing this pipeline's segmenter."""
+        from .extract.facts import FactExtractor, FactStage
+
+        return [FactStage(FactExtractor(self.segmenter))]
 
     def word_join(self, left: str, right: str) -> bool:
         """True when segmenting ``left + right`` puts one word across the join."""
@@ -205,11 +216,13 @@ class RunSummary:
     inputs: int = 0
     seconds: float = 0.0
     rejected_documents: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
+        extra = "".join(f", {n} {t}" for t, n in self.rows.items() if t not in ("articles", "sentences", "rejects"))
         return (
             f"{self.inputs} input files, {self.documents} documents -> {self.articles} articles, "
-            f"{self.sentences} sentences; {self.rejects} rejected; {self.seconds:.1f} s"
+            f"{self.sentences} sentences{extra}; {self.rejects} rejected; {self.seconds:.1f} s"
         )
 
 
@@ -300,6 +313,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                     flush()
         flush()
         summary.seconds = time.perf_counter() - t_start
+        summary.rows = dict(writer.counts)
         manifest = {
             "govmine_version": __version__,
             "run_id": writer.run_id,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .records import Article, Reject, Sentence
+from .records import Article, FactRecord, Reject, Sentence
 
 __all__ = [
     "ARTICLES",
@@ -118,6 +118,40 @@ SENTENCES = pa.schema(
     metadata={b"govmine.table": b"sentences", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
 )
 
+FACTS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field(
+            "fact_id", pa.string(), nullable=False, metadata=_meta("article_id/n, n counting facts in text order")
+        ),
+        pa.field(
+            "sentence_id", pa.int32(), nullable=False, metadata=_meta("the sentence (sentences table) holding it")
+        ),
+        pa.field("value", pa.float64(), nullable=False, metadata=_meta("normalised: 万 x1e4, 亿 x1e8, 成 -> %")),
+        pa.field("unit", pa.string(), nullable=False, metadata=_meta("normalised unit: 元, 亩, %, 个, 人 …")),
+        pa.field("qualifier", pa.string(), nullable=False, metadata=_meta("exact|approx|over|under|at_least|at_most")),
+        pa.field("kind", pa.string(), nullable=False, metadata=_meta("count|money|area|weight|length|…|percent")),
+        pa.field("entity", pa.string(), nullable=False, metadata=_meta("what is counted; empty when not found")),
+        pa.field("entity_start", pa.int64()),
+        pa.field("entity_end", pa.int64()),
+        pa.field("surface", pa.string(), nullable=False, metadata=_meta("number and unit as printed")),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("raw_start", pa.int64(), nullable=False),
+        pa.field("raw_end", pa.int64(), nullable=False),
+        pa.field("number", pa.string(), metadata=_meta("the number as printed (1.23万)")),
+        pa.field("unit_text", pa.string(), metadata=_meta("the unit as printed")),
+        pa.field("qualifier_text", pa.string(), metadata=_meta("the word that set the qualifier (近, 余, 超过)")),
+        pa.field("place", pa.string(), metadata=_meta("the article's place")),
+        pa.field("sentence", pa.string(), nullable=False),
+        pa.field("link_id", pa.string(), metadata=_meta("facts linked together share it")),
+        pa.field("link_role", pa.string(), metadata=_meta("from|to (由…至…), total|part|rate (a rate and its parts)")),
+        pa.field("check_status", pa.string(), metadata=_meta("ok|mismatch: does part/total give the printed rate")),
+        pa.field("check_detail", pa.string(), metadata=_meta("the arithmetic: 400/415 = 96.39% vs 96.4%")),
+    ],
+    metadata={b"govmine.table": b"facts", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
+)
+
 REJECTS = pa.schema(
     [
         pa.field("input", pa.string(), nullable=False),
@@ -196,6 +230,36 @@ def sentence_row(s: Sentence) -> dict[str, Any]:
     }
 
 
+def fact_row(r: FactRecord) -> dict[str, Any]:
+    f = r.fact
+    return {
+        "article_id": r.article_id,
+        "fact_id": r.fact_id,
+        "sentence_id": f.sentence_id,
+        "value": f.value,
+        "unit": f.unit,
+        "qualifier": f.qualifier,
+        "kind": f.kind,
+        "entity": f.entity,
+        "entity_start": f.entity_start,
+        "entity_end": f.entity_end,
+        "surface": f.surface,
+        "start": f.start,
+        "end": f.end,
+        "raw_start": r.raw_start,
+        "raw_end": r.raw_end,
+        "number": f.number,
+        "unit_text": f.unit_text,
+        "qualifier_text": f.qualifier_text,
+        "place": r.place,
+        "sentence": r.sentence,
+        "link_id": f.link_id,
+        "link_role": f.link_role,
+        "check_status": f.check_status,
+        "check_detail": f.check_detail,
+    }
+
+
 def reject_row(r: Reject) -> dict[str, Any]:
     return {
         "input": r.input_path,
@@ -211,6 +275,7 @@ def reject_row(r: Reject) -> dict[str, Any]:
 TABLES: dict[str, tuple[pa.Schema, Callable[[Any], dict[str, Any]]]] = {
     "articles": (ARTICLES, article_row),
     "sentences": (SENTENCES, sentence_row),
+    "facts": (FACTS, fact_row),
     "rejects": (REJECTS, reject_row),
 }
 

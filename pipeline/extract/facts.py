@@ -14,7 +14,7 @@ each, the entity it counts or measures, as a short noun phrase with its offsets:
 
 Links: L1 from-to pairs (``由222项缩减至101项``) share a ``link_id`` with roles ``from``/``to``; L2 a rate
 (``完成率达96.4%``) after a total and a part of the same unit in its sentence (``415项 … 完成400项``) is
-linked to them (roles ``total``/``part``/``rate``) and checked: ``check`` is ``ok`` when part/total
+linked to them (roles ``total``/``part``/``rate``) and checked: ``check_status`` is ``ok`` when part/total
 rounds to the printed rate, ``mismatch`` otherwise (``check_detail`` says by how much); nothing is fixed.
 
 The same function runs inside the pipeline (on each article, via :class:`FactExtractor`) and on any
@@ -31,10 +31,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..records import FactRecord
 from ..segment import Segmenter, split_sentences
 from .quantities import Quantity, QuantityGrammar, extract_quantities, load_grammar
 
-__all__ = ["Fact", "FactExtractor", "extract_facts"]
+__all__ = ["Fact", "FactExtractor", "FactStage", "extract_facts"]
 
 _NOMINAL_FLAGS = {"n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", "j", "l", "eng", "an", "i", "nl", "s", "g"}
 _MODIFIER_FLAGS = {"a", "b", "ag", "f", "z"}
@@ -55,6 +56,7 @@ class FactWords:
     change: tuple[str, ...]
     noun_end: str
     max_chars: int
+    left_strip: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +70,7 @@ def load_words() -> FactWords:
         change=tuple(sorted(d["change_verbs"], key=len, reverse=True)),
         noun_end=d["noun_end_chars"],
         max_chars=int(d["max_chars"]),
+        left_strip=re.compile(d["left_strip_regex"]),
     )
 
 
@@ -93,7 +96,7 @@ class Fact:
     sentence_end: int
     link_id: str | None = None
     link_role: str | None = None  # from | to | total | part | rate
-    check: str | None = None  # ok | mismatch
+    check_status: str | None = None  # ok | mismatch
     check_detail: str | None = None
 
 
@@ -284,7 +287,11 @@ class _Attacher:
                 end -= 1
             lw = next((x for x in w.link_words if sent.endswith(x, floor, end)), None)
             if lw is None:
-                break
+                m = w.left_strip.search(sent, floor, end)
+                if m is None or m.start() == m.end():
+                    break
+                end = m.start()
+                continue
             end -= len(lw)
         lo = _clause_start(sent, end, floor)
         if end <= lo:
@@ -398,50 +405,67 @@ def _link(text: str, facts: list[Fact]) -> list[Fact]:
             continue
         n_link += 1
         lid = f"L{n_link}"
+        # Both ends measure the same thing: the entity named before the pair.
         ent = a.entity or b.entity
         es, ee = (a.entity_start, a.entity_end) if a.entity else (b.entity_start, b.entity_end)
         facts[i] = replace(a, link_id=lid, link_role="from", entity=ent, entity_start=es, entity_end=ee)
-        facts[i + 1] = replace(
-            b,
-            link_id=lid,
-            link_role="to",
-            entity=b.entity if b.entity and b.entity != "" else ent,
-            entity_start=b.entity_start if b.entity else es,
-            entity_end=b.entity_end if b.entity else ee,
-        )
-    # L2: a rate after a total and a part of the same unit, in the same sentence
-    for r_i, r in enumerate(facts):
-        if r.unit != "%" or r.link_id or not r.entity.endswith("率"):
+        facts[i + 1] = replace(b, link_id=lid, link_role="to", entity=ent, entity_start=es, entity_end=ee)
+    # L2: a rate right after its part, the part right after its total (415项 … 完成400项 … 完成率达96.4%).
+    # The rate's verb (完成 of 完成率) must be printed just before the part, so unrelated numbers of
+    # a long sentence are never checked against each other.
+    for r_i in range(2, len(facts)):
+        r, part, tot = facts[r_i], facts[r_i - 1], facts[r_i - 2]
+        if r.unit != "%" or not r.entity.endswith("率") or len(r.entity) < 3:
             continue
-        counts = [
-            (k, f)
-            for k, f in enumerate(facts[:r_i])
-            if f.sentence_id == r.sentence_id and f.kind != "percent" and not f.link_id
-        ]
-        pair = None
-        for x in range(len(counts) - 1, 0, -1):
-            k_part, part = counts[x]
-            for y in range(x - 1, -1, -1):
-                k_tot, tot = counts[y]
-                if tot.unit == part.unit and tot.value > 0 and part.value <= tot.value:
-                    pair = (k_tot, tot, k_part, part)
-                    break
-            if pair:
-                break
-        if pair is None:
+        if {r.sentence_id, part.sentence_id, tot.sentence_id} != {r.sentence_id}:
             continue
-        k_tot, tot, k_part, part = pair
+        if part.kind == "percent" or part.unit != tot.unit or not 0 < part.value <= tot.value:
+            continue
+        if r.link_id or part.link_id or tot.link_id:
+            continue
+        stem = r.entity[:-1][-2:]
+        if stem not in text[max(part.sentence_start, part.start - 8) : part.start] and stem not in part.entity:
+            continue
         n_link += 1
         lid = f"L{n_link}"
         computed = part.value / tot.value * 100
         decimals = len(r.number.split(".")[1]) if "." in r.number else 0
         tolerance = 0.5 * 10**-decimals + 1e-9
-        ok = abs(computed - r.value) <= tolerance
+        ok = abs(computed - r.value) <= tolerance or (r.qualifier != "exact" and abs(computed - r.value) <= 1)
         detail = f"{part.value:g}/{tot.value:g} = {computed:.2f}% vs {r.value:g}%"
-        facts[k_tot] = replace(tot, link_id=lid, link_role="total")
-        facts[k_part] = replace(part, link_id=lid, link_role="part")
-        facts[r_i] = replace(r, link_id=lid, link_role="rate", check="ok" if ok else "mismatch", check_detail=detail)
+        facts[r_i - 2] = replace(tot, link_id=lid, link_role="total")
+        facts[r_i - 1] = replace(part, link_id=lid, link_role="part")
+        status = "ok" if ok else "mismatch"
+        facts[r_i] = replace(r, link_id=lid, link_role="rate", check_status=status, check_detail=detail)
     return facts
+
+
+class FactStage:
+    """The pipeline stage: facts of an article as rows of the ``facts`` table."""
+
+    name = "facts"
+    table = "facts"
+
+    def __init__(self, extractor: FactExtractor) -> None:
+        self.extractor = extractor
+
+    def __call__(self, article: Any, done: Any) -> list[FactRecord]:
+        text = article.text
+        out = []
+        for n, f in enumerate(self.extractor.extract(text), 1):
+            rs, re_ = article.mapped.raw_span(f.start, f.end)
+            out.append(
+                FactRecord(
+                    article_id=article.article_id,
+                    fact_id=f"{article.article_id}/{n}",
+                    fact=f,
+                    raw_start=rs,
+                    raw_end=re_,
+                    place=article.place,
+                    sentence=text[f.sentence_start : f.sentence_end],
+                )
+            )
+        return out
 
 
 _DEFAULT: FactExtractor | None = None

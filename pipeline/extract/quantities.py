@@ -335,6 +335,13 @@ def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, 
         if cand in g.units or cand in g.excluded_units:
             unit_text = cand
             break
+    if unit_text == "个" and pos + 1 < len(text) and text[pos + 1] in g.inner_over:
+        # 3个多小时, 两个多月: the classifier 个, then 多, then the real unit.
+        for k in range(min(g.unit_max, len(text) - pos - 2), 0, -1):
+            cand = text[pos + 2 : pos + 2 + k]
+            if cand in g.units and g.units[cand][2] == "time":
+                unit, factor, kind = g.units[cand]
+                return v * factor, unit, kind, num_end, pos + 2 + k, text[pos : pos + 2 + k], True
     if not unit_text or unit_text in g.excluded_units:
         return None
     unit, factor, kind = g.units[unit_text]

@@ -1,0 +1,315 @@
+"""Score a run's facts (and headlines, places) against gold files.
+
+Gold format (JSON; see ``corpus/gold/facts/README.md``)::
+
+    {"documents": [{"id", "text"?, "anchor", "headline"?, "place"?, "themes_core": [], "themes_ok": [],
+                    "facts": [{"surface", "value", "unit", "qualifier", "entity"}],
+                    "optional": [{"surface", "value", "unit"}]}]}
+
+A page with several articles may list ``"articles": [...]`` of the same records under one id.
+
+Matching, per gold record:
+
+1. the predicted article is the one (of the document ``id`` when the run has it) whose text contains the
+   ``anchor``, whitespace ignored;
+2. with a ``text`` passage, only predicted facts inside the passage are scored;
+3. a predicted fact matches a gold fact when value (relative tolerance 1e-6) and unit are equal and the
+   prediction lies within a few characters of an occurrence of the gold surface; pairs are made
+   one-to-one in text order;
+4. a prediction that matches an ``optional`` gold fact is neither a true nor a false positive.
+
+Scores: precision, recall and F1 of (value, unit); qualifier accuracy and entity accuracy over matched
+pairs (a predicted entity is right when it contains the gold entity, quotes and spaces ignored); full-fact
+F1, where a fact counts only when value, unit, qualifier and entity are all right.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow.dataset as ds
+
+__all__ = ["GoldError", "Scores", "evaluate", "load_gold", "format_report"]
+
+_WS = re.compile(r"\s+")
+_NEAR = 4  # characters of slack between a prediction and the gold surface
+
+
+class GoldError(ValueError):
+    """A gold file is malformed, or its anchor finds no article."""
+
+
+@dataclass
+class Counts:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    qualifier_ok: int = 0
+    entity_ok: int = 0
+    full_ok: int = 0
+
+    def add(self, other: Counts) -> None:
+        for k in asdict(self):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    def scores(self) -> dict[str, float]:
+        p = self.matched / self.predicted if self.predicted else 0.0
+        r = self.matched / self.gold if self.gold else 0.0
+        fp = self.full_ok / self.predicted if self.predicted else 0.0
+        fr = self.full_ok / self.gold if self.gold else 0.0
+        return {
+            "value_precision": p,
+            "value_recall": r,
+            "value_f1": _f1(p, r),
+            "qualifier_accuracy": self.qualifier_ok / self.matched if self.matched else 0.0,
+            "entity_accuracy": self.entity_ok / self.matched if self.matched else 0.0,
+            "full_precision": fp,
+            "full_recall": fr,
+            "full_f1": _f1(fp, fr),
+        }
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Scores:
+    """Totals, scores, per-document counts and the errors, for a report."""
+
+    counts: Counts = field(default_factory=Counts)
+    per_document: dict[str, Counts] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    headline: tuple[int, int] = (0, 0)  # right, asked
+    place: tuple[int, int] = (0, 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "counts": asdict(self.counts),
+            "scores": {k: round(v, 4) for k, v in self.counts.scores().items()},
+            "headline_accuracy": _ratio(self.headline),
+            "place_accuracy": _ratio(self.place),
+            "per_document": {
+                k: asdict(v) | {"full_f1": round(v.scores()["full_f1"], 4)} for k, v in self.per_document.items()
+            },
+            "errors": self.errors,
+        }
+
+
+def _ratio(x: tuple[int, int]) -> float | None:
+    return round(x[0] / x[1], 4) if x[1] else None
+
+
+def load_gold(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    """Gold records (one per article) from gold files, with ``file`` and ``id`` filled in."""
+    records: list[dict[str, Any]] = []
+    for path in paths:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise GoldError(f"{path}: cannot read gold: {exc}") from None
+        docs = data.get("documents") if isinstance(data, dict) else None
+        if not isinstance(docs, list):
+            raise GoldError(f'{path}: expected {{"documents": [...]}}')
+        for i, doc in enumerate(docs):
+            subs = doc.get("articles") or [doc]
+            for j, rec in enumerate(subs):
+                if "anchor" not in rec:
+                    raise GoldError(f"{path}: document {i} article {j}: no anchor")
+                records.append(
+                    rec
+                    | {
+                        "id": doc.get("id"),
+                        "file": str(path),
+                        "key": f"{doc.get('id')}#{j + 1 if 'articles' in doc else 1}",
+                    }
+                )
+    return records
+
+
+def _norm(s: str) -> str:
+    return _WS.sub("", s)
+
+
+def _ent_norm(s: str) -> str:
+    return re.sub(r"[\s“”‘’\"'「」《》]", "", s or "")
+
+
+def _strip_map(text: str) -> tuple[str, list[int]]:
+    """Text without whitespace, and for each of its characters the offset in ``text``."""
+    chars, pos = [], []
+    for i, c in enumerate(text):
+        if not c.isspace():
+            chars.append(c)
+            pos.append(i)
+    return "".join(chars), pos
+
+
+def _find_article(rec: dict[str, Any], articles: Sequence[dict[str, Any]], by_doc: dict[str, list[int]]) -> int:
+    anchor = _norm(rec["anchor"])
+    cands = by_doc.get(rec.get("id") or "", []) or range(len(articles))
+    hits = [i for i in cands if anchor in articles[i]["_flat"]]
+    if len(hits) != 1:
+        raise GoldError(f"{rec['file']}: anchor {rec['anchor']!r} of {rec['key']} finds {len(hits)} articles")
+    return hits[0]
+
+
+def _window(rec: dict[str, Any], art: dict[str, Any]) -> tuple[int, int]:
+    if not rec.get("text"):
+        return 0, len(art["text"])
+    flat, pos = art["_flat"], art["_pos"]
+    p = _norm(rec["text"])
+    k = flat.find(p)
+    if k < 0:
+        raise GoldError(f"{rec['file']}: the passage of {rec['key']} is not in its article")
+    return pos[k], pos[k + len(p) - 1] + 1
+
+
+def _occurrences(text: str, surface: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Where the surface occurs in text[lo:hi], whitespace-insensitively, as (start, end) in text."""
+    flat, pos = _strip_map(text[lo:hi])
+    s = _norm(surface)
+    out, k = [], flat.find(s)
+    while k >= 0 and s:
+        out.append((lo + pos[k], lo + pos[k + len(s) - 1] + 1))
+        k = flat.find(s, k + 1)
+    return out
+
+
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def _match(
+    golds: list[dict[str, Any]], preds: list[dict[str, Any]], text: str, lo: int, hi: int
+) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, prediction index), in text order."""
+    used: set[int] = set()
+    taken: dict[str, int] = {}
+    pairs = []
+    for gi, g in enumerate(golds):
+        occ = _occurrences(text, str(g["surface"]), lo, hi)
+        if not occ:
+            continue
+        # the k-th listing of a repeated surface prefers its k-th occurrence, then any other
+        k = taken.get(g["surface"], 0)
+        taken[g["surface"]] = k + 1
+        order = occ[k:] + occ[:k]
+        best = None
+        for os_, oe in order:
+            for pi, p in enumerate(preds):
+                if pi in used or p["unit"] != g["unit"] or not _same_value(float(p["value"]), float(g["value"])):
+                    continue
+                if p["start"] < oe + _NEAR and p["end"] > os_ - _NEAR:
+                    best = pi
+                    break
+            if best is not None:
+                break
+        if best is not None:
+            used.add(best)
+            pairs.append((gi, best))
+    return pairs
+
+
+def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
+    """Score the facts of the run in ``out_dir`` against the gold files."""
+    out = Path(out_dir)
+    for table in ("articles", "facts"):
+        if not (out / table).is_dir():
+            raise GoldError(f"{out}: no {table} table (run `govmine run ... --out {out}` first)")
+    arts = (
+        ds.dataset(out / "articles", format="parquet")
+        .to_table(columns=["article_id", "doc_id", "text", "headline", "place"])
+        .to_pylist()
+    )
+    facts = (
+        ds.dataset(out / "facts", format="parquet")
+        .to_table(columns=["article_id", "value", "unit", "qualifier", "entity", "surface", "start", "end"])
+        .to_pylist()
+    )
+    by_doc: dict[str, list[int]] = {}
+    for i, a in enumerate(arts):
+        a["_flat"], a["_pos"] = _strip_map(a["text"])
+        by_doc.setdefault(a["doc_id"], []).append(i)
+    facts_by_art: dict[str, list[dict[str, Any]]] = {}
+    for f in facts:
+        facts_by_art.setdefault(f["article_id"], []).append(f)
+
+    res = Scores()
+    h_right = h_asked = p_right = p_asked = 0
+    for rec in load_gold(gold_paths):
+        art = arts[_find_article(rec, arts, by_doc)]
+        lo, hi = _window(rec, art)
+        text = art["text"]
+        preds = sorted(
+            (f for f in facts_by_art.get(art["article_id"], []) if lo <= f["start"] and f["end"] <= hi),
+            key=lambda f: f["start"],
+        )
+        golds = list(rec.get("facts", []))
+        optional = list(rec.get("optional", []))
+        pairs = _match(golds, preds, text, lo, hi)
+        matched_preds = {pi for _, pi in pairs}
+        opt_pairs = _match(optional, [p for i, p in enumerate(preds) if i not in matched_preds], text, lo, hi)
+        c = Counts(gold=len(golds), predicted=len(preds) - len(opt_pairs), matched=len(pairs))
+        for gi, pi in pairs:
+            g, p = golds[gi], preds[pi]
+            q_ok = p["qualifier"] == g.get("qualifier", "exact")
+            e_ok = bool(_ent_norm(g.get("entity", ""))) and _ent_norm(g.get("entity", "")) in _ent_norm(p["entity"])
+            c.qualifier_ok += q_ok
+            c.entity_ok += e_ok
+            c.full_ok += q_ok and e_ok
+            if not (q_ok and e_ok):
+                res.errors.append(
+                    {
+                        "doc": rec["key"],
+                        "kind": "wrong",
+                        "gold": g,
+                        "predicted": {k: p[k] for k in ("surface", "value", "unit", "qualifier", "entity")},
+                    }
+                )
+        for gi, g in enumerate(golds):
+            if gi not in {x for x, _ in pairs}:
+                res.errors.append({"doc": rec["key"], "kind": "missed", "gold": g})
+        opt_used = {pi for _, pi in opt_pairs}
+        rest = [p for i, p in enumerate(preds) if i not in matched_preds]
+        for i, p in enumerate(rest):
+            if i not in opt_used:
+                res.errors.append(
+                    {
+                        "doc": rec["key"],
+                        "kind": "spurious",
+                        "predicted": {k: p[k] for k in ("surface", "value", "unit", "qualifier", "entity")},
+                    }
+                )
+        res.per_document[rec["key"]] = c
+        res.counts.add(c)
+        if rec.get("headline"):
+            h_asked += 1
+            h_right += _norm(art["headline"] or "") == _norm(rec["headline"])
+        if rec.get("place"):
+            p_asked += 1
+            p_right += (art["place"] or "") == rec["place"]
+    res.headline, res.place = (h_right, h_asked), (p_right, p_asked)
+    return res
+
+
+def format_report(s: Scores) -> str:
+    """A plain-text report: totals, scores, the weakest documents."""
+    d = s.as_dict()
+    c, sc = d["counts"], d["scores"]
+    lines = [
+        f"gold facts {c['gold']}, predicted {c['predicted']}, matched {c['matched']}",
+        f"value   P {sc['value_precision']:.3f}  R {sc['value_recall']:.3f}  F1 {sc['value_f1']:.3f}",
+        f"qualifier accuracy {sc['qualifier_accuracy']:.3f}   entity accuracy {sc['entity_accuracy']:.3f}",
+        f"full    P {sc['full_precision']:.3f}  R {sc['full_recall']:.3f}  F1 {sc['full_f1']:.3f}",
+    ]
+    if d["headline_accuracy"] is not None:
+        lines.append(f"headline accuracy {d['headline_accuracy']:.3f}   place accuracy {d['place_accuracy']:.3f}")
+    worst = sorted(d["per_document"].items(), key=lambda kv: kv[1]["full_f1"])[:5]
+    lines.append("weakest documents: " + ", ".join(f"{k} ({v['full_f1']:.2f})" for k, v in worst))
+    return "\n".join(lines)
