@@ -57,6 +57,7 @@ class FactWords:
     noun_end: str
     max_chars: int
     left_strip: re.Pattern[str]
+    change_only: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +72,13 @@ def load_words() -> FactWords:
         noun_end=d["noun_end_chars"],
         max_chars=int(d["max_chars"]),
         left_strip=re.compile(d["left_strip_regex"]),
+        change_only=re.compile(
+            "(?:"
+            + "|".join(map(re.escape, d["change_prefixes"]))
+            + ")*(?:"
+            + "|".join(map(re.escape, sorted(d["change_verbs"], key=len, reverse=True)))
+            + ")"
+        ),
     )
 
 
@@ -218,7 +226,7 @@ class _Attacher:
         if found is None:
             found = self.before(i)
         between = self.sent[self.qs[i - 1].end : self._left_edge(q)] if i else ""
-        if prev is not None and prev.entity and (found is None or found[0] in self.w.change):
+        if prev is not None and prev.entity and (found is None or self.w.change_only.fullmatch(found[0])):
             # A3: a list (36.18万元和42.45万元) or a change (同比增长6.3%) measures the previous entity.
             if between.strip() in ("和", "、", "及", "与", "，", "") or self._after_change(q):
                 assert prev.entity_start is not None and prev.entity_end is not None
@@ -239,6 +247,10 @@ class _Attacher:
         later = self.qs[i + 1] if i + 1 < len(self.qs) else None
         if later is not None and sent[pos : later.start].strip() == "":
             pos = later.end  # 63支622人的“青城义警”队伍
+        if sent.startswith(("（", "("), pos):
+            close = sent.find("）" if sent[pos] == "（" else ")", pos, pos + 8)
+            if close > 0:
+                pos = close + 1  # 3.1万套（户）: an alternative unit
         if sent.startswith("的", pos):
             pos += 1
         stop = _clause_end(sent, pos, len(sent))
@@ -278,7 +290,14 @@ class _Attacher:
         return _trim(sent, pos, toks[j - 1].end)
 
     def before(self, i: int) -> tuple[str, int, int] | None:
-        """A2: the noun phrase before the quantity, past linking words and one verb."""
+        """A2: the noun phrase before the quantity.
+
+        Linking words (达 为 共 累计 …) and a start point (从2012年的) are stripped first; a verb of
+        change right before the number (精减, 增收) is kept at the end of the entity. The phrase then
+        runs left over words until a boundary: punctuation other than 、 and quotes, a function word,
+        an action verb (设立, 选派, 完成 …), a number. Parts of speech are not trusted here: jieba
+        tags 清单 as an adjective and 选派 as a noun.
+        """
         sent, q, w = self.sent, self.qs[i], self.w
         end = self._left_edge(q)
         floor = self.qs[i - 1].end if i else 0
@@ -298,17 +317,15 @@ class _Attacher:
             return None
         toks = _tokens(self.seg.tag(sent[lo:end]), lo)
         k = len(toks) - 1
-        verb: _Tok | None = None
-        if k >= 0 and _verbish(toks[k], w) and not _nominal(toks[k], w):
-            verb = toks[k]  # 考核指标精减近 7 成: skip the verb, keep it in the entity
+        change_end: int | None = None
+        if k >= 0 and toks[k].text not in w.boundary and (toks[k].text.endswith(w.change) or toks[k].text in w.verbs):
+            # 考核指标精减近 7 成, 村集体增收 36.18万元, 老旧小区改造309个: the verb stays in the entity
+            change_end = toks[k].end
             k -= 1
-            while k >= 0 and toks[k].flag in ("d", "ad") and toks[k].text not in w.verbs:
-                k -= 1
         hi = k
-        depth, nominal = 0, False
+        depth = 0
         while k >= 0:
             t = toks[k]
-            prv = toks[k - 1] if k else None
             if t.text in _QUOTES_CLOSE:
                 depth += 1
             elif t.text in _QUOTES_OPEN:
@@ -316,49 +333,30 @@ class _Attacher:
                     break
                 depth -= 1
             elif depth:
-                nominal = True
-            elif t.text == "、" and nominal and prv is not None and (_nominal(prv, w) or prv.text in _QUOTES_CLOSE):
                 pass
+            elif t.text == "、":
+                if k == 0 or not _is_han(toks[k - 1].text) and toks[k - 1].text not in _QUOTES_CLOSE:
+                    break
             elif t.text in ("等", "等等") and k == hi:
                 pass
-            elif _nominal(t, w):
-                nominal = True
-            elif (
-                nominal
-                and prv is not None
-                and _nominal(prv, w)
-                and (_verbish(t, w) or t.flag in _MODIFIER_FLAGS)
-                and t.text not in w.verbs
-            ):
-                pass  # 矛盾 调解 中心, 户外 劳动者
-            elif nominal and t.flag in _MODIFIER_FLAGS:
-                pass
-            else:
+            elif not _is_han(t.text) or t.text in w.boundary or t.text in w.verbs:
                 break
             k -= 1
             if end - toks[k + 1].start > w.max_chars:
                 break
-        if not nominal or depth:
-            if verb is not None and verb.text not in w.change:
-                return verb.text, verb.start, verb.end
-            return None if verb is None else (verb.text, verb.start, verb.end)
         start_tok = k + 1
-        # A list item opened by an action verb ends the list there: 专职网格员、选派楼栋长 -> 楼栋长.
-        for m in range(hi, start_tok - 1, -1):
-            if toks[m].text in w.verbs:
-                start_tok = m + 1
-                break
-        while start_tok <= hi and (
-            toks[start_tok].text == "、" or toks[start_tok].flag in _MODIFIER_FLAGS and start_tok < hi
-        ):
+        while start_tok <= hi and (toks[start_tok].text == "、" or toks[start_tok].text in _QUOTES_CLOSE):
             start_tok += 1
-        if start_tok > hi:
+        if start_tok > hi or depth:
+            if change_end is not None:
+                t = toks[len(toks) - 1]
+                return t.text, t.start, t.end
             return None
         a = toks[start_tok].start
         first = toks[start_tok].text
-        if len(first) >= 2 and first[0] in w.glue:
+        if len(first) >= 2 and first[0] in w.glue and first not in w.boundary:
             a += 1  # 为村 集体 -> 村集体
-        b = verb.end if verb is not None else toks[hi].end
+        b = change_end if change_end is not None else toks[hi].end
         return _trim(sent, a, b)
 
 
