@@ -68,6 +68,7 @@ class QuantityGrammar:
     units: dict[str, tuple[str, float, str]]  # printed unit -> (normalised unit, factor, kind)
     unit_max: int
     excluded_units: frozenset[str]
+    guard: dict[str, str]  # one-character unit -> characters that make it part of a word
     digits: dict[str, int]
     cn_units: dict[str, int]
     magnitudes: dict[str, int]
@@ -94,7 +95,7 @@ def load_grammar() -> QuantityGrammar:
     ud, qd = _data("units.toml"), _data("quantities.toml")
     units: dict[str, tuple[str, float, str]] = {}
     for kind, table in ud.items():
-        if kind == "excluded":
+        if kind in ("excluded", "guard"):
             continue
         for printed, spec in table.items():
             if isinstance(spec, str):
@@ -137,6 +138,7 @@ def load_grammar() -> QuantityGrammar:
         units=units,
         unit_max=max(len(u) for u in units | dict.fromkeys(excluded)),
         excluded_units=excluded,
+        guard=dict(ud.get("guard", {})),
         digits={k: int(v) for k, v in num["digits"].items()},
         cn_units={k: int(v) for k, v in num["units"].items()},
         magnitudes={k: int(v) for k, v in num["magnitudes"].items()},
@@ -333,6 +335,9 @@ def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, 
     for k in range(min(g.unit_max, len(text) - pos), 0, -1):
         cand = text[pos : pos + k]
         if cand in g.units or cand in g.excluded_units:
+            after = text[pos + k] if pos + k < len(text) else ""
+            if after and after in g.guard.get(cand, ""):
+                continue  # 五部门: 部 begins the word 部门
             unit_text = cand
             break
     if unit_text == "个" and pos + 1 < len(text) and text[pos + 1] in g.inner_over:
@@ -351,12 +356,15 @@ def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, 
 def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: QuantityGrammar, unit_text: str) -> bool:
     """Q4: ordinals, vague numerals, formulas and slogans."""
     head = text[max(0, start - 3) : start]
-    if head.endswith(g.exclude_before) or head.endswith(g.vague_before):
+    if head.endswith(g.exclude_before):
+        return True
+    # 数十个, 几百人: vague only before a Chinese numeral (人数698万人 is a count).
+    if m.group("cn") and head.endswith(g.vague_before):
         return True
     # 1+3+N, 5+2: numbers in a formula
     prev = text[start - 1] if start else ""
     nxt = text[m.end()] if m.end() < len(text) else ""
-    if prev in "+＋" or nxt in "+＋":
+    if (prev and prev in "+＋") or (nxt and nxt in "+＋"):
         return True
     # A number glued to Latin letters or digits is a code or a model name (5G, G20, PM2.5).
     if (prev.isascii() and prev.isalnum()) or (nxt.isascii() and nxt.isalpha() and not unit_text.isascii()):
