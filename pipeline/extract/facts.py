@@ -58,6 +58,7 @@ class FactWords:
     max_chars: int
     left_strip: re.Pattern[str]
     change_only: re.Pattern[str]
+    change_prefix_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +73,7 @@ def load_words() -> FactWords:
         noun_end=d["noun_end_chars"],
         max_chars=int(d["max_chars"]),
         left_strip=re.compile(d["left_strip_regex"]),
+        change_prefix_words=frozenset(d["change_prefixes"]),
         change_only=re.compile(
             "(?:"
             + "|".join(map(re.escape, d["change_prefixes"]))
@@ -322,6 +324,8 @@ class _Attacher:
             # 考核指标精减近 7 成, 村集体增收 36.18万元, 老旧小区改造309个: the verb stays in the entity
             change_end = toks[k].end
             k -= 1
+            while k >= 0 and toks[k].text in w.change_prefix_words:
+                k -= 1  # 增加值分别增长, 参保人数同比分别增加
         hi = k
         depth = 0
         while k >= 0:
@@ -339,8 +343,18 @@ class _Attacher:
                     break
             elif t.text in ("等", "等等") and k == hi:
                 pass
-            elif not _is_han(t.text) or t.text in w.boundary or t.text in w.verbs:
+            elif t.text in w.verbs and k < hi and toks[k + 1].text[-1] in w.noun_end and k and _nominal(toks[k - 1], w):
+                pass  # 矛盾 调解 中心: an action verb inside an institution's name
+            elif (
+                not _is_han(t.text)
+                or t.text in w.boundary
+                or t.text in w.verbs
+                or t.flag[:1] in ("m", "t", "r", "p", "c")
+            ):
                 break
+            elif len(t.text) >= 2 and t.text[0] in w.glue and k < hi:
+                k -= 1
+                break  # 为村 集体: the glued function character ends the phrase (cut below)
             k -= 1
             if end - toks[k + 1].start > w.max_chars:
                 break

@@ -1,0 +1,121 @@
+"""Facts: each number attached to the entity it counts, with links and arithmetic checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import FactExtractor, extract_facts
+
+
+@pytest.fixture(scope="module")
+def fx() -> FactExtractor:
+    return FactExtractor()
+
+
+def _f(fx: FactExtractor, text: str) -> list[tuple[str, float, str, str]]:
+    out = []
+    for f in fx.extract(text):
+        assert text[f.start : f.end] == f.surface
+        if f.entity_start is not None:
+            assert text[f.entity_start : f.entity_end] == f.entity
+        out.append((f.surface, round(f.value, 4), f.unit, f.entity))
+    return out
+
+
+# (text from the corpus, expected [(surface, value, unit, entity)])
+ATTACH = [
+    (
+        "按照“一格一员”配备专职网格员、选派楼栋长（单元长）2399人，发挥网格党组织前沿“哨兵”作用。",
+        [("2399人", 2399, "人", "楼栋长（单元长）")],
+    ),
+    ("推行“商圈党建联盟”模式，设立“红蜂驿站”31个，为新就业群体提供暖心服务", [("31个", 31, "个", "红蜂驿站")]),
+    (
+        "截至目前，已建立街道“大工委”9个、社区“大党委”75个、网格党支部 226个、党小组671个；",
+        [
+            ("9个", 9, "个", "街道“大工委”"),
+            ("75个", 75, "个", "社区“大党委”"),
+            ("226个", 226, "个", "网格党支部"),
+            ("671个", 671, "个", "党小组"),
+        ],
+    ),
+    (
+        "组建63支622人的“青城义警”队伍，积极探索",
+        [("63支", 63, "支", "“青城义警”队伍"), ("622人", 622, "人", "“青城义警”队伍")],
+    ),
+    ("巾帼公益手工坊成立以来，共吸引辖区 113位女性加入，主要从事编织类", [("113位", 113, "位", "女性")]),
+    (
+        "2024年分别为村集体增收 36.18万元和42.45万元；",
+        [("36.18万元", 361800, "元", "村集体增收"), ("42.45万元", 424500, "元", "村集体增收")],
+    ),
+    ("“小田并大田”流转土地1.23万亩，与企业建立青储“订单”合作模式", [("1.23万亩", 12300, "亩", "土地")]),
+    (
+        "据介绍，2024年巾帼公益手工坊已经承接8万多件订单，收益3万余元。",
+        [("8万多件", 80000, "件", "订单"), ("3万余元", 30000, "元", "收益")],
+    ),
+    ("引入内蒙古芸公益协会等96家社会组织，面向困难群体", [("96家", 96, "家", "社会组织")]),
+    ("兰家房村紧盯玉米种植所用到的约3000吨滴灌带，谋划建成了滴灌带回收再利用厂", [("3000吨", 3000, "吨", "滴灌带")]),
+    ("引导环卫工人、快递员等600余人当好基层治理流动的信息员", [("600余人", 600, "人", "环卫工人、快递员")]),
+    ("包联干部与网格员、楼栋长、单元长等2399人成立服务小分队", [("2399人", 2399, "人", "网格员、楼栋长、单元长")]),
+    (
+        "党的建设考核指标精减近 7 成，各类微信群精简率达75.94％",
+        [("7 成", 70, "%", "党的建设考核指标精减"), ("75.94％", 75.94, "%", "微信群精简率")],
+    ),
+    ("建成社区矛盾调解中心 75个，着力把矛盾化解在基层", [("75个", 75, "个", "社区矛盾调解中心")]),
+    (
+        "桃园社区共签约外卖配送员 5名，覆盖社区网格 8个。",
+        [("5名", 5, "名", "外卖配送员"), ("8个", 8, "个", "社区网格")],
+    ),
+    (
+        "基本养老保险参保人数从2012年的7.9亿人增加到10.4亿人",
+        [("7.9亿人", 790000000, "人", "基本养老保险参保人数"), ("10.4亿人", 1040000000, "人", "基本养老保险参保人数")],
+    ),
+    (
+        "前三季度国内生产总值1015036亿元，按不变价格计算，同比增长5.2%。",
+        [("1015036亿元", 101503600000000, "元", "国内生产总值"), ("5.2%", 5.2, "%", "国内生产总值")],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", ATTACH)
+def test_facts_attachment_table(fx: FactExtractor, text: str, expected) -> None:
+    assert _f(fx, text) == expected
+
+
+def test_facts_from_to_pair_is_linked(fx: FactExtractor) -> None:
+    facts = fx.extract("推进基层减负，街道承担的职责由222项缩减至101项。")
+    assert [(f.surface, f.entity, f.link_role) for f in facts] == [("222项", "职责", "from"), ("101项", "职责", "to")]
+    assert facts[0].link_id == facts[1].link_id is not None
+
+
+def test_facts_rate_checked_against_its_parts(fx: FactExtractor) -> None:
+    facts = fx.extract("对接形成项目清单415项，推动完成400项，完成率达96.4%，有效推动解决基层治理实际问题。")
+    assert [(f.surface, f.link_role) for f in facts] == [("415项", "total"), ("400项", "part"), ("96.4%", "rate")]
+    rate = facts[2]
+    assert rate.entity == "完成率"
+    assert rate.check_status == "ok"
+    assert rate.check_detail == "400/415 = 96.39% vs 96.4%"
+
+
+def test_facts_rate_mismatch_is_flagged_not_fixed(fx: FactExtractor) -> None:
+    facts = fx.extract("对接形成项目清单415项，推动完成400项，完成率达90.4%。")
+    assert facts[2].check_status == "mismatch"
+    assert facts[2].value == 90.4  # the printed value stays
+
+
+def test_facts_unrelated_rate_is_not_checked(fx: FactExtractor) -> None:
+    facts = fx.extract("全市3860个居民小区已成立业主委员会2522个、占比65.3%，物业管理覆盖率达95.5%；")
+    assert all(f.check_status is None for f in facts)
+
+
+def test_facts_library_function_equals_extractor(fx: FactExtractor) -> None:
+    text = "设立“红蜂驿站”31个，共吸引辖区 113位女性加入"
+    assert extract_facts(text) == fx.extract(text)
+
+
+def test_facts_sentence_ids_follow_sentences(fx: FactExtractor) -> None:
+    text = "建成社区矛盾调解中心 75个。\n解决居民需求事项406件。"
+    facts = fx.extract(text)
+    assert [(f.sentence_id, text[f.sentence_start : f.sentence_end]) for f in facts] == [
+        (0, "建成社区矛盾调解中心 75个。"),
+        (1, "解决居民需求事项406件。"),
+    ]
