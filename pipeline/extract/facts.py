@@ -59,6 +59,7 @@ class FactWords:
     left_strip: re.Pattern[str]
     change_only: re.Pattern[str]
     change_prefix_words: frozenset[str]
+    adverbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,7 @@ def load_words() -> FactWords:
         max_chars=int(d["max_chars"]),
         left_strip=re.compile(d["left_strip_regex"]),
         change_prefix_words=frozenset(d["change_prefixes"]),
+        adverbs=frozenset(d["adverbs"]),
         change_only=re.compile(
             "(?:"
             + "|".join(map(re.escape, d["change_prefixes"]))
@@ -229,11 +231,27 @@ class _Attacher:
             found = self.before(i)
         between = self.sent[self.qs[i - 1].end : self._left_edge(q)] if i else ""
         if prev is not None and prev.entity and (found is None or self.w.change_only.fullmatch(found[0])):
-            # A3: a list (36.18万元和42.45万元) or a change (同比增长6.3%) measures the previous entity.
-            if between.strip() in ("和", "、", "及", "与", "，", "") or self._after_change(q):
+            # A3: a list (36.18万元和42.45万元, 新建绿道137公里、累计达到2136公里) or a change (同比增长6.3%)
+            # measures the previous entity.
+            if self._only_links(between) or self._after_change(q):
                 assert prev.entity_start is not None and prev.entity_end is not None
                 return prev.entity, prev.entity_start - base, prev.entity_end - base
         return found
+
+    def _only_links(self, between: str) -> bool:
+        """Nothing but joiners, spaces and linking words between two quantities."""
+        rest = between.strip(" \u3000、，和及与")
+        while rest:
+            lw = next((x for x in self.w.link_words if rest.endswith(x)), None)
+            if lw is not None:
+                rest = rest[: -len(lw)]
+            else:
+                m = self.w.left_strip.search(rest)
+                if m is None or m.start() == m.end():
+                    return False
+                rest = rest[: m.start()]  # 新增城镇就业6.1万人、占全区31.8％
+            rest = rest.strip(" \u3000、，和及与")
+        return True
 
     def _left_edge(self, q: Quantity) -> int:
         return q.qualifier_start if q.qualifier_start is not None and q.qualifier_start < q.start else q.start
@@ -241,6 +259,18 @@ class _Attacher:
     def _after_change(self, q: Quantity) -> bool:
         head = self.sent[max(0, self._left_edge(q) - 3) : self._left_edge(q)]
         return head.endswith(self.w.change)
+
+    def _modifies(self, toks: list[_Tok], j: int) -> bool:
+        """Token j and at most two more modifiers lead to a noun (退休 老 党员)."""
+        for k in range(j, min(j + 3, len(toks))):
+            t = toks[k]
+            if k > j and _nominal(t, self.w):
+                return True
+            if not _is_han(t.text) or t.text in self.w.boundary or t.text in self.w.verbs:
+                return False
+            if not (t.flag in _MODIFIER_FLAGS or t.flag in ("t", "s", "vn") or _verbish(t, self.w)):
+                return False
+        return False
 
     def after(self, i: int) -> tuple[str, int, int] | None:
         """A1: the noun phrase right after the quantity (113位女性, 两个重大项目, 约3000吨滴灌带)."""
@@ -275,13 +305,8 @@ class _Attacher:
                 nominal = True
             elif _nominal(t, self.w):
                 nominal = True
-            elif (
-                nxt is not None
-                and (t.flag in _MODIFIER_FLAGS or _verbish(t, self.w))
-                and _nominal(nxt, self.w)
-                and t.text not in self.w.verbs
-            ):
-                pass  # 重大 项目, 滴灌 带
+            elif t.text not in self.w.verbs and t.text not in self.w.boundary and self._modifies(toks, j):
+                pass  # 重大 项目, 滴灌 带, 退休 老 党员, 日常 服务事项
             else:
                 break
             j += 1
@@ -319,6 +344,9 @@ class _Attacher:
             return None
         toks = _tokens(self.seg.tag(sent[lo:end]), lo)
         k = len(toks) - 1
+        # adverbs between the phrase and its number: 满意率持续保持在99%以上
+        while k > 0 and (toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs):
+            k -= 1
         change_end: int | None = None
         if k >= 0 and toks[k].text not in w.boundary and (toks[k].text.endswith(w.change) or toks[k].text in w.verbs):
             # 考核指标精减近 7 成, 村集体增收 36.18万元, 老旧小区改造309个: the verb stays in the entity
