@@ -294,7 +294,6 @@ class _Attacher:
         j, depth, nominal = 0, 0, False
         while j < len(toks):
             t = toks[j]
-            nxt = toks[j + 1] if j + 1 < len(toks) else None
             if t.text in _QUOTES_OPEN:
                 depth += 1
             elif t.text in _QUOTES_CLOSE:
