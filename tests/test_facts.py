@@ -119,3 +119,32 @@ def test_facts_sentence_ids_follow_sentences(fx: FactExtractor) -> None:
         (0, "建成社区矛盾调解中心 75个。"),
         (1, "解决居民需求事项406件。"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        (
+            "刑事立案数、电诈案件既遂数、道路交通事故数分别下降13.5%、8.6%、2.7%，公众安全感提升",
+            ["刑事立案数", "电诈案件既遂数", "道路交通事故数"],
+        ),
+        ("营业总收入和资产总额分别达到62.4亿元、2166.8亿元。", ["营业总收入", "资产总额"]),
+        ("装备制造业、高技术制造业增加值分别增长7.7%、8.9%。", ["高技术制造业增加值", "高技术制造业增加值"]),
+    ],
+)
+def test_facts_respectively_lists(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,entity",
+    [
+        ("城乡低保标准提高到每月815元", "城乡低保标准"),
+        ("办理满意率持续保持在99%以上。", "办理满意率"),
+        ("企业每年按投资额的8%给村集体分红", "投资额"),
+        ("建成棚改安置房1100套，筹集保障性租赁住房", "棚改安置房"),
+        ("粮食产量首次跃上1.4万亿斤新台阶", "粮食产量首次跃上"),
+    ],
+)
+def test_facts_linking_phrases_and_adverbs(fx: FactExtractor, text: str, entity: str) -> None:
+    assert [f.entity for f in fx.extract(text)][0] == entity

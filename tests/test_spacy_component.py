@@ -270,3 +270,13 @@ def test_spacy_component_render_facts_html(nlp: spacy.language.Language) -> None
     assert "entity" not in plain and "415项" in plain
     page = sc.render_facts(doc, page=True)
     assert "<html" in page and 'lang="zh"' in page
+
+
+def test_spacy_component_pickles_for_spawned_workers(nlp: spacy.language.Language) -> None:
+    # nlp.pipe(n_process=2) under the spawn start method (macOS, Windows) pickles the pipeline; the
+    # rjieba segmenter cannot be pickled, so the component travels as its settings.
+    copy = pickle.loads(pickle.dumps(nlp))
+    component = copy.get_pipe("govmine_quantities")
+    assert component.extractor is not nlp.get_pipe("govmine_quantities").extractor
+    assert (component.spans_key, component.label, component.engine) == (KEY, "kind", "rjieba")
+    assert _span_rows(copy(MAIN)) == _span_rows(nlp(MAIN))

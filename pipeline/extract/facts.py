@@ -60,6 +60,8 @@ class FactWords:
     change_only: re.Pattern[str]
     change_prefix_words: frozenset[str]
     adverbs: frozenset[str]
+    figurative: frozenset[str]
+    ordinal_adverbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +78,8 @@ def load_words() -> FactWords:
         left_strip=re.compile(d["left_strip_regex"]),
         change_prefix_words=frozenset(d["change_prefixes"]),
         adverbs=frozenset(d["adverbs"]),
+        figurative=frozenset(d["figurative_heads"]),
+        ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
         change_only=re.compile(
             "(?:"
             + "|".join(map(re.escape, d["change_prefixes"]))
@@ -150,9 +154,10 @@ class FactExtractor:
         if not qs:
             return []
         att = _Attacher(self.segmenter, self.words, sent, qs)
+        respectively = _respectively(sent, qs, self.words)
         out: list[Fact] = []
         for i, q in enumerate(qs):
-            ent = att.entity(i, out[-1] if out else None, s)
+            ent = respectively.get(i) or att.entity(i, out[-1] if out else None, s)
             name, es, ee = ent if ent is not None else ("", None, None)
             out.append(
                 Fact(
@@ -175,6 +180,63 @@ class FactExtractor:
                 )
             )
         return out
+
+
+_LIST_SPLIT = re.compile(r"[、和及与]")
+
+
+def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, tuple[str, int, int]]:
+    """A4: ``A、B、C分别下降13.5%、8.6%、2.7%`` gives A, B and C to the three numbers in order.
+
+    The numbers must follow each other with only 、/和/及 between them, 分别 must stand right before the
+    first (a verb between is allowed), and the list before 分别 must name exactly as many items, none of
+    them a comparison (比上年全年和上年同期分别加快…) and not all but the last a bare character or two
+    (养老、工伤、失业保险参保分别覆盖…: one head shared by all). When the earlier items reappear inside the
+    last one (装备制造业、高技术制造业增加值), they share its head and every number gets the last item.
+    """
+    out: dict[int, tuple[str, int, int]] = {}
+    i = 0
+    while i < len(qs):
+        j = i
+        while j + 1 < len(qs) and sent[qs[j].end : qs[j + 1].start].strip(" \u3000") in ("、", "和", "及", "与", ""):
+            j += 1
+        n = j - i + 1
+        if n >= 2:
+            left = (
+                qs[i].qualifier_start
+                if qs[i].qualifier_start is not None and qs[i].qualifier_start < qs[i].start
+                else qs[i].start
+            )
+            head = sent[max(0, left - 8) : left]
+            k = head.rfind("分别")
+            if k >= 0:
+                end = left - len(head) + k  # where 分别 starts
+                lo = _clause_start(sent, end, 0)
+                chunk = sent[lo:end]
+                for pre in sorted(w.change_prefix_words, key=len, reverse=True):
+                    if chunk.endswith(pre):
+                        chunk = chunk[: -len(pre)]
+                        break
+                items = []
+                pos = lo
+                for part in _LIST_SPLIT.split(chunk):
+                    a = pos + (len(part) - len(part.lstrip()))
+                    items.append((part.strip(), a, a + len(part.strip())))
+                    pos += len(part) + 1
+                ok = (
+                    len(items) == n
+                    and all(t for t, _, _ in items)
+                    and not any(t.startswith(("比", "较")) or t.endswith(("同期", "全年")) for t, _, _ in items)
+                    and not all(len(t) <= 2 for t, _, _ in items[:-1])
+                )
+                if ok:
+                    last = items[-1][0]
+                    shared = all(t[-2:] in last[:-1] for t, _, _ in items[:-1])
+                    for m, (t, a, b) in enumerate(items):
+                        # 装备制造业、高技术制造业增加值分别增长: the items share the last one's head
+                        out[i + m] = items[-1] if shared else (t, a, b)
+        i = j + 1
+    return out
 
 
 def _tokens(tagged: Sequence[tuple[str, str]], offset: int) -> list[_Tok]:
@@ -304,6 +366,13 @@ class _Attacher:
                 nominal = True
             elif _nominal(t, self.w):
                 nominal = True
+            elif (
+                t.text in self.w.verbs
+                and j + 1 < len(toks)
+                and toks[j + 1].text[-1:] in self.w.noun_end
+                and _is_han(toks[j + 1].text)
+            ):
+                pass  # 改造 项目, 调解 中心: an action verb inside a name
             elif t.text not in self.w.verbs and t.text not in self.w.boundary and self._modifies(toks, j):
                 pass  # 重大 项目, 滴灌 带, 退休 老 党员, 日常 服务事项
             else:
@@ -313,7 +382,10 @@ class _Attacher:
                 break
         if not nominal or depth:
             return None
-        return _trim(sent, pos, toks[j - 1].end)
+        found = _trim(sent, pos, toks[j - 1].end)
+        if found is not None and found[0] in self.w.figurative:
+            return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
+        return found
 
     def before(self, i: int) -> tuple[str, int, int] | None:
         """A2: the noun phrase before the quantity.
@@ -347,12 +419,33 @@ class _Attacher:
         while k > 0 and (toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs):
             k -= 1
         change_end: int | None = None
-        if k >= 0 and toks[k].text not in w.boundary and (toks[k].text.endswith(w.change) or toks[k].text in w.verbs):
+        if (
+            k > 0
+            and toks[k].flag in _VERB_FLAGS
+            and toks[k].text[-1] not in w.noun_end
+            and toks[k].text not in w.verbs
+            and not toks[k].text.endswith(w.change)
+            and toks[k].text not in w.boundary
+        ):
+            # 粮食产量首次跃上1.4万亿斤: a plain verb before the number stays in the entity, like a verb of
+            # change; adverbs between it and the phrase are passed over
+            change_end = toks[k].end
+            k -= 1
+            while k > 0 and (
+                toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs or toks[k].text in w.ordinal_adverbs
+            ):
+                k -= 1
+        elif k >= 0 and toks[k].text not in w.boundary and (toks[k].text.endswith(w.change) or toks[k].text in w.verbs):
             # 考核指标精减近 7 成, 村集体增收 36.18万元, 老旧小区改造309个: the verb stays in the entity
             change_end = toks[k].end
             k -= 1
             while k >= 0 and toks[k].text in w.change_prefix_words:
-                k -= 1  # 增加值分别增长, 参保人数同比分别增加
+                k -= 1  # 增加值分别增长, 参保人数同比分别增加, 比重比去年同期提高
+            cut = toks[k].end if k >= 0 else lo
+            m = w.left_strip.search(sent, lo, cut)
+            if m is not None and m.end() == cut and m.start() < m.end():
+                while k >= 0 and toks[k].start >= m.start():
+                    k -= 1  # 人均可支配收入32509元，扣除价格因素实际增长5.2%
         hi = k
         depth = 0
         while k >= 0:
@@ -370,8 +463,16 @@ class _Attacher:
                     break
             elif t.text in ("等", "等等") and k == hi:
                 pass
-            elif t.text in w.verbs and k < hi and toks[k + 1].text[-1] in w.noun_end and k and _nominal(toks[k - 1], w):
-                pass  # 矛盾 调解 中心: an action verb inside an institution's name
+            elif (
+                t.text in w.verbs
+                and k < hi
+                and toks[k + 1].text[-1] in w.noun_end
+                and k
+                and _is_han(toks[k - 1].text)
+                and toks[k - 1].text not in w.boundary
+                and toks[k - 1].text not in w.verbs
+            ):
+                pass  # 矛盾 调解 中心, 棚改 安置 房: an action verb inside a name
             elif (
                 not _is_han(t.text)
                 or t.text in w.boundary

@@ -101,19 +101,38 @@ def _entity_span(span: Span) -> Span | None:
     return span.doc.char_span(f.entity_start, f.entity_end, label=ENTITY_LABEL, alignment_mode="expand")
 
 
-def _getter(attr: str) -> Callable[[Span], Any]:
-    def get(span: Span) -> Any:
-        f: Fact | None = span._.govmine_fact
-        return None if f is None else getattr(f, attr)
-
-    get.__name__ = f"govmine_{attr}"
-    get.__qualname__ = get.__name__
-    return get
+# Module-level getters: spaCy pickles the extension table for nlp.pipe(n_process=...), by reference.
+def _value(span: Span) -> float | None:
+    f = _fact(span)
+    return None if f is None else f.value
 
 
-# Built once at import, so registering the extensions again finds the very same getters.
+def _unit(span: Span) -> str | None:
+    f = _fact(span)
+    return None if f is None else f.unit
+
+
+def _qualifier(span: Span) -> str | None:
+    f = _fact(span)
+    return None if f is None else f.qualifier
+
+
+def _kind(span: Span) -> str | None:
+    f = _fact(span)
+    return None if f is None else f.kind
+
+
+def _entity(span: Span) -> str | None:
+    f = _fact(span)
+    return None if f is None else f.entity
+
+
 _SPAN_GETTERS: dict[str, Callable[[Span], Any]] = {
-    **{attr: _getter(attr) for attr in ("value", "unit", "qualifier", "kind", "entity")},
+    "value": _value,
+    "unit": _unit,
+    "qualifier": _qualifier,
+    "kind": _kind,
+    "entity": _entity,
     "entity_span": _entity_span,
 }
 
