@@ -231,7 +231,10 @@ def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, 
                 )
                 if ok:
                     last = items[-1][0]
-                    shared = all(t[-2:] in last[:-1] for t, _, _ in items[:-1])
+                    # 装备制造业、高技术制造业增加值 / 基本养老、失业、工伤保险参保人数: one head for all
+                    shared = all(t[-2:] in last[:-1] for t, _, _ in items[:-1]) or (
+                        last[-1] in w.noun_end and all(t[-1] not in w.noun_end for t, _, _ in items[:-1])
+                    )
                     for m, (t, a, b) in enumerate(items):
                         # 装备制造业、高技术制造业增加值分别增长: the items share the last one's head
                         out[i + m] = items[-1] if shared else (t, a, b)
@@ -304,14 +307,14 @@ class _Attacher:
         """Nothing but joiners, spaces and linking words between two quantities."""
         rest = between.strip(" \u3000、，和及与")
         while rest:
-            lw = next((x for x in self.w.link_words if rest.endswith(x)), None)
-            if lw is not None:
-                rest = rest[: -len(lw)]
+            m = self.w.left_strip.search(rest)
+            if m is not None and m.start() < m.end():
+                rest = rest[: m.start()]  # 新增城镇就业6.1万人、占全区31.8％; 9.86万人，为年计划的118.8%
             else:
-                m = self.w.left_strip.search(rest)
-                if m is None or m.start() == m.end():
+                lw = next((x for x in self.w.link_words if rest.endswith(x)), None)
+                if lw is None:
                     return False
-                rest = rest[: m.start()]  # 新增城镇就业6.1万人、占全区31.8％
+                rest = rest[: -len(lw)]
             rest = rest.strip(" \u3000、，和及与")
         return True
 
@@ -347,7 +350,9 @@ class _Attacher:
                 pos = close + 1  # 3.1万套（户）: an alternative unit
         if sent.startswith("的", pos):
             pos += 1
-        stop = _clause_end(sent, pos, len(sent))
+        stop = pos
+        while stop < len(sent) and sent[stop] not in _CLAUSE_BREAK:
+            stop += 1
         if later is not None and later.start > pos:
             stop = min(stop, later.start)
         if stop <= pos:
@@ -364,6 +369,13 @@ class _Attacher:
                 depth -= 1
             elif depth:
                 nominal = True
+            elif (
+                t.text == "、"
+                and nominal
+                and j + 1 < len(toks)
+                and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
+            ):
+                pass  # 100座黄浦江、苏州河滨水驿站
             elif _nominal(t, self.w):
                 nominal = True
             elif (
