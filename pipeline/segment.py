@@ -294,7 +294,13 @@ class Segmenter:
 
                 self._pos = jieba.posseg.POSTokenizer(self._impl)
             return [(p.word, p.flag) for p in self._pos.lcut(text)]
-        return [(w, f) for w, f in self._impl.tag(text, True)]
+        safe = _no_surrogates(text)
+        out = []
+        pos = 0
+        for w, f in self._impl.tag(safe, True):
+            out.append((text[pos : pos + len(w)], f))  # the caller's characters, lone surrogates included
+            pos += len(w)
+        return out
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Cut text into words, as half-open ``(start, end)`` offsets.
@@ -339,7 +345,7 @@ class Segmenter:
         if begin == end:
             return
         impl = self._impl
-        for word, start, stop in impl.tokenize(text[begin:end], "default", True):
+        for word, start, stop in impl.tokenize(_no_surrogates(text[begin:end]), "default", True):
             # Rule 1: split an unknown ASCII run the way jieba's HMM step does.
             if (
                 stop - start > 1
@@ -375,6 +381,15 @@ _SENTENCE_END = re.compile(f"[{re.escape(_TERMINATORS)}][{re.escape(_TERMINATORS
 # the scan stays linear even when titles are never closed.
 _TITLE = re.compile(r"《[^《》\n]*》")
 _LINE = re.compile(r"[^\n]+")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    """Lone surrogates (possible in a Python str, impossible in UTF-8) become U+FFFD, one for one, so
+    the Rust engine accepts the text and offsets stay the same."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 def split_sentences(text: str) -> list[tuple[int, int, int]]:
