@@ -148,3 +148,13 @@ def test_facts_respectively_lists(fx: FactExtractor, text: str, entities: list[s
 )
 def test_facts_linking_phrases_and_adverbs(fx: FactExtractor, text: str, entity: str) -> None:
     assert [f.entity for f in fx.extract(text)][0] == entity
+
+
+def test_facts_part_of_a_rate_counts_what_the_total_counts(fx: FactExtractor) -> None:
+    facts = fx.extract("对接形成项目清单415项，推动完成400项，完成率达96.4%")
+    assert facts[1].entity == "项目清单"
+
+
+def test_facts_event_classifier_counts_an_action(fx: FactExtractor) -> None:
+    facts = fx.extract("推动干部每周至少两次入户走访，深入“田间地头”")
+    assert [(f.surface, f.qualifier, f.entity) for f in facts] == [("两次", "at_least", "入户走访")]

@@ -42,3 +42,12 @@ def test_quality_gate_floors_never_lowered() -> None:
     for entry in FLOORS["history"]:
         for metric, floor in FLOORS["floors"].items():
             assert floor >= entry.get(metric, 0), f"floor of {metric} lowered below an earlier floor ({entry})"
+
+
+def test_quality_gate_seed_page_is_perfect(scores: dict) -> None:
+    """The page the project was made from: every number found, with its entity and qualifier."""
+    seed = {k: v for k, v in scores["per_document"].items() if k.startswith("1ae8b1067945540b")}
+    assert len(seed) == 6
+    for key, c in seed.items():
+        assert c["matched"] == c["gold"] == c["full_ok"], (key, c)
+    assert sum(c["gold"] for c in seed.values()) == 47

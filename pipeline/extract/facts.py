@@ -43,6 +43,7 @@ _VERB_FLAGS = {"v", "vd", "vi", "vg", "vq"}
 _QUOTES_OPEN = "“‘「《（("
 _QUOTES_CLOSE = "”’」》）)"
 _CLAUSE_BREAK = "，。；：！？,;:!?\n"
+_EVENT_UNITS = frozenset({"次", "场", "场次", "轮", "遍", "趟", "批次", "人次", "户次"})
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class FactExtractor:
         facts: list[Fact] = []
         for sid, (s, e, _) in enumerate(sentences):
             facts.extend(self._sentence_facts(text, sid, s, e))
-        return _link(text, facts)
+        return _link(text, facts, self.words)
 
     def _sentence_facts(self, text: str, sid: int, s: int, e: int) -> list[Fact]:
         sent = text[s:e]
@@ -394,6 +395,13 @@ class _Attacher:
                 break
         if not nominal or depth:
             return None
+        if (
+            j < len(toks)
+            and (toks[j].text in self.w.verbs or _verbish(toks[j], self.w))
+            and (q.unit in _EVENT_UNITS or all(x.flag in ("v", "vn") for x in toks[i:j]))
+            and (j + 1 == len(toks) or toks[j + 1].text in _CLAUSE_BREAK)
+        ):
+            j += 1  # 至少两次入户走访: what 次 counts is an action, so the phrase ends with its verb
         found = _trim(sent, pos, toks[j - 1].end)
         if found is not None and found[0] in self.w.figurative:
             return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
@@ -541,7 +549,7 @@ def _trim(sent: str, a: int, b: int) -> tuple[str, int, int] | None:
 _FROM_TO = re.compile(r"^[^，。；！？\n]{0,10}?(?:至|到|为)\s*$")
 
 
-def _link(text: str, facts: list[Fact]) -> list[Fact]:
+def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
     """L1 from-to pairs and L2 rate checks; returns new Fact objects with link columns set."""
     facts = list(facts)
     n_link = 0
@@ -586,6 +594,9 @@ def _link(text: str, facts: list[Fact]) -> list[Fact]:
         ok = abs(computed - r.value) <= tolerance or (r.qualifier != "exact" and abs(computed - r.value) <= 1)
         detail = f"{part.value:g}/{tot.value:g} = {computed:.2f}% vs {r.value:g}%"
         facts[r_i - 2] = replace(tot, link_id=lid, link_role="total")
+        if tot.entity and (not part.entity or part.entity in words.verbs or words.change_only.fullmatch(part.entity)):
+            # 项目清单415项，推动完成400项: the part counts the same things as the total
+            part = replace(part, entity=tot.entity, entity_start=tot.entity_start, entity_end=tot.entity_end)
         facts[r_i - 1] = replace(part, link_id=lid, link_role="part")
         status = "ok" if ok else "mismatch"
         facts[r_i] = replace(r, link_id=lid, link_role="rate", check_status=status, check_detail=detail)
