@@ -403,7 +403,7 @@ class _Attacher:
         ):
             j += 1  # 至少两次入户走访: what 次 counts is an action, so the phrase ends with its verb
         found = _trim(sent, pos, toks[j - 1].end)
-        if found is not None and found[0] in self.w.figurative:
+        if found is not None and found[0].split("、")[0] in self.w.figurative:
             return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
         return found
 
