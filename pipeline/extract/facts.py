@@ -212,7 +212,7 @@ def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, 
             k = head.rfind("分别")
             if k >= 0:
                 end = left - len(head) + k  # where 分别 starts
-                lo = _clause_start(sent, end, 0)
+                lo = _clause_start(sent, end, qs[i - 1].end if i else max(0, end - 64))
                 chunk = sent[lo:end]
                 for pre in sorted(w.change_prefix_words, key=len, reverse=True):
                     if chunk.endswith(pre):
@@ -351,11 +351,13 @@ class _Attacher:
                 pos = close + 1  # 3.1万套（户）: an alternative unit
         if sent.startswith("的", pos):
             pos += 1
-        stop = pos
-        while stop < len(sent) and sent[stop] not in _CLAUSE_BREAK:
-            stop += 1
+        # the phrase ends at a clause break, at the next number, and after max_chars in any case
+        ceil = min(len(sent), pos + 4 * self.w.max_chars)
         if later is not None and later.start > pos:
-            stop = min(stop, later.start)
+            ceil = min(ceil, later.start)
+        stop = pos
+        while stop < ceil and sent[stop] not in _CLAUSE_BREAK:
+            stop += 1
         if stop <= pos:
             return None
         toks = _tokens(self.seg.tag(sent[pos:stop]), pos)
@@ -430,7 +432,7 @@ class _Attacher:
                 end = m.start()
                 continue
             end -= len(lw)
-        lo = _clause_start(sent, end, floor)
+        lo = _clause_start(sent, end, max(floor, end - 4 * w.max_chars))
         if end <= lo:
             return None
         toks = _tokens(self.seg.tag(sent[lo:end]), lo)
