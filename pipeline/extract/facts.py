@@ -63,6 +63,7 @@ class FactWords:
     adverbs: frozenset[str]
     figurative: frozenset[str]
     ordinal_adverbs: frozenset[str]
+    after_skip: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +82,7 @@ def load_words() -> FactWords:
         adverbs=frozenset(d["adverbs"]),
         figurative=frozenset(d["figurative_heads"]),
         ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
+        after_skip=re.compile(d["after_skip_regex"]),
         change_only=re.compile(
             "(?:"
             + "|".join(map(re.escape, d["change_prefixes"]))
@@ -343,12 +345,15 @@ class _Attacher:
         sent, q = self.sent, self.qs[i]
         pos = max(q.end, q.qualifier_end or 0) if (q.qualifier_start or -1) >= q.end else q.end
         later = self.qs[i + 1] if i + 1 < len(self.qs) else None
-        if later is not None and sent[pos : later.start].strip() == "":
-            pos = later.end  # 63支622人的“青城义警”队伍
+        if later is not None and sent[pos : later.start].strip(" \u3000共计合计") == "":
+            pos = later.end  # 63支622人的“青城义警”队伍, 五批共55项重点事项
         if sent.startswith(("（", "("), pos):
             close = sent.find("）" if sent[pos] == "（" else ")", pos, pos + 8)
             if close > 0:
                 pos = close + 1  # 3.1万套（户）: an alternative unit
+        m = self.w.after_skip.match(sent, pos)
+        if m is not None:
+            pos = m.end()
         if sent.startswith("的", pos):
             pos += 1
         # the phrase ends at a clause break, at the next number, and after max_chars in any case
