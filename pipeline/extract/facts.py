@@ -345,7 +345,7 @@ class _Attacher:
         sent, q = self.sent, self.qs[i]
         pos = max(q.end, q.qualifier_end or 0) if (q.qualifier_start or -1) >= q.end else q.end
         later = self.qs[i + 1] if i + 1 < len(self.qs) else None
-        if later is not None and sent[pos : later.start].strip(" \u3000共计合计") == "":
+        if later is not None and sent[pos : later.start].strip() in ("", "共", "共计", "合计", "计"):
             pos = later.end  # 63支622人的“青城义警”队伍, 五批共55项重点事项
         if sent.startswith(("（", "("), pos):
             close = sent.find("）" if sent[pos] == "（" else ")", pos, pos + 8)
