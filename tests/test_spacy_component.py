@@ -16,6 +16,7 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
+from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc, DocBin  # noqa: E402
 
 from pipeline.extract import extract_facts  # noqa: E402
@@ -52,10 +53,16 @@ MAIN_EXPECTED = [
 
 
 @pytest.fixture(scope="module")
-def nlp() -> spacy.language.Language:
+def nlp() -> Language:
     nlp = spacy.blank("zh")
     nlp.add_pipe("govmine_quantities")
     return nlp
+
+
+def _component(nlp: Language) -> sc.QuantityComponent:
+    component = nlp.get_pipe("govmine_quantities")
+    assert isinstance(component, sc.QuantityComponent)
+    return component
 
 
 def _span_rows(doc: Doc, key: str = KEY) -> list[tuple[int, int, str, float, str, str, str]]:
@@ -73,7 +80,7 @@ def test_spacy_component_blank_zh_is_character_tokenized() -> None:
     assert [t.text for t in nlp("网格员 5名")] == ["网", "格", "员", "5", "名"]
 
 
-def test_spacy_component_main_sentence_table(nlp: spacy.language.Language) -> None:
+def test_spacy_component_main_sentence_table(nlp: Language) -> None:
     doc = nlp(MAIN)
     spans = list(doc.spans[KEY])
     assert len(spans) == len(MAIN_EXPECTED)
@@ -93,7 +100,7 @@ def test_spacy_component_main_sentence_table(nlp: spacy.language.Language) -> No
 
 
 @pytest.mark.parametrize("text", SEED_SENTENCES + [MAIN])
-def test_spacy_component_same_as_library(nlp: spacy.language.Language, text: str) -> None:
+def test_spacy_component_same_as_library(nlp: Language, text: str) -> None:
     doc = nlp(text)
     facts = extract_facts(text)
     assert doc._.govmine_facts == facts
@@ -108,7 +115,7 @@ def test_spacy_component_same_as_library(nlp: spacy.language.Language, text: str
             assert (ent.start_char, ent.end_char, ent.text) == (f.entity_start, f.entity_end, f.entity)
 
 
-def test_spacy_component_same_as_library_on_seed_article(nlp: spacy.language.Language) -> None:
+def test_spacy_component_same_as_library_on_seed_article(nlp: Language) -> None:
     # Whole clean articles of the seed page, multi-paragraph (sentence ids and links across sentences).
     texts = [a.text for a in iter_articles([SEED])]
     assert texts
@@ -121,7 +128,7 @@ def test_spacy_component_same_as_library_on_seed_article(nlp: spacy.language.Lan
     assert n >= 20
 
 
-def test_spacy_component_pipe_matches_call(nlp: spacy.language.Language) -> None:
+def test_spacy_component_pipe_matches_call(nlp: Language) -> None:
     texts = SEED_SENTENCES * 3
     piped = list(nlp.pipe(texts, batch_size=4))
     assert [_span_rows(d) for d in piped] == [_span_rows(nlp(t)) for t in texts]
@@ -167,26 +174,26 @@ def test_spacy_component_config_rejects_bad_values(config: dict[str, str]) -> No
         spacy.blank("zh").add_pipe("govmine_quantities", config=config)
 
 
-def test_spacy_component_unprocessed_doc_has_no_facts(nlp: spacy.language.Language) -> None:
+def test_spacy_component_unprocessed_doc_has_no_facts(nlp: Language) -> None:
     doc = nlp.make_doc("党小组671个")
     assert doc._.govmine_facts is None
     assert KEY not in doc.spans
 
 
-def test_spacy_component_expands_to_coarse_tokens(nlp: spacy.language.Language) -> None:
+def test_spacy_component_expands_to_coarse_tokens(nlp: Language) -> None:
     # A word tokenizer that keeps 网格员5名 as one token: the span grows to it, the Fact stays exact.
     words = ["网格员5名", "、", "党员", "32人"]
     doc = Doc(nlp.vocab, words=words, spaces=[False] * len(words))
-    component = sc.QuantityComponent(nlp.get_pipe("govmine_quantities").extractor, spans_key=KEY, label="kind")
+    component = sc.QuantityComponent(_component(nlp).extractor, spans_key=KEY, label="kind")
     component(doc)
     spans = list(doc.spans[KEY])
     assert [(s.text, s._.govmine_fact.surface) for s in spans] == [("网格员5名", "5名"), ("32人", "32人")]
     assert component.stats["expanded"] == 1 and component.stats["unaligned"] == 0
 
 
-def test_spacy_component_shared_span_is_counted(nlp: spacy.language.Language, caplog: pytest.LogCaptureFixture) -> None:
+def test_spacy_component_shared_span_is_counted(nlp: Language, caplog: pytest.LogCaptureFixture) -> None:
     doc = Doc(nlp.vocab, words=["网格员5名党员32人"], spaces=[False])
-    component = sc.QuantityComponent(nlp.get_pipe("govmine_quantities").extractor, spans_key=KEY, label="kind")
+    component = sc.QuantityComponent(_component(nlp).extractor, spans_key=KEY, label="kind")
     with caplog.at_level(logging.WARNING, logger=sc.__name__):
         component(doc)
     assert len(doc.spans[KEY]) == len(doc._.govmine_facts) == 2
@@ -195,9 +202,7 @@ def test_spacy_component_shared_span_is_counted(nlp: spacy.language.Language, ca
     assert "same span" in caplog.text
 
 
-def test_spacy_component_unaligned_fact_is_logged_and_counted(
-    nlp: spacy.language.Language, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_spacy_component_unaligned_fact_is_logged_and_counted(nlp: Language, caplog: pytest.LogCaptureFixture) -> None:
     # No real quantity covers only whitespace; a stub extractor makes one to reach the code path.
     real = extract_facts("党员 32人")[0]
     ghost = replace(real, surface=" ", start=2, end=3)
@@ -216,7 +221,7 @@ def test_spacy_component_unaligned_fact_is_logged_and_counted(
     assert "no span" in caplog.text
 
 
-def test_spacy_component_docbin_and_pickle_roundtrip(nlp: spacy.language.Language) -> None:
+def test_spacy_component_docbin_and_pickle_roundtrip(nlp: Language) -> None:
     docs = list(nlp.pipe(SEED_SENTENCES[:3]))
     data = DocBin(docs=docs, store_user_data=True).to_bytes()
     back = list(DocBin().from_bytes(data).get_docs(nlp.vocab))
@@ -228,7 +233,7 @@ def test_spacy_component_docbin_and_pickle_roundtrip(nlp: spacy.language.Languag
     assert again._.govmine_facts == docs[0]._.govmine_facts and _span_rows(again) == _span_rows(docs[0])
 
 
-def test_spacy_component_pipeline_to_disk_and_load(nlp: spacy.language.Language, tmp_path: Path) -> None:
+def test_spacy_component_pipeline_to_disk_and_load(nlp: Language, tmp_path: Path) -> None:
     nlp.to_disk(tmp_path / "model")
     loaded = spacy.load(tmp_path / "model")
     assert loaded.pipe_names == ["govmine_quantities"]
@@ -259,7 +264,7 @@ def test_spacy_component_found_through_entry_point(tmp_path: Path) -> None:
     assert out["spans"] == [[f.surface, f.entity] for f in extract_facts(MAIN)]
 
 
-def test_spacy_component_render_facts_html(nlp: spacy.language.Language) -> None:
+def test_spacy_component_render_facts_html(nlp: Language) -> None:
     doc = nlp(MAIN)
     html = sc.render_facts(doc)
     assert html.lstrip().startswith("<div")
@@ -272,11 +277,11 @@ def test_spacy_component_render_facts_html(nlp: spacy.language.Language) -> None
     assert "<html" in page and 'lang="zh"' in page
 
 
-def test_spacy_component_pickles_for_spawned_workers(nlp: spacy.language.Language) -> None:
+def test_spacy_component_pickles_for_spawned_workers(nlp: Language) -> None:
     # nlp.pipe(n_process=2) under the spawn start method (macOS, Windows) pickles the pipeline; the
     # rjieba segmenter cannot be pickled, so the component travels as its settings.
     copy = pickle.loads(pickle.dumps(nlp))
-    component = copy.get_pipe("govmine_quantities")
-    assert component.extractor is not nlp.get_pipe("govmine_quantities").extractor
+    component = _component(copy)
+    assert component.extractor is not _component(nlp).extractor
     assert (component.spans_key, component.label, component.engine) == (KEY, "kind", "rjieba")
     assert _span_rows(copy(MAIN)) == _span_rows(nlp(MAIN))

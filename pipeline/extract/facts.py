@@ -294,16 +294,24 @@ class _Attacher:
 
     def entity(self, i: int, prev: Fact | None, base: int) -> tuple[str, int, int] | None:
         q = self.qs[i]
-        found = self.after(i)
+        found = self._clear(self.after(i))
         if found is None:
-            found = self.before(i)
+            found = self._clear(self.before(i))
         between = self.sent[self.qs[i - 1].end : self._left_edge(q)] if i else ""
         if prev is not None and prev.entity and (found is None or self.w.change_only.fullmatch(found[0])):
             # A3: a list (36.18万元和42.45万元, 新建绿道137公里、累计达到2136公里) or a change (同比增长6.3%)
             # measures the previous entity.
             if self._only_links(between) or self._after_change(q):
                 assert prev.entity_start is not None and prev.entity_end is not None
-                return prev.entity, prev.entity_start - base, prev.entity_end - base
+                inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
+                if inherited is not None:
+                    return inherited
+        return found
+
+    def _clear(self, found: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
+        """An entity is never a number of the text itself."""
+        if found is not None and any(found[1] < x.end and x.start < found[2] for x in self.qs):
+            return None
         return found
 
     def _only_links(self, between: str) -> bool:
@@ -347,6 +355,7 @@ class _Attacher:
         later = self.qs[i + 1] if i + 1 < len(self.qs) else None
         if later is not None and sent[pos : later.start].strip() in ("", "共", "共计", "合计", "计"):
             pos = later.end  # 63支622人的“青城义警”队伍, 五批共55项重点事项
+            later = self.qs[i + 2] if i + 2 < len(self.qs) else None
         if sent.startswith(("（", "("), pos):
             close = sent.find("）" if sent[pos] == "（" else ")", pos, pos + 8)
             if close > 0:

@@ -25,6 +25,7 @@ Rules (numbered as in the code):
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -350,6 +351,8 @@ def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, 
     if not unit_text or unit_text in g.excluded_units:
         return None
     unit, factor, kind = g.units[unit_text]
+    if not math.isfinite(v * factor):
+        return None  # a digit run too long for a float is not a count
     return v * factor, unit, kind, num_end, pos + len(unit_text), unit_text, inner_over
 
 

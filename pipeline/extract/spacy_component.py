@@ -9,7 +9,7 @@ importing :mod:`pipeline` first::
     nlp.add_pipe("govmine_quantities")
     doc = nlp("对接形成项目清单415项，推动完成400项，完成率达96.4%")
     [(s.text, s.label_, s._.value, s._.unit, s._.entity) for s in doc.spans["govmine_quantities"]]
-    # [('415项', 'count', 415.0, '项', '项目清单'), ('400项', 'count', 400.0, '项', '完成'),
+    # [('415项', 'count', 415.0, '项', '项目清单'), ('400项', 'count', 400.0, '项', '项目清单'),
     #  ('96.4%', 'percent', 96.4, '%', '完成率')]
 
 What the component assigns (it reads only ``doc.text``, never the tokens, so any tokenizer works):
@@ -21,8 +21,8 @@ What the component assigns (it reads only ``doc.text``, never the tokens, so any
 ``doc.spans[spans_key]``
     One :class:`~spacy.tokens.Span` per fact, in the same order. A fact is a quantity with the entity it
     counts, so this is every quantity of the text (the extractor reads quantities sentence by sentence;
-    on the bundled corpus that finds the same 44 260 quantities as ``extract_quantities`` on whole
-    articles). ``span.label_`` is the quantity's kind by default (``count``, ``money``, ``area``,
+    on every article of the bundled corpus that finds exactly what ``extract_quantities`` finds on the
+    whole article). ``span.label_`` is the quantity's kind by default (``count``, ``money``, ``area``,
     ``weight``, ``length``, ``power``, ``volume``, ``time``, ``percent``, ``other``): a small closed set,
     good for filtering and for displaCy colours. ``label = "unit"`` uses the normalised unit instead
     (``个``, ``元``, ``%`` ...), which is always on ``span._.unit`` anyway.
@@ -141,14 +141,16 @@ _FACTS_KEY = ("._.", "govmine_facts", None, None)  # where a default-valued Doc 
 
 
 def _get_facts(doc: Doc) -> list[Fact] | None:
-    facts = doc.user_data.get(_FACTS_KEY)
+    data: dict[Any, Any] = doc.user_data  # keyed by tuples, as spaCy's own extensions are
+    facts = data.get(_FACTS_KEY)
     if isinstance(facts, tuple):  # DocBin reads msgpack arrays back as tuples
-        facts = doc.user_data[_FACTS_KEY] = list(facts)
+        facts = data[_FACTS_KEY] = list(facts)
     return facts
 
 
 def _set_facts(doc: Doc, facts: list[Fact] | None) -> None:
-    doc.user_data[_FACTS_KEY] = None if facts is None else list(facts)
+    data: dict[Any, Any] = doc.user_data
+    data[_FACTS_KEY] = None if facts is None else list(facts)
 
 
 def _register_extensions() -> None:
