@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -291,6 +292,7 @@ class _Attacher:
 
     def __init__(self, seg: Segmenter, words: FactWords, sent: str, qs: list[Quantity]) -> None:
         self.seg, self.w, self.sent, self.qs = seg, words, sent, qs
+        self.starts = [q.start for q in qs]
 
     def entity(self, i: int, prev: Fact | None, base: int) -> tuple[str, int, int] | None:
         q = self.qs[i]
@@ -309,8 +311,12 @@ class _Attacher:
         return found
 
     def _clear(self, found: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
-        """An entity is never a number of the text itself."""
-        if found is not None and any(found[1] < x.end and x.start < found[2] for x in self.qs):
+        """An entity is never a number of the text itself (quantities are sorted and disjoint, so only the
+        last one starting before the entity ends can overlap it)."""
+        if found is None:
+            return None
+        k = bisect_left(self.starts, found[2]) - 1
+        if k >= 0 and self.qs[k].end > found[1]:
             return None
         return found
 
@@ -367,7 +373,7 @@ class _Attacher:
             pos += 1
         # the phrase ends at a clause break, at the next number, and after max_chars in any case
         ceil = min(len(sent), pos + 4 * self.w.max_chars)
-        if later is not None and later.start > pos:
+        if later is not None and later.start >= pos:
             ceil = min(ceil, later.start)
         stop = pos
         while stop < ceil and sent[stop] not in _CLAUSE_BREAK:
