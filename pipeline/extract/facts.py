@@ -656,7 +656,7 @@ class FactStage:
 _DEFAULT: FactExtractor | None = None
 
 
-def extract_facts(text: str, *, extractor: FactExtractor | None = None, **_: Any) -> list[Fact]:
+def extract_facts(text: str, *, extractor: FactExtractor | None = None) -> list[Fact]:
     """Facts of any string: quantities with their entities, links and checks.
 
     Args:
