@@ -11,7 +11,7 @@ from typing import Any
 
 from .textmap import MappedText
 
-__all__ = ["RawDocument", "Span", "BylineName", "Article", "Sentence", "Token", "Reject", "FactRecord"]
+__all__ = ["RawDocument", "Span", "BylineName", "Article", "Sentence", "Token", "Reject", "FactRecord", "EntityRecord"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +143,14 @@ class FactRecord:
     raw_end: int
     place: str | None
     sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRecord:
+    """A mention placed in its article: the row of the ``entities`` table."""
+
+    article_id: str
+    entity_id: str
+    mention: Any  # pipeline.extract.entities.Mention
+    raw_start: int
+    raw_end: int

@@ -94,9 +94,10 @@ class Pipeline:
 
     def default_stages(self) -> list[ArticleStage]:
         """The stages a run uses unless told otherwise, sharing this pipeline's segmenter."""
+        from .extract.entities import EntityRecognizer, EntityStage
         from .extract.facts import FactExtractor, FactStage
 
-        return [FactStage(FactExtractor(self.segmenter))]
+        return [FactStage(FactExtractor(self.segmenter)), EntityStage(EntityRecognizer(self.segmenter))]
 
     def word_join(self, left: str, right: str) -> bool:
         """True when segmenting ``left + right`` puts one word across the join."""
@@ -172,7 +173,7 @@ class Pipeline:
             out = DocResult()
             out.rows["articles"].extend(arts)
             for art in arts:
-                done: dict[str, list[Any]] = {"articles": [art]}
+                done: dict[str, list[Any]] = {"articles": [art], "page": arts}
                 for stage, table, fn in self.stages:
                     t0 = time.perf_counter()
                     done[table] = fn(art, done)

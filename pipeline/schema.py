@@ -15,7 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .records import Article, FactRecord, Reject, Sentence
+from .records import Article, EntityRecord, FactRecord, Reject, Sentence
 
 __all__ = [
     "ARTICLES",
@@ -152,6 +152,23 @@ FACTS = pa.schema(
     metadata={b"govmine.table": b"facts", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
 )
 
+ENTITIES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("entity_id", pa.string(), nullable=False, metadata=_meta("article_id/eN, in text order")),
+        pa.field("text", pa.string(), nullable=False),
+        pa.field("label", pa.string(), nullable=False, metadata=_meta("PERSON | PLACE | ORG | PROGRAMME")),
+        pa.field("subtype", pa.string(), metadata=_meta("PLACE: admin|road|landmark|compound|region; ORG: suffix")),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("raw_start", pa.int64(), nullable=False),
+        pa.field("raw_end", pa.int64(), nullable=False),
+        pa.field("normalized", pa.string(), metadata=_meta("full path of a place: 内蒙古自治区/呼和浩特市/回民区")),
+        pa.field("rule", pa.string(), nullable=False, metadata=_meta("the rule or lexicon that fired")),
+    ],
+    metadata={b"govmine.table": b"entities", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
+)
+
 REJECTS = pa.schema(
     [
         pa.field("input", pa.string(), nullable=False),
@@ -260,6 +277,23 @@ def fact_row(r: FactRecord) -> dict[str, Any]:
     }
 
 
+def entity_row(r: EntityRecord) -> dict[str, Any]:
+    m = r.mention
+    return {
+        "article_id": r.article_id,
+        "entity_id": r.entity_id,
+        "text": m.text,
+        "label": m.label,
+        "subtype": m.subtype,
+        "start": m.start,
+        "end": m.end,
+        "raw_start": r.raw_start,
+        "raw_end": r.raw_end,
+        "normalized": m.normalized,
+        "rule": m.rule,
+    }
+
+
 def reject_row(r: Reject) -> dict[str, Any]:
     return {
         "input": r.input_path,
@@ -276,6 +310,7 @@ TABLES: dict[str, tuple[pa.Schema, Callable[[Any], dict[str, Any]]]] = {
     "articles": (ARTICLES, article_row),
     "sentences": (SENTENCES, sentence_row),
     "facts": (FACTS, fact_row),
+    "entities": (ENTITIES, entity_row),
     "rejects": (REJECTS, reject_row),
 }
 

@@ -1,0 +1,465 @@
+"""Who and where: PERSON, PLACE, ORG and PROGRAMME mentions with offsets.
+
+``EntityRecognizer.extract(text, byline=...) -> list[Mention]`` works on any string; the pipeline runs it on
+each article (:class:`EntityStage`). Rules, in the order they claim text (a later rule never overlaps an
+earlier mention):
+
+* E1 PROGRAMME: a short quotation “…” that names something: followed by a programme head (“商圈党建联盟”模式,
+  “四小工作法”) or preceded by a verb that launches one (推行“…”, 开展“…”), or a numeral slogan (“一格一员”);
+  never quoted speech or a figure of speech (“哨兵”作用).
+* E2 ORG: a phrase ending in an organisation suffix (协会, 检察院, 委员会, 工作室, 服务队 …), extended left over
+  its name and a county-level (or higher) place, but not over a community or village name
+  (赛马场北路社区 + 居务监督委员会); generic phrases (党组织, 服务中心) are not organisations.
+* E3 PLACE: administrative units by suffix (回民区, 舍必崖乡, 赛马场北路社区, split into units when printed as a
+  chain), roads (中山西路), landmarks (东客站), compounds (石化小区), and known countries and regions.
+* E4 PERSON: names from the byline; a name after a role word (成员高敏, 村民杨富国, 社区书记伍加木); a name before a
+  speech verb (杨富国说); known names. Precision first: a word is a name only with one of these signals.
+
+The lexicons live in ``data/entities.toml``; offsets satisfy ``text[m.start:m.end] == m.text``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..gazetteer import Gazetteer, load_gazetteer
+from ..records import Span
+from ..segment import Segmenter
+
+__all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
+
+LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
+_HAN = re.compile(r"[\u4e00-\u9fff·]+")
+_PUNCT_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’「」【】 \u3000")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named mention: ``text[start:end] == text`` of the article it was found in."""
+
+    text: str
+    label: str  # PERSON | PLACE | ORG | PROGRAMME
+    start: int
+    end: int
+    rule: str  # which rule fired: byline, role, speech, known, suffix, chain, road, quote-head, ...
+    subtype: str | None = None  # PLACE: admin | road | landmark | compound | region; ORG: the suffix
+    normalized: str | None = None
+
+
+@dataclass(frozen=True)
+class EntityWords:
+    roles: tuple[str, ...]
+    speech: tuple[str, ...]
+    not_names: frozenset[str]
+    known_people: frozenset[str]
+    org_suffixes: tuple[str, ...]
+    known_orgs: tuple[str, ...]
+    org_not_names: frozenset[str]
+    generic_orgs: frozenset[str]
+    org_min: int
+    org_max: int
+    roads: tuple[str, ...]
+    not_roads: frozenset[str]
+    landmarks: tuple[str, ...]
+    compounds: tuple[str, ...]
+    admin: tuple[str, ...]
+    known_places: tuple[str, ...]
+    generic_places: frozenset[str]
+    place_max: int
+    not_stems: frozenset[str]
+    prog_heads: tuple[str, ...]
+    prog_verbs: tuple[str, ...]
+    figurative: frozenset[str]
+    prog_min: int
+    prog_max: int
+    surnames: str
+    boundary: frozenset[str]
+    verbs: frozenset[str]
+
+
+def _longest_first(xs: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(xs), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def load_entity_words() -> EntityWords:
+    """Compile ``data/entities.toml`` (plus the surnames of layout.toml and the boundary words and action
+    verbs of facts.toml, which the recogniser shares)."""
+    files = resources.files("pipeline")
+    d = tomllib.loads(files.joinpath("data/entities.toml").read_text(encoding="utf-8"))
+    lay = tomllib.loads(files.joinpath("data/layout.toml").read_text(encoding="utf-8"))
+    fac = tomllib.loads(files.joinpath("data/facts.toml").read_text(encoding="utf-8"))
+    p, o, pl, g = d["person"], d["org"], d["place"], d["programme"]
+    return EntityWords(
+        roles=_longest_first(p["roles"]),
+        speech=_longest_first(p["speech_verbs"]),
+        not_names=frozenset(p["not_names"]),
+        known_people=frozenset(p["known"]),
+        org_suffixes=_longest_first(o["suffixes"]),
+        known_orgs=_longest_first(o["known"]),
+        org_not_names=frozenset(o["not_names"]),
+        generic_orgs=frozenset(o["generic"]),
+        org_min=int(o["min_chars"]),
+        org_max=int(o["max_chars"]),
+        roads=_longest_first(pl["roads"]),
+        not_roads=frozenset(pl["not_roads"]),
+        landmarks=_longest_first(pl["landmarks"]),
+        compounds=_longest_first(pl["compounds"]),
+        admin=_longest_first(pl["admin"]),
+        known_places=_longest_first(pl["known"]),
+        generic_places=frozenset(pl["generic"]) | frozenset(lay["place"]["not_places"]),
+        place_max=int(pl["max_chars"]),
+        not_stems=frozenset(pl["not_stems"]),
+        prog_heads=_longest_first(g["heads"]),
+        prog_verbs=_longest_first(g["verbs"]),
+        figurative=frozenset(g["figurative"]),
+        prog_min=int(g["min_chars"]),
+        prog_max=int(g["max_chars"]),
+        surnames=lay["dateline"]["surnames"],
+        boundary=frozenset(fac["boundary_words"]) - {"全国", "全市"},
+        verbs=frozenset(fac["action_verbs"]),
+    )
+
+
+class _Suffixes:
+    """The longest suffix of a word from a set, by slicing (one dict look-up per possible length)."""
+
+    def __init__(self, suffixes: Iterable[str]) -> None:
+        self.set = frozenset(suffixes)
+        self.lengths = sorted({len(x) for x in self.set}, reverse=True)
+        self.ends = tuple(self.set)
+
+    def match(self, word: str) -> str | None:
+        if not word.endswith(self.ends):
+            return None
+        for n in self.lengths:
+            if len(word) >= n and word[-n:] in self.set:
+                return word[-n:]
+        return None
+
+
+@dataclass(slots=True)
+class _Tok:
+    text: str
+    flag: str
+    start: int
+    end: int
+
+
+class EntityRecognizer:
+    """Finds PERSON, PLACE, ORG and PROGRAMME mentions (build once, reuse).
+
+    Args:
+        segmenter: the word segmenter and tagger (a new rjieba one by default).
+        gazetteer: the divisions used to give places their full path (the packaged one, loaded once, by
+            default; False for none).
+    """
+
+    def __init__(self, segmenter: Segmenter | None = None, gazetteer: Gazetteer | None | bool = True) -> None:
+        self.segmenter = segmenter or Segmenter()
+        self.w = load_entity_words()
+        self.gazetteer: Gazetteer | None = load_gazetteer() if gazetteer is True else (gazetteer or None)
+        self._org_sfx = _Suffixes(self.w.org_suffixes)
+        self._place_tables = [
+            ("admin", _Suffixes(self.w.admin)),
+            ("road", _Suffixes(self.w.roads)),
+            ("landmark", _Suffixes(self.w.landmarks)),
+            ("compound", _Suffixes(self.w.compounds)),
+        ]
+        self._place_ends = tuple(self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds)
+        slogan = "一二两三四五六七八九十百千万"
+        self._slogan = re.compile(rf"[{slogan}][\u4e00-\u9fff]{{1,2}}[{slogan}]")
+
+    def extract(self, text: str, *, byline: Sequence[Any] = (), context: Sequence[str] = ()) -> list[Mention]:
+        """Mentions of ``text`` in text order, none overlapping.
+
+        Args:
+            text: an article (or any string).
+            byline: byline names with ``name``, ``start``, ``end`` in ``text`` (``Article.byline``).
+            context: places the text is known to be about (the article's place, its city), used to resolve
+                ambiguous names.
+        """
+        taken = bytearray(len(text))
+        out: list[Mention] = []
+
+        def claim(m: Mention | None) -> None:
+            if m is None or m.end <= m.start or any(taken[m.start : m.end]):
+                return
+            if text[m.start : m.end] != m.text:
+                return
+            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+            out.append(m)
+
+        for b in byline:
+            claim(Mention(b.name, "PERSON", b.start, b.end, "byline"))
+        toks = self._tokens(text)
+        for m in self._programmes(text):
+            claim(m)
+        for m in self._orgs(text, toks):
+            claim(m)
+        for m in self._places(text, toks):
+            claim(m)
+        for m in self._people(text, toks):
+            claim(m)
+        out.sort(key=lambda m: m.start)
+        return self._normalize(out, context)
+
+    def _normalize(self, mentions: list[Mention], context: Sequence[str]) -> list[Mention]:
+        """E5: full paths for places. County-level names the gazetteer knows unambiguously come first and
+        their city and province become context; ambiguous names (新城区) are then resolved in that context
+        (on a 呼和浩特 page, 呼和浩特市新城区); a unit right after a resolved one (回民区海西路街道) hangs under it."""
+        if self.gazetteer is None:
+            return mentions
+        g = self.gazetteer
+        ctx = [c for c in context if c]
+        paths: dict[int, str] = {}
+        places = [(i, m) for i, m in enumerate(mentions) if m.label == "PLACE" and m.subtype in ("admin", "region")]
+        for strict in (True, False):
+            for i, m in places:
+                if i in paths:
+                    continue
+                d = g.resolve(m.text) if strict else g.resolve(m.text, context=tuple(ctx))
+                if d is not None:
+                    paths[i] = d.path
+                    ctx.extend(x for x in (d.city, d.province) if x)
+        out = []
+        prev: Mention | None = None
+        prev_path: str | None = None
+        for i, m in enumerate(mentions):
+            path = paths.get(i)
+            if (
+                path is None
+                and m.label == "PLACE"
+                and m.subtype == "admin"
+                and prev is not None
+                and prev.end == m.start
+                and prev_path
+            ):
+                path = f"{prev_path}/{m.text}"  # 回民区 | 海西路街道 | 赛马场北路社区
+            if path is not None:
+                m = replace(m, normalized=path)
+            out.append(m)
+            prev, prev_path = m, path if m.label == "PLACE" else None
+        return out
+
+    def _tokens(self, text: str) -> list[_Tok]:
+        out, pos = [], 0
+        for w, f in self.segmenter.tag(text):
+            out.append(_Tok(w, f, pos, pos + len(w)))
+            pos += len(w)
+        return out
+
+    # -- E1 programmes ----------------------------------------------------------------------------
+
+    def _programmes(self, text: str) -> Iterable[Mention]:
+        w = self.w
+        for m in re.finditer(rf"“([^“”\n]{{{w.prog_min},{w.prog_max}}})”", text):
+            inner, a, b = m.group(1), m.start(1), m.end(1)
+            if any(c in inner for c in "，。！？；：,!?;") or inner in w.figurative:
+                continue
+            after = text[m.end() : m.end() + 6]
+            before = text[max(0, m.start() - 4) : m.start()]
+            head = after.startswith(w.prog_heads)
+            verb = before.endswith(w.prog_verbs)
+            slogan = bool(self._slogan.search(inner))
+            # “红蜂驿站”40余个: a branded thing counted; “大工委”9个 counts a type of body, not a programme
+            counted = bool(
+                re.match(r"\s*[0-9一二两三四五六七八九十百千万]+[余多]?\s*[个家座支处所名人]", after)
+            ) and not inner.endswith(("委", "党委", "工委"))
+            if "+" in inner or "＋" in inner:
+                continue  # 民警+辅警+义警: a formula
+            if head or verb or slogan or counted:
+                rule = "quote-head" if head else "quote-verb" if verb else "quote-slogan" if slogan else "quote-count"
+                yield Mention(inner, "PROGRAMME", a, b, rule)
+
+    # -- E2 organisations ---------------------------------------------------------------------------
+
+    def _orgs(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
+        w = self.w
+        for name in w.known_orgs:
+            for m in re.finditer(re.escape(name), text):
+                yield Mention(name, "ORG", m.start(), m.end(), "known")
+        for k, t in enumerate(toks):
+            sfx = self._org_sfx.match(t.text)
+            if sfx is None:
+                continue
+            # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
+            start = self._extend_left(toks, k, text, stop_at_grassroots=True)
+            name = text[start : t.end]
+            if len(name) < w.org_min or len(name) > w.org_max or name in w.generic_orgs:
+                continue
+            if name.endswith(tuple(g for g in w.generic_orgs if len(g) >= 4)) and name in w.generic_orgs:
+                continue
+            yield Mention(name, "ORG", start, t.end, "suffix", subtype=sfx)
+
+    def _extend_left(self, toks: list[_Tok], k: int, text: str, *, stop_at_grassroots: bool) -> int:
+        """Start of a name ending with token k: preceding words that can be part of a name."""
+        w = self.w
+        start = toks[k].start
+        j = k - 1
+        while j >= 0:
+            t = toks[j]
+            if (
+                not _HAN.fullmatch(t.text)
+                or t.text in w.boundary
+                or t.text in w.verbs
+                or t.flag[:1] in ("m", "p", "c", "u", "r")
+            ):
+                break
+            nominal = t.flag[:1] == "n" or t.flag in ("j", "vn", "l", "eng") or (t.flag[:1] == "a" and len(t.text) == 1)
+            if not nominal and not (j == k - 1 and len(toks[k].text) <= 3):
+                break  # 充分发挥 | 居务监督委员会; but 检察 工作室 keeps its word
+            if t.text in w.not_stems or t.text in w.org_not_names:
+                break
+            if stop_at_grassroots and t.text.endswith(("社区", "村", "嘎查")):
+                break  # 赛马场北路社区 | 居务监督委员会
+            if toks[k].end - t.start > w.org_max:
+                break
+            start = t.start
+            j -= 1
+        # a verb cannot open a name: 完善 | 乡党委
+        j += 1
+        while j < k and toks[j].flag[:1] == "v":
+            j += 1
+            start = toks[j].start
+        return start
+
+    # -- E3 places ------------------------------------------------------------------------------------
+
+    def _places(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
+        w = self.w
+        for name in w.known_places:
+            for m in re.finditer(re.escape(name), text):
+                yield Mention(name, "PLACE", m.start(), m.end(), "known", "region")
+        # administrative units first, so a road inside a unit's name (万通路街道) does not take it
+        for wanted in ("admin", "other"):
+            for k, t in enumerate(toks):
+                kind, sfx = self._place_kind(t.text)
+                if kind is None or (kind == "admin") != (wanted == "admin"):
+                    continue
+                start = t.start
+                if t.text == sfx or len(t.text) - len(sfx) < 2 or kind != "admin":
+                    start = self._place_start(toks, k)
+                name = text[start : t.end]
+                stem = name[: len(name) - len(sfx)]
+                if name in w.generic_places or len(stem) < 2 or (kind == "road" and name in w.not_roads):
+                    continue
+                if kind == "road" and any(name.endswith(x) for x in w.not_roads):
+                    continue
+                yield Mention(name, "PLACE", start, t.end, "suffix", kind)
+
+    def _place_start(self, toks: list[_Tok], k: int) -> int:
+        """Start of a place name whose last word is token k (a bare suffix such as 社区, or 西路)."""
+        w = self.w
+        t = toks[k]
+        start = t.start
+        j = k - 1
+        while j >= 0 and t.end - toks[j].start <= w.place_max:
+            p = toks[j]
+            pk, _ = self._place_kind(p.text)
+            if pk == "admin" and len(p.text) >= 3 and p.text not in w.generic_places:
+                break  # the previous unit of a chain: 回民区 | 海西路街道
+            if not _HAN.fullmatch(p.text) or p.text in w.boundary or p.text in w.verbs or p.text in w.not_stems:
+                break
+            if p.flag[:1] in ("p", "c", "u", "r", "v", "d", "i"):
+                break
+            if p.flag[:1] == "m" and (j == k - 1 or len(p.text) > 1):
+                break  # 柴六营两村: a numeral right before the suffix counts places
+            start = p.start
+            j -= 1
+        return start
+
+    def _place_kind(self, word: str) -> tuple[str | None, str]:
+        w = self.w
+        if word in w.admin:
+            return "admin", word  # a bare suffix (街道, 社区, 乡): the name is in the words before it
+        if not word.endswith(self._place_ends) or word in w.generic_places or not _HAN.fullmatch(word):
+            return None, ""
+        for kind, table in self._place_tables:
+            sfx = table.match(word)
+            if sfx is not None:
+                return kind, sfx
+        return None, ""
+
+    # -- E4 people ------------------------------------------------------------------------------------
+
+    def _people(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
+        w = self.w
+        for name in w.known_people:
+            for m in re.finditer(re.escape(name), text):
+                yield Mention(name, "PERSON", m.start(), m.end(), "known")
+        for k, t in enumerate(toks):
+            if t.text.endswith(w.roles) and k + 1 < len(toks):
+                name = self._name_at(toks, k + 1)
+                if name is not None:
+                    yield Mention(text[name[0] : name[1]], "PERSON", name[0], name[1], "role")
+            if t.flag == "nr" and 2 <= len(t.text) <= 4 and k + 1 < len(toks):
+                after = text[t.end : t.end + 4]
+                if after.startswith(w.speech) and self._is_name(t.text):
+                    yield Mention(t.text, "PERSON", t.start, t.end, "speech")
+
+    def _name_at(self, toks: list[_Tok], k: int) -> tuple[int, int] | None:
+        t = toks[k]
+        if len(t.text) in (2, 3) and self._is_name(t.text) and (t.flag == "nr" or t.flag == "nrfg"):
+            return t.start, t.end
+        # 伍 加木: a surname then one or two characters
+        if (
+            len(t.text) == 1
+            and t.text in self.w.surnames
+            and t.flag[:1] not in ("c", "p", "u", "d", "r")
+            and k + 1 < len(toks)
+        ):
+            n = toks[k + 1]
+            if (
+                _HAN.fullmatch(n.text)
+                and len(n.text) in (1, 2)
+                and n.text not in self.w.boundary
+                and n.flag[:1] not in ("v", "p", "u", "d")
+            ):
+                return t.start, n.end
+        return None
+
+    def _is_name(self, word: str) -> bool:
+        return (
+            bool(_HAN.fullmatch(word))
+            and word[0] in self.w.surnames
+            and word not in self.w.not_names
+            and not word.endswith(self.w.admin)
+        )
+
+
+class EntityStage:
+    """The pipeline stage: an article's mentions as rows of the ``entities`` table."""
+
+    name = "entities"
+    table = "entities"
+
+    def __init__(self, recognizer: EntityRecognizer) -> None:
+        self.recognizer = recognizer
+
+    def __call__(self, article: Any, done: Any) -> list[Any]:
+        from ..records import EntityRecord
+
+        out = []
+        # the places of every article of the page: on a 呼和浩特 page, 新城区 is 呼和浩特市新城区
+        page = done.get("page", [article]) if isinstance(done, dict) else [article]
+        ctx = [a.place for a in page if a.place]
+        if self.recognizer.gazetteer is not None:
+            for p in list(ctx):
+                d = self.recognizer.gazetteer.resolve(p)
+                if d is not None:
+                    ctx.extend(x for x in (d.city, d.province) if x)
+        for n, m in enumerate(self.recognizer.extract(article.text, byline=article.byline, context=ctx), 1):
+            rs, re_ = article.mapped.raw_span(m.start, m.end)
+            out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
+        return out
+
+
+def as_spans(mentions: Sequence[Mention]) -> list[Span]:  # pragma: no cover - convenience
+    return [Span(m.text, m.start, m.end, -1, -1) for m in mentions]

