@@ -50,13 +50,23 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     from .evaluate import GoldError, evaluate, format_report
 
+    from .evaluate import evaluate_entities, format_entity_report, load_gold
+
     try:
-        scores = evaluate(args.out, args.gold)
+        records = load_gold(args.gold)
+        scores = evaluate(args.out, args.gold) if any("facts" in r for r in records) else None
+        ent = evaluate_entities(args.out, args.gold) if any("mentions" in r for r in records) else None
     except GoldError as exc:
         print(f"govmine: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(format_report(scores))
-    d = scores.as_dict()
+    d: dict = {}
+    if scores is not None:
+        print(format_report(scores))
+        d = scores.as_dict()
+    if ent is not None:
+        print(format_entity_report(ent))
+        d["entities"] = ent
+        d.setdefault("errors", []).extend(ent["errors"])
     for err in d["errors"][: args.errors]:
         print(json.dumps(err, ensure_ascii=False))
     if args.json:

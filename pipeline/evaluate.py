@@ -34,7 +34,7 @@ from typing import Any
 
 import pyarrow.dataset as ds
 
-__all__ = ["GoldError", "Scores", "evaluate", "load_gold", "format_report"]
+__all__ = ["GoldError", "Scores", "evaluate", "evaluate_entities", "load_gold", "format_report", "format_entity_report"]
 
 _WS = re.compile(r"\s+")
 _NEAR = 4  # characters of slack between a prediction and the gold surface
@@ -243,6 +243,8 @@ def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
     res = Scores()
     h_right = h_asked = p_right = p_asked = 0
     for rec in load_gold(gold_paths):
+        if "facts" not in rec:
+            continue
         art = arts[_find_article(rec, arts, by_doc)]
         lo, hi = _window(rec, art)
         text = art["text"]
@@ -296,6 +298,86 @@ def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
             p_right += (art["place"] or "") == rec["place"]
     res.headline, res.place = (h_right, h_asked), (p_right, p_asked)
     return res
+
+
+LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
+
+
+def evaluate_entities(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> dict[str, Any]:
+    """Per-label precision, recall and F1 of entity mentions (exact span and label) against gold files.
+
+    Gold records list ``mentions`` as ``{"text", "label", "occurrence"}`` (see ``corpus/gold/entities/README.md``);
+    the k-th occurrence of the text in the article (or in the record's passage) is where the mention is.
+    """
+    out = Path(out_dir)
+    if not (out / "entities").is_dir():
+        raise GoldError(f"{out}: no entities table (run `govmine run ... --out {out}` first)")
+    arts = ds.dataset(out / "articles", format="parquet").to_table(columns=["article_id", "doc_id", "text"]).to_pylist()
+    ents = (
+        ds.dataset(out / "entities", format="parquet")
+        .to_table(columns=["article_id", "text", "label", "start", "end"])
+        .to_pylist()
+    )
+    by_doc: dict[str, list[int]] = {}
+    for i, a in enumerate(arts):
+        a["_flat"], a["_pos"] = _strip_map(a["text"])
+        by_doc.setdefault(a["doc_id"], []).append(i)
+    ents_by_art: dict[str, set[tuple[int, int, str]]] = {}
+    for e in ents:
+        ents_by_art.setdefault(e["article_id"], set()).add((e["start"], e["end"], e["label"]))
+    tp = dict.fromkeys(LABELS, 0)
+    fp = dict.fromkeys(LABELS, 0)
+    fn = dict.fromkeys(LABELS, 0)
+    errors: list[dict[str, Any]] = []
+    for rec in load_gold(gold_paths):
+        if "mentions" not in rec:
+            continue
+        art = arts[_find_article(rec, arts, by_doc)]
+        lo, hi = _window(rec, art)
+        text = art["text"]
+        gold: set[tuple[int, int, str]] = set()
+        for m in rec["mentions"]:
+            k, pos, found = int(m.get("occurrence", 1)), lo, -1
+            for _ in range(k):
+                found = text.find(m["text"], pos, hi)
+                if found < 0:
+                    break
+                pos = found + 1
+            if found < 0:
+                raise GoldError(f"{rec['file']}: {rec['key']}: occurrence {k} of {m['text']!r} not found")
+            gold.add((found, found + len(m["text"]), m["label"]))
+        pred = {p for p in ents_by_art.get(art["article_id"], set()) if lo <= p[0] and p[1] <= hi}
+        for g in gold:
+            if g in pred:
+                tp[g[2]] += 1
+            else:
+                fn[g[2]] += 1
+                errors.append({"doc": rec["key"], "kind": "missed", "text": text[g[0] : g[1]], "label": g[2]})
+        for p in pred - gold:
+            if p[2] in fp:
+                fp[p[2]] += 1
+            errors.append({"doc": rec["key"], "kind": "spurious", "text": text[p[0] : p[1]], "label": p[2]})
+    per_label = {}
+    for lab in LABELS:
+        p = tp[lab] / (tp[lab] + fp[lab]) if tp[lab] + fp[lab] else 0.0
+        r = tp[lab] / (tp[lab] + fn[lab]) if tp[lab] + fn[lab] else 0.0
+        per_label[lab] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(_f1(p, r), 4),
+            "gold": tp[lab] + fn[lab],
+            "predicted": tp[lab] + fp[lab],
+        }
+    return {"per_label": per_label, "errors": errors}
+
+
+def format_entity_report(d: dict[str, Any]) -> str:
+    lines = ["label       gold  pred   P      R      F1"]
+    for lab, v in d["per_label"].items():
+        lines.append(
+            f"{lab:<10} {v['gold']:>5} {v['predicted']:>5}  {v['precision']:.3f}  {v['recall']:.3f}  {v['f1']:.3f}"
+        )
+    return "\n".join(lines)
 
 
 def format_report(s: Scores) -> str:

@@ -61,3 +61,29 @@ def test_quality_gate_seed_page_is_perfect(scores: dict) -> None:
     for key, c in seed.items():
         assert c["matched"] == c["gold"] == c["full_ok"], (key, c)
     assert sum(c["gold"] for c in seed.values()) == 47
+
+
+ENTITY_FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))["entity_sets"]
+
+
+@pytest.fixture(scope="module")
+def entity_scores(out_dir: Path) -> dict[str, dict]:
+    from pipeline.evaluate import evaluate_entities
+
+    return {n: evaluate_entities(out_dir, [GOLD_DIR / f for f in spec["files"]]) for n, spec in ENTITY_FLOORS.items()}
+
+
+@pytest.mark.parametrize(
+    "name,label", [(n, lab) for n, spec in sorted(ENTITY_FLOORS.items()) for lab in sorted(spec["floors"])]
+)
+def test_quality_gate_entity_floor(entity_scores: dict, name: str, label: str) -> None:
+    f1 = entity_scores[name]["per_label"][label]["f1"]
+    floor = ENTITY_FLOORS[name]["floors"][label]
+    assert f1 >= floor, f"{name} {label} F1 {f1:.4f} fell below its floor {floor}"
+
+
+def test_quality_gate_entity_floors_never_lowered() -> None:
+    for name, spec in ENTITY_FLOORS.items():
+        for entry in spec["history"]:
+            for label, floor in spec["floors"].items():
+                assert floor >= entry.get(label, 0), f"{name}: floor of {label} lowered ({entry})"
