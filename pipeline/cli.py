@@ -48,9 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluate import GoldError, evaluate, format_report
-
-    from .evaluate import evaluate_entities, format_entity_report, load_gold
+    from .evaluate import GoldError, evaluate, evaluate_entities, format_entity_report, format_report, load_gold
 
     try:
         records = load_gold(args.gold)
