@@ -74,6 +74,10 @@ class EntityWords:
     place_max: int
     not_stems: frozenset[str]
     prog_heads: tuple[str, ...]
+    prog_known: tuple[str, ...]
+    speech_before: tuple[str, ...]
+    org_no_place: tuple[str, ...]
+    org_generic_parts: tuple[str, ...]
     prog_verbs: tuple[str, ...]
     figurative: frozenset[str]
     prog_min: int
@@ -117,6 +121,10 @@ def load_entity_words() -> EntityWords:
         place_max=int(pl["max_chars"]),
         not_stems=frozenset(pl["not_stems"]),
         prog_heads=_longest_first(g["heads"]),
+        prog_known=_longest_first(g["known"]),
+        speech_before=_longest_first(g["speech_before"]),
+        org_no_place=_longest_first(o["no_place_prefix"]),
+        org_generic_parts=_longest_first(o["generic_parts"]),
         prog_verbs=_longest_first(g["verbs"]),
         figurative=frozenset(g["figurative"]),
         prog_min=int(g["min_chars"]),
@@ -265,18 +273,34 @@ class EntityRecognizer:
                 continue
             after = text[m.end() : m.end() + 6]
             before = text[max(0, m.start() - 4) : m.start()]
+            if before.rstrip().endswith(w.speech_before) or len(inner) > 10 and not self._slogan.search(inner):
+                continue  # speech, or a long quotation
             head = after.startswith(w.prog_heads)
             verb = before.endswith(w.prog_verbs)
             slogan = bool(self._slogan.search(inner))
+            named = not inner.endswith(("委", "党委", "工委", "两委"))
             # “红蜂驿站”40余个: a branded thing counted; “大工委”9个 counts a type of body, not a programme
             counted = bool(
                 re.match(r"\s*[0-9一二两三四五六七八九十百千万]+[余多]?\s*[个家座支处所名人]", after)
             ) and not inner.endswith(("委", "党委", "工委"))
             if "+" in inner or "＋" in inner:
                 continue  # 民警+辅警+义警: a formula
-            if head or verb or slogan or counted:
-                rule = "quote-head" if head else "quote-verb" if verb else "quote-slogan" if slogan else "quote-count"
+            if head or verb or slogan or counted or named:
+                rule = (
+                    "quote-head"
+                    if head
+                    else "quote-verb"
+                    if verb
+                    else "quote-slogan"
+                    if slogan
+                    else "quote-count"
+                    if counted
+                    else "quote"
+                )
                 yield Mention(inner, "PROGRAMME", a, b, rule)
+        for name in w.prog_known:
+            for m in re.finditer(re.escape(name), text):
+                yield Mention(name, "PROGRAMME", m.start(), m.end(), "known")
 
     # -- E2 organisations ---------------------------------------------------------------------------
 
@@ -290,8 +314,10 @@ class EntityRecognizer:
             if sfx is None:
                 continue
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
-            start = self._extend_left(toks, k, text, stop_at_grassroots=True)
+            start = self._extend_left(toks, k, text, stop_at_grassroots=t.text.endswith(w.org_no_place))
             name = text[start : t.end]
+            if self._only_generic(name):
+                continue  # 社区党委, 项目公司: a kind of body, not a name
             if len(name) < w.org_min or len(name) > w.org_max or name in w.generic_orgs:
                 continue
             if name.endswith(tuple(g for g in w.generic_orgs if len(g) >= 4)) and name in w.generic_orgs:
@@ -303,6 +329,7 @@ class EntityRecognizer:
         w = self.w
         start = toks[k].start
         j = k - 1
+        places = 0
         while j >= 0:
             t = toks[j]
             if (
@@ -317,8 +344,11 @@ class EntityRecognizer:
                 break  # 充分发挥 | 居务监督委员会; but 检察 工作室 keeps its word
             if t.text in w.not_stems or t.text in w.org_not_names:
                 break
-            if stop_at_grassroots and t.text.endswith(("社区", "村", "嘎查")):
-                break  # 赛马场北路社区 | 居务监督委员会
+            kind, _ = self._place_kind(t.text)
+            if kind == "admin" and len(t.text) >= 3:
+                if stop_at_grassroots or places:
+                    break  # 赛马场北路社区 | 居务监督委员会; 华坪县 | 兴泉镇党群服务中心
+                places += 1
             if toks[k].end - t.start > w.org_max:
                 break
             start = t.start
@@ -330,6 +360,12 @@ class EntityRecognizer:
             start = toks[j].start
         return start
 
+    def _only_generic(self, name: str) -> bool:
+        rest = name
+        for part in self.w.org_generic_parts:
+            rest = rest.replace(part, "")
+        return len(rest) < 2
+
     # -- E3 places ------------------------------------------------------------------------------------
 
     def _places(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
@@ -337,6 +373,13 @@ class EntityRecognizer:
         for name in w.known_places:
             for m in re.finditer(re.escape(name), text):
                 yield Mention(name, "PLACE", m.start(), m.end(), "known", "region")
+        if self.gazetteer is not None:
+            # E3b: province and city names printed without their suffix (北京, 江苏, 呼和浩特)
+            for t in toks:
+                if len(t.text) >= 2 and _HAN.fullmatch(t.text) and t.text not in w.generic_places:
+                    cands = self.gazetteer.index.get(t.text)
+                    if cands and all(d.level <= 2 for d in cands):
+                        yield Mention(t.text, "PLACE", t.start, t.end, "gazetteer", "admin")
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
         for wanted in ("admin", "other"):
             for k, t in enumerate(toks):
@@ -369,8 +412,8 @@ class EntityRecognizer:
                 break
             if p.flag[:1] in ("p", "c", "u", "r", "v", "d", "i"):
                 break
-            if p.flag[:1] == "m" and (j == k - 1 or len(p.text) > 1):
-                break  # 柴六营两村: a numeral right before the suffix counts places
+            if p.flag[:1] == "m" and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p.text):
+                break  # 柴六营两村: a numeral right before the suffix counts places; 八角 is a name
             start = p.start
             j -= 1
         return start
