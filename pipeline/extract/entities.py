@@ -174,6 +174,7 @@ class EntityRecognizer:
         self.w = load_entity_words()
         self.gazetteer: Gazetteer | None = load_gazetteer() if gazetteer is True else (gazetteer or None)
         self._org_sfx = _Suffixes(self.w.org_suffixes)
+        self._org_rx = re.compile("|".join(map(re.escape, self.w.org_suffixes)))
         self._place_tables = [
             ("admin", _Suffixes(self.w.admin)),
             ("road", _Suffixes(self.w.roads)),
@@ -309,26 +310,36 @@ class EntityRecognizer:
         for name in w.known_orgs:
             for m in re.finditer(re.escape(name), text):
                 yield Mention(name, "ORG", m.start(), m.end(), "known")
-        for k, t in enumerate(toks):
-            sfx = self._org_sfx.match(t.text)
-            if sfx is None:
+        ends = {t.end: i for i, t in enumerate(toks)}
+        starts = {t.start: i for i, t in enumerate(toks)}
+        cands: list[Mention] = []
+        for m in self._org_rx.finditer(text):
+            # the suffix found in the characters (手工|坊 is still 手工坊), on word boundaries
+            if m.end() not in ends or m.start() not in starts:
                 continue
+            k, k0 = ends[m.end()], starts[m.start()]
+            t = toks[k]
+            sfx = m.group(0)
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
-            start = self._extend_left(toks, k, text, stop_at_grassroots=t.text.endswith(w.org_no_place))
+            start = self._extend_left(toks, k, text, stop_at_grassroots=sfx.endswith(w.org_no_place), first=k0)
             name = text[start : t.end]
             if self._only_generic(name):
                 continue  # 社区党委, 项目公司: a kind of body, not a name
             if len(name) < w.org_min or len(name) > w.org_max or name in w.generic_orgs:
                 continue
-            if name.endswith(tuple(g for g in w.generic_orgs if len(g) >= 4)) and name in w.generic_orgs:
-                continue
-            yield Mention(name, "ORG", start, t.end, "suffix", subtype=sfx)
+            cands.append(Mention(name, "ORG", start, t.end, "suffix", subtype=sfx))
+        # the longest name wins an overlap: 泰达城投集团党委 over 泰达城投集团
+        yield from sorted(cands, key=lambda c: c.start - c.end)
 
-    def _extend_left(self, toks: list[_Tok], k: int, text: str, *, stop_at_grassroots: bool) -> int:
-        """Start of a name ending with token k: preceding words that can be part of a name."""
+    def _extend_left(
+        self, toks: list[_Tok], k: int, text: str, *, stop_at_grassroots: bool, first: int | None = None
+    ) -> int:
+        """Start of a name whose suffix runs from token ``first`` to token k: the words before it that can
+        be part of a name."""
         w = self.w
-        start = toks[k].start
-        j = k - 1
+        first = k if first is None else first
+        start = toks[first].start
+        j = first - 1
         places = 0
         while j >= 0:
             t = toks[j]
@@ -339,8 +350,10 @@ class EntityRecognizer:
                 or t.flag[:1] in ("m", "p", "c", "u", "r")
             ):
                 break
-            nominal = t.flag[:1] == "n" or t.flag in ("j", "vn", "l", "eng") or (t.flag[:1] == "a" and len(t.text) == 1)
-            if not nominal and not (j == k - 1 and len(toks[k].text) <= 3):
+            nominal = (
+                t.flag[:1] == "n" or t.flag in ("j", "vn", "l", "eng", "b") or (t.flag[:1] == "a" and len(t.text) == 1)
+            )
+            if not nominal and not (j == first - 1 and len(toks[k].text) <= 3):
                 break  # 充分发挥 | 居务监督委员会; but 检察 工作室 keeps its word
             if t.text in w.not_stems or t.text in w.org_not_names:
                 break
@@ -355,7 +368,7 @@ class EntityRecognizer:
             j -= 1
         # a verb cannot open a name: 完善 | 乡党委
         j += 1
-        while j < k and toks[j].flag[:1] == "v":
+        while j < first and toks[j].flag[:1] == "v":
             j += 1
             start = toks[j].start
         return start
