@@ -358,7 +358,7 @@ class EntityRecognizer:
             if t.text in w.not_stems or t.text in w.org_not_names:
                 break
             kind, _ = self._place_kind(t.text)
-            if kind == "admin" and len(t.text) >= 3:
+            if kind == "admin":
                 if stop_at_grassroots or places:
                     break  # 赛马场北路社区 | 居务监督委员会; 华坪县 | 兴泉镇党群服务中心
                 places += 1
@@ -425,8 +425,12 @@ class EntityRecognizer:
                 break
             if p.flag[:1] in ("p", "c", "u", "r", "v", "d", "i"):
                 break
-            if p.flag[:1] == "m" and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p.text):
-                break  # 柴六营两村: a numeral right before the suffix counts places; 八角 is a name
+            if (
+                p.flag[:1] == "m"
+                and j == k - 1
+                and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p.text)
+            ):
+                break  # 柴六营两村: a numeral right before the suffix counts places; 八角, 万通路 are names
             start = p.start
             j -= 1
         return start

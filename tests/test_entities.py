@@ -1,0 +1,83 @@
+"""Entities on the seed page: people, places (with full paths), organisations and programmes."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.gazetteer import COLUMNS, Gazetteer, load_gazetteer
+from pipeline.records import RawDocument
+from pipeline.run import Pipeline
+from tests.test_split import SEED
+
+
+@pytest.fixture(scope="module")
+def seed_entities() -> dict[int, list]:
+    pipe = Pipeline()
+    doc = RawDocument("db21671502ac2f81", str(SEED), None, SEED.read_text(encoding="utf-8"), "file")
+    res = pipe.process(doc)
+    out: dict[int, list] = {}
+    for rec in res.rows["entities"]:
+        out.setdefault(int(rec.article_id.split("#")[1]), []).append(rec.mention)
+    texts = {int(a.article_id.split("#")[1]): a.text for a in res.articles}
+    for n, ms in out.items():
+        for m in ms:
+            assert texts[n][m.start : m.end] == m.text
+    return out
+
+
+def _by(ms: list, label: str) -> list[str]:
+    return [m.text for m in ms if m.label == label]
+
+
+def test_entities_people_from_bylines_and_text(seed_entities) -> None:
+    assert _by(seed_entities[1], "PERSON") == ["祁晓燕", "云静波"]
+    assert _by(seed_entities[3], "PERSON") == ["赵宇昕", "高敏"]
+    assert _by(seed_entities[5], "PERSON") == ["祁晓燕", "费娟", "李富强"]
+    everyone = {m.text for ms in seed_entities.values() for m in ms if m.label == "PERSON"}
+    assert not everyone & {"赛罕区", "楼栋长", "单元长", "网格员"}
+
+
+def test_entities_places_resolved_with_page_context(seed_entities) -> None:
+    paths = {m.text: m.normalized for ms in seed_entities.values() for m in ms if m.label == "PLACE"}
+    assert paths["回民区"] == "内蒙古自治区/呼和浩特市/回民区"
+    assert paths["和林格尔县"] == "内蒙古自治区/呼和浩特市/和林格尔县"
+    # 新城区 is ambiguous (西安 has one too); the page is about 呼和浩特
+    assert paths["新城区"] == "内蒙古自治区/呼和浩特市/新城区"
+    assert paths["万通路街道"] == "内蒙古自治区/呼和浩特市/新城区/万通路街道"
+    assert paths["赛马场北路社区"] == "内蒙古自治区/呼和浩特市/回民区/海西路街道/赛马场北路社区"
+
+
+def test_entities_roads_are_places_not_cities(seed_entities) -> None:
+    road = [m for m in seed_entities[1] if m.text == "中山西路"]
+    assert road and road[0].label == "PLACE" and road[0].subtype == "road"
+    assert not [m for m in seed_entities[1] if m.text in ("中山", "山西")]
+
+
+def test_entities_organisations(seed_entities) -> None:
+    orgs = {m.text for ms in seed_entities.values() for m in ms if m.label == "ORG"}
+    assert {
+        "内蒙古芸公益协会",
+        "和林格尔县检察院",
+        "居务监督委员会",
+        "巾帼公益手工坊",
+        "正缘牧场",
+        "红石榴志愿服务队",
+    } <= orgs
+    assert not orgs & {"党组织", "网格党支部", "社区党委"}
+
+
+def test_entities_programmes(seed_entities) -> None:
+    progs = {m.text for ms in seed_entities.values() for m in ms if m.label == "PROGRAMME"}
+    assert {"红蜂驿站", "青城义警", "商圈党建联盟", "未访（诉）先办", "一格一员", "两企三新", "一老一小"} <= progs
+    assert not progs & {"哨兵", "扩音器", "奶罐", "大工委", "大党委"}
+
+
+def test_gazetteer_ships_the_expected_columns_and_refuses_to_guess() -> None:
+    g = load_gazetteer()
+    assert g.year >= 2024
+    assert [d.path for d in g.lookup("回民区")] == ["内蒙古自治区/呼和浩特市/回民区"]
+    assert len(g.lookup("新城区")) >= 2 and g.resolve("新城区") is None
+    assert g.resolve("新城区", context=("呼和浩特市",)).path == "内蒙古自治区/呼和浩特市/新城区"
+    assert g.resolve("宁蒗县").path == "云南省/丽江市/宁蒗彝族自治县"
+    assert {"county_name", "county_short", "rank"} <= set(COLUMNS)
+    assert isinstance(g, Gazetteer)
