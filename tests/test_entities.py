@@ -7,7 +7,8 @@ import pytest
 from pipeline.gazetteer import COLUMNS, Gazetteer, load_gazetteer
 from pipeline.records import RawDocument
 from pipeline.run import Pipeline
-from tests.test_split import SEED
+
+SEED = __import__("pathlib").Path(__file__).resolve().parents[1] / "corpus" / "seed" / "000_db21671502ac2f81.txt"
 
 
 @pytest.fixture(scope="module")
