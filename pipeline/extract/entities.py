@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
 from ..gazetteer import Gazetteer, load_gazetteer
@@ -152,12 +153,8 @@ class _Suffixes:
         return None
 
 
-@dataclass(slots=True)
-class _Tok:
-    text: str
-    flag: str
-    start: int
-    end: int
+# A word of the text: (text, part-of-speech flag, start, end). Plain tuples: an article has thousands.
+_Tok = tuple[str, str, int, int]
 
 
 class EntityRecognizer:
@@ -173,6 +170,9 @@ class EntityRecognizer:
         self.segmenter = segmenter or Segmenter()
         self.w = load_entity_words()
         self.gazetteer: Gazetteer | None = load_gazetteer() if gazetteer is True else (gazetteer or None)
+        self._kinds: dict[str, tuple[str | None, str]] = {}
+        self._admin_set = frozenset(self.w.admin)
+        self._not_roads = tuple(self.w.not_roads)
         self._org_sfx = _Suffixes(self.w.org_suffixes)
         self._org_rx = re.compile("|".join(map(re.escape, self.w.org_suffixes)))
         self._place_tables = [
@@ -258,11 +258,10 @@ class EntityRecognizer:
         return out
 
     def _tokens(self, text: str) -> list[_Tok]:
-        out, pos = [], 0
-        for w, f in self.segmenter.tag(text):
-            out.append(_Tok(w, f, pos, pos + len(w)))
-            pos += len(w)
-        return out
+        tagged = self.segmenter.tag(text)
+        words = [w for w, _ in tagged]
+        ends = list(accumulate(map(len, words)))
+        return list(zip(words, [f for _, f in tagged], [0, *ends[:-1]], ends, strict=True))
 
     # -- E1 programmes ----------------------------------------------------------------------------
 
@@ -310,8 +309,8 @@ class EntityRecognizer:
         for name in w.known_orgs:
             for m in re.finditer(re.escape(name), text):
                 yield Mention(name, "ORG", m.start(), m.end(), "known")
-        ends = {t.end: i for i, t in enumerate(toks)}
-        starts = {t.start: i for i, t in enumerate(toks)}
+        ends = {t[3]: i for i, t in enumerate(toks)}
+        starts = {t[2]: i for i, t in enumerate(toks)}
         cands: list[Mention] = []
         for m in self._org_rx.finditer(text):
             # the suffix found in the characters (手工|坊 is still 手工坊), on word boundaries
@@ -322,12 +321,12 @@ class EntityRecognizer:
             sfx = m.group(0)
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
             start = self._extend_left(toks, k, text, stop_at_grassroots=sfx.endswith(w.org_no_place), first=k0)
-            name = text[start : t.end]
+            name = text[start : t[3]]
             if self._only_generic(name):
                 continue  # 社区党委, 项目公司: a kind of body, not a name
             if len(name) < w.org_min or len(name) > w.org_max or name in w.generic_orgs:
                 continue
-            cands.append(Mention(name, "ORG", start, t.end, "suffix", subtype=sfx))
+            cands.append(Mention(name, "ORG", start, t[3], "suffix", subtype=sfx))
         # the longest name wins an overlap: 泰达城投集团党委 over 泰达城投集团
         yield from sorted(cands, key=lambda c: c.start - c.end)
 
@@ -338,39 +337,37 @@ class EntityRecognizer:
         be part of a name."""
         w = self.w
         first = k if first is None else first
-        start = toks[first].start
+        start = toks[first][2]
         j = first - 1
         places = 0
         while j >= 0:
             t = toks[j]
             if (
-                not _HAN.fullmatch(t.text)
-                or t.text in w.boundary
-                or t.text in w.verbs
-                or t.flag[:1] in ("m", "p", "c", "u", "r")
+                not _HAN.fullmatch(t[0])
+                or t[0] in w.boundary
+                or t[0] in w.verbs
+                or t[1][:1] in ("m", "p", "c", "u", "r")
             ):
                 break
-            nominal = (
-                t.flag[:1] == "n" or t.flag in ("j", "vn", "l", "eng", "b") or (t.flag[:1] == "a" and len(t.text) == 1)
-            )
-            if not nominal and not (j == first - 1 and len(toks[k].text) <= 3):
+            nominal = t[1][:1] == "n" or t[1] in ("j", "vn", "l", "eng", "b") or (t[1][:1] == "a" and len(t[0]) == 1)
+            if not nominal and not (j == first - 1 and len(toks[k][0]) <= 3):
                 break  # 充分发挥 | 居务监督委员会; but 检察 工作室 keeps its word
-            if t.text in w.not_stems or t.text in w.org_not_names:
+            if t[0] in w.not_stems or t[0] in w.org_not_names:
                 break
-            kind, _ = self._place_kind(t.text)
+            kind, _ = self._place_kind(t[0])
             if kind == "admin":
                 if stop_at_grassroots or places:
                     break  # 赛马场北路社区 | 居务监督委员会; 华坪县 | 兴泉镇党群服务中心
                 places += 1
-            if toks[k].end - t.start > w.org_max:
+            if toks[k][3] - t[2] > w.org_max:
                 break
-            start = t.start
+            start = t[2]
             j -= 1
         # a verb cannot open a name: 完善 | 乡党委
         j += 1
-        while j < first and toks[j].flag[:1] == "v":
+        while j < first and toks[j][1][:1] == "v":
             j += 1
-            start = toks[j].start
+            start = toks[j][2]
         return start
 
     def _only_generic(self, name: str) -> bool:
@@ -389,53 +386,59 @@ class EntityRecognizer:
         if self.gazetteer is not None:
             # E3b: province and city names printed without their suffix (北京, 江苏, 呼和浩特)
             for t in toks:
-                if len(t.text) >= 2 and _HAN.fullmatch(t.text) and t.text not in w.generic_places:
-                    cands = self.gazetteer.index.get(t.text)
+                if len(t[0]) >= 2 and _HAN.fullmatch(t[0]) and t[0] not in w.generic_places:
+                    cands = self.gazetteer.index.get(t[0])
                     if cands and all(d.level <= 2 for d in cands):
-                        yield Mention(t.text, "PLACE", t.start, t.end, "gazetteer", "admin")
+                        yield Mention(t[0], "PLACE", t[2], t[3], "gazetteer", "admin")
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
+        ends, admin = self._place_ends, self._admin_set
+        cand = [k for k, t in enumerate(toks) if t[0] in admin or t[0].endswith(ends)]
         for wanted in ("admin", "other"):
-            for k, t in enumerate(toks):
-                kind, sfx = self._place_kind(t.text)
+            for k in cand:
+                t = toks[k]
+                kind, sfx = self._place_kind(t[0])
                 if kind is None or (kind == "admin") != (wanted == "admin"):
                     continue
-                start = t.start
-                if t.text == sfx or len(t.text) - len(sfx) < 2 or kind != "admin":
+                start = t[2]
+                if t[0] == sfx or len(t[0]) - len(sfx) < 2 or kind != "admin":
                     start = self._place_start(toks, k)
-                name = text[start : t.end]
+                name = text[start : t[3]]
                 stem = name[: len(name) - len(sfx)]
                 if name in w.generic_places or len(stem) < 2 or (kind == "road" and name in w.not_roads):
                     continue
-                if kind == "road" and any(name.endswith(x) for x in w.not_roads):
+                if kind == "road" and name.endswith(self._not_roads):
                     continue
-                yield Mention(name, "PLACE", start, t.end, "suffix", kind)
+                yield Mention(name, "PLACE", start, t[3], "suffix", kind)
 
     def _place_start(self, toks: list[_Tok], k: int) -> int:
         """Start of a place name whose last word is token k (a bare suffix such as 社区, or 西路)."""
         w = self.w
         t = toks[k]
-        start = t.start
+        start = t[2]
         j = k - 1
-        while j >= 0 and t.end - toks[j].start <= w.place_max:
+        while j >= 0 and t[3] - toks[j][2] <= w.place_max:
             p = toks[j]
-            pk, _ = self._place_kind(p.text)
-            if pk == "admin" and len(p.text) >= 3 and p.text not in w.generic_places:
+            pk, _ = self._place_kind(p[0])
+            if pk == "admin" and len(p[0]) >= 3 and p[0] not in w.generic_places:
                 break  # the previous unit of a chain: 回民区 | 海西路街道
-            if not _HAN.fullmatch(p.text) or p.text in w.boundary or p.text in w.verbs or p.text in w.not_stems:
+            if not _HAN.fullmatch(p[0]) or p[0] in w.boundary or p[0] in w.verbs or p[0] in w.not_stems:
                 break
-            if p.flag[:1] in ("p", "c", "u", "r", "v", "d", "i"):
+            if p[1][:1] in ("p", "c", "u", "r", "v", "d", "i"):
                 break
-            if (
-                p.flag[:1] == "m"
-                and j == k - 1
-                and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p.text)
-            ):
+            if p[1][:1] == "m" and j == k - 1 and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p[0]):
                 break  # 柴六营两村: a numeral right before the suffix counts places; 八角, 万通路 are names
-            start = p.start
+            start = p[2]
             j -= 1
         return start
 
     def _place_kind(self, word: str) -> tuple[str | None, str]:
+        """(kind, suffix) of a word that ends a place name; memoised, since words repeat."""
+        hit = self._kinds.get(word)
+        if hit is None:
+            hit = self._kinds[word] = self._place_kind_uncached(word)
+        return hit
+
+    def _place_kind_uncached(self, word: str) -> tuple[str | None, str]:
         w = self.w
         if word in w.admin:
             return "admin", word  # a bare suffix (街道, 社区, 乡): the name is in the words before it
@@ -455,34 +458,34 @@ class EntityRecognizer:
             for m in re.finditer(re.escape(name), text):
                 yield Mention(name, "PERSON", m.start(), m.end(), "known")
         for k, t in enumerate(toks):
-            if t.text.endswith(w.roles) and k + 1 < len(toks):
+            if t[0].endswith(w.roles) and k + 1 < len(toks):
                 name = self._name_at(toks, k + 1)
                 if name is not None:
                     yield Mention(text[name[0] : name[1]], "PERSON", name[0], name[1], "role")
-            if t.flag == "nr" and 2 <= len(t.text) <= 4 and k + 1 < len(toks):
-                after = text[t.end : t.end + 4]
-                if after.startswith(w.speech) and self._is_name(t.text):
-                    yield Mention(t.text, "PERSON", t.start, t.end, "speech")
+            if t[1] == "nr" and 2 <= len(t[0]) <= 4 and k + 1 < len(toks):
+                after = text[t[3] : t[3] + 4]
+                if after.startswith(w.speech) and self._is_name(t[0]):
+                    yield Mention(t[0], "PERSON", t[2], t[3], "speech")
 
     def _name_at(self, toks: list[_Tok], k: int) -> tuple[int, int] | None:
         t = toks[k]
-        if len(t.text) in (2, 3) and self._is_name(t.text) and (t.flag == "nr" or t.flag == "nrfg"):
-            return t.start, t.end
+        if len(t[0]) in (2, 3) and self._is_name(t[0]) and (t[1] == "nr" or t[1] == "nrfg"):
+            return t[2], t[3]
         # 伍 加木: a surname then one or two characters
         if (
-            len(t.text) == 1
-            and t.text in self.w.surnames
-            and t.flag[:1] not in ("c", "p", "u", "d", "r")
+            len(t[0]) == 1
+            and t[0] in self.w.surnames
+            and t[1][:1] not in ("c", "p", "u", "d", "r")
             and k + 1 < len(toks)
         ):
             n = toks[k + 1]
             if (
-                _HAN.fullmatch(n.text)
-                and len(n.text) in (1, 2)
-                and n.text not in self.w.boundary
-                and n.flag[:1] not in ("v", "p", "u", "d")
+                _HAN.fullmatch(n[0])
+                and len(n[0]) in (1, 2)
+                and n[0] not in self.w.boundary
+                and n[1][:1] not in ("v", "p", "u", "d")
             ):
-                return t.start, n.end
+                return t[2], n[3]
         return None
 
     def _is_name(self, word: str) -> bool:
