@@ -77,6 +77,9 @@ class EntityWords:
     prog_heads: tuple[str, ...]
     prog_known: tuple[str, ...]
     speech_before: tuple[str, ...]
+    problem_before: tuple[str, ...]
+    problem_after: tuple[str, ...]
+    quote_org_endings: tuple[str, ...]
     org_no_place: tuple[str, ...]
     org_generic_parts: tuple[str, ...]
     prog_verbs: tuple[str, ...]
@@ -124,6 +127,9 @@ def load_entity_words() -> EntityWords:
         prog_heads=_longest_first(g["heads"]),
         prog_known=_longest_first(g["known"]),
         speech_before=_longest_first(g["speech_before"]),
+        problem_before=_longest_first(g["problem_before"]),
+        problem_after=_longest_first(g["problem_after"]),
+        quote_org_endings=_longest_first(g["org_endings"]),
         org_no_place=_longest_first(o["no_place_prefix"]),
         org_generic_parts=_longest_first(o["generic_parts"]),
         prog_verbs=_longest_first(g["verbs"]),
@@ -273,8 +279,13 @@ class EntityRecognizer:
                 continue
             after = text[m.end() : m.end() + 6]
             before = text[max(0, m.start() - 4) : m.start()]
-            if before.rstrip().endswith(w.speech_before) or len(inner) > 10 and not self._slogan.search(inner):
-                continue  # speech, or a long quotation
+            if before.rstrip().endswith(w.speech_before):
+                continue  # speech
+            if before.endswith(w.problem_before) or after.startswith(w.problem_after):
+                continue  # 破解“小马拉大车”难题: a problem, not a programme
+            if inner.endswith(w.quote_org_endings) and not inner.endswith(("委", "两委")):
+                yield Mention(inner, "ORG", a, b, "quote-org")  # “邻里帮帮团”, “银发调解队”
+                continue
             head = after.startswith(w.prog_heads)
             verb = before.endswith(w.prog_verbs)
             slogan = bool(self._slogan.search(inner))
@@ -283,8 +294,6 @@ class EntityRecognizer:
             counted = bool(
                 re.match(r"\s*[0-9一二两三四五六七八九十百千万]+[余多]?\s*[个家座支处所名人]", after)
             ) and not inner.endswith(("委", "党委", "工委"))
-            if "+" in inner or "＋" in inner:
-                continue  # 民警+辅警+义警: a formula
             if head or verb or slogan or counted or named:
                 rule = (
                     "quote-head"
@@ -423,7 +432,7 @@ class EntityRecognizer:
                 break  # the previous unit of a chain: 回民区 | 海西路街道
             if not _HAN.fullmatch(p[0]) or p[0] in w.boundary or p[0] in w.verbs or p[0] in w.not_stems:
                 break
-            if p[1][:1] in ("p", "c", "u", "r", "v", "d", "i"):
+            if p[1][:1] in ("p", "c", "u", "r", "v", "i"):
                 break
             if p[1][:1] == "m" and j == k - 1 and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p[0]):
                 break  # 柴六营两村: a numeral right before the suffix counts places; 八角, 万通路 are names
