@@ -222,6 +222,10 @@ class EntityRecognizer:
             claim(m)
         for m in self._people(text, toks):
             claim(m)
+        # E4b: a name found once is a name wherever else the article prints it (杨富国出海捕鱼)
+        for name in {m.text for m in out if m.label == "PERSON" and len(m.text) >= 2}:
+            for hit in re.finditer(re.escape(name), text):
+                claim(Mention(name, "PERSON", hit.start(), hit.end(), "repeat"))
         out.sort(key=lambda m: m.start)
         return self._normalize(out, context)
 
@@ -475,6 +479,8 @@ class EntityRecognizer:
                 after = text[t[3] : t[3] + 4]
                 if after.startswith(w.speech) and self._is_name(t[0]):
                     yield Mention(t[0], "PERSON", t[2], t[3], "speech")
+                elif toks[k + 1][0] in w.roles and self._is_name(t[0]):
+                    yield Mention(t[0], "PERSON", t[2], t[3], "name-role")  # 王小津老人
 
     def _name_at(self, toks: list[_Tok], k: int) -> tuple[int, int] | None:
         t = toks[k]
