@@ -143,6 +143,7 @@ class FactRecord:
     raw_end: int
     place: str | None
     sentence: str
+    org: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

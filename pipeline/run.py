@@ -97,7 +97,8 @@ class Pipeline:
         from .extract.entities import EntityRecognizer, EntityStage
         from .extract.facts import FactExtractor, FactStage
 
-        return [FactStage(FactExtractor(self.segmenter)), EntityStage(EntityRecognizer(self.segmenter))]
+        # entities first: the facts stage reads them to fill facts.place and facts.org
+        return [EntityStage(EntityRecognizer(self.segmenter)), FactStage(FactExtractor(self.segmenter))]
 
     def word_join(self, left: str, right: str) -> bool:
         """True when segmenting ``left + right`` puts one word across the join."""

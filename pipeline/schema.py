@@ -142,7 +142,10 @@ FACTS = pa.schema(
         pa.field("number", pa.string(), metadata=_meta("the number as printed (1.23万)")),
         pa.field("unit_text", pa.string(), metadata=_meta("the unit as printed")),
         pa.field("qualifier_text", pa.string(), metadata=_meta("the word that set the qualifier (近, 余, 超过)")),
-        pa.field("place", pa.string(), metadata=_meta("the article's place")),
+        pa.field(
+            "place", pa.string(), metadata=_meta("nearest place named before it in its sentence, else the article's")
+        ),
+        pa.field("org", pa.string(), metadata=_meta("nearest organisation named before it in its sentence")),
         pa.field("sentence", pa.string(), nullable=False),
         pa.field("link_id", pa.string(), metadata=_meta("facts linked together share it")),
         pa.field("link_role", pa.string(), metadata=_meta("from|to (由…至…), total|part|rate (a rate and its parts)")),
@@ -269,6 +272,7 @@ def fact_row(r: FactRecord) -> dict[str, Any]:
         "unit_text": f.unit_text,
         "qualifier_text": f.qualifier_text,
         "place": r.place,
+        "org": r.org,
         "sentence": r.sentence,
         "link_id": f.link_id,
         "link_role": f.link_role,

@@ -82,3 +82,21 @@ def test_gazetteer_ships_the_expected_columns_and_refuses_to_guess() -> None:
     assert g.resolve("宁蒗县").path == "云南省/丽江市/宁蒗彝族自治县"
     assert {"county_name", "county_short", "rank"} <= set(COLUMNS)
     assert isinstance(g, Gazetteer)
+
+
+def test_entities_fill_the_place_and_body_of_facts() -> None:
+    """facts.place is the nearest place before the fact in its sentence, else the article's; facts.org the
+    nearest organisation."""
+    pipe = Pipeline()
+    text = (
+        "本报讯（记者 杨彩霞）赛罕区建立工会户外劳动者服务站点5个。桃园社区共签约外卖配送员 5名，覆盖社区网格 8个。"
+        "巾帼公益手工坊成立以来，共吸引辖区 113位女性加入。"
+    )
+    res = pipe.process(RawDocument("t", "t.jsonl", 1, text, "record"))
+    got = [(r.fact.surface, r.place, r.org) for r in res.rows["facts"]]
+    assert got == [
+        ("5个", "赛罕区", None),
+        ("5名", "桃园社区", None),
+        ("8个", "桃园社区", None),
+        ("113位", "赛罕区", "巾帼公益手工坊"),
+    ]

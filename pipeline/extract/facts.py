@@ -65,6 +65,7 @@ class FactWords:
     figurative: frozenset[str]
     ordinal_adverbs: frozenset[str]
     after_skip: re.Pattern[str]
+    institution_heads: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +85,7 @@ def load_words() -> FactWords:
         figurative=frozenset(d["figurative_heads"]),
         ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
         after_skip=re.compile(d["after_skip_regex"]),
+        institution_heads=tuple(d["institution_heads"]),
         change_only=re.compile(
             "(?:"
             + "|".join(map(re.escape, d["change_prefixes"]))
@@ -401,12 +403,7 @@ class _Attacher:
                 pass  # 100座黄浦江、苏州河滨水驿站
             elif _nominal(t, self.w):
                 nominal = True
-            elif (
-                t.text in self.w.verbs
-                and j + 1 < len(toks)
-                and toks[j + 1].text[-1:] in self.w.noun_end
-                and _is_han(toks[j + 1].text)
-            ):
+            elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
                 pass  # 改造 项目, 调解 中心: an action verb inside a name
             elif t.text not in self.w.verbs and t.text not in self.w.boundary and self._modifies(toks, j):
                 pass  # 重大 项目, 滴灌 带, 退休 老 党员, 日常 服务事项
@@ -508,7 +505,7 @@ class _Attacher:
             elif (
                 t.text in w.verbs
                 and k < hi
-                and toks[k + 1].text[-1] in w.noun_end
+                and toks[k + 1].text.endswith(w.institution_heads)
                 and k
                 and _is_han(toks[k - 1].text)
                 and toks[k - 1].text not in w.boundary
@@ -637,8 +634,14 @@ class FactStage:
     def __call__(self, article: Any, done: Any) -> list[FactRecord]:
         text = article.text
         out = []
+        # mentions found by the entities stage, when it ran first: places and bodies a fact belongs to
+        mentions = [r.mention for r in (done.get("entities", ()) if isinstance(done, dict) else ())]
+        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region")]
+        orgs = [m for m in mentions if m.label == "ORG"]
         for n, f in enumerate(self.extractor.extract(text), 1):
             rs, re_ = article.mapped.raw_span(f.start, f.end)
+            place = _nearest(places, f) or article.place
+            org = _nearest(orgs, f)
             out.append(
                 FactRecord(
                     article_id=article.article_id,
@@ -646,11 +649,21 @@ class FactStage:
                     fact=f,
                     raw_start=rs,
                     raw_end=re_,
-                    place=article.place,
+                    place=place,
+                    org=org,
                     sentence=text[f.sentence_start : f.sentence_end],
                 )
             )
         return out
+
+
+def _nearest(mentions: Sequence[Any], f: Fact) -> str | None:
+    """The mention nearest before the fact within its sentence (the one that governs it), by its text."""
+    best = None
+    for m in mentions:
+        if f.sentence_start <= m.start and m.end <= f.start and (best is None or m.start > best.start):
+            best = m
+    return None if best is None else best.text
 
 
 _DEFAULT: FactExtractor | None = None
