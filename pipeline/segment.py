@@ -295,6 +295,8 @@ class Segmenter:
                 self._pos = jieba.posseg.POSTokenizer(self._impl)
             return [(p.word, p.flag) for p in self._pos.lcut(text)]
         safe = _no_surrogates(text)
+        if safe is text:
+            return self._impl.tag(text, True)  # list of (word, flag) already
         out = []
         pos = 0
         for w, f in self._impl.tag(safe, True):

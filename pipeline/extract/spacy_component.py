@@ -52,6 +52,9 @@ Config (``nlp.add_pipe("govmine_quantities", config={...})``):
 
 The extractor (segmenter and grammar) is built once, when the component is created, and reused for
 every Doc; nothing is downloaded.
+
+The entity recogniser is a second component, ``nlp.add_pipe("govmine_entities")``, which sets ``doc.ents``
+(see :class:`EntityComponent`); :func:`span_ruler_patterns` exports its fixed names for spaCy's rulers.
 """
 
 from __future__ import annotations
@@ -67,16 +70,22 @@ from spacy import displacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..gazetteer import Gazetteer, load_gazetteer
 from ..segment import ENGINES, Segmenter
+from .entities import EntityRecognizer, Mention, load_entity_words
 from .facts import Fact, FactExtractor
 
 __all__ = [
     "DEFAULT_SPANS_KEY",
+    "ENTITIES_FACTORY_NAME",
+    "EntityComponent",
     "FACTORY_NAME",
     "LABELS",
     "QuantityComponent",
+    "make_entity_component",
     "make_quantity_component",
     "render_facts",
+    "span_ruler_patterns",
 ]
 
 logger = logging.getLogger(__name__)
