@@ -178,6 +178,7 @@ class EntityRecognizer:
         self.gazetteer: Gazetteer | None = load_gazetteer() if gazetteer is True else (gazetteer or None)
         self._kinds: dict[str, tuple[str | None, str]] = {}
         self._admin_set = frozenset(self.w.admin)
+        self._compound_set = frozenset(self.w.compounds)
         self._not_roads = tuple(self.w.not_roads)
         self._org_sfx = _Suffixes(self.w.org_suffixes)
         self._org_rx = re.compile("|".join(map(re.escape, self.w.org_suffixes)))
@@ -405,7 +406,7 @@ class EntityRecognizer:
                         yield Mention(t[0], "PLACE", t[2], t[3], "gazetteer", "admin")
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
         ends, admin = self._place_ends, self._admin_set
-        cand = [k for k, t in enumerate(toks) if t[0] in admin or t[0].endswith(ends)]
+        cand = [k for k, t in enumerate(toks) if t[0] in admin or t[0] in self._compound_set or t[0].endswith(ends)]
         for wanted in ("admin", "other"):
             for k in cand:
                 t = toks[k]
@@ -436,6 +437,8 @@ class EntityRecognizer:
                 break  # the previous unit of a chain: 回民区 | 海西路街道
             if not _HAN.fullmatch(p[0]) or p[0] in w.boundary or p[0] in w.verbs or p[0] in w.not_stems:
                 break
+            if self._org_sfx.match(p[0]) is not None:
+                break  # 金海区域服务中心 | 金润社区: a body's name ends where the place's begins
             if p[1][:1] in ("p", "c", "u", "r", "v", "i"):
                 break
             if p[1][:1] == "m" and j == k - 1 and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p[0]):
@@ -455,6 +458,8 @@ class EntityRecognizer:
         w = self.w
         if word in w.admin:
             return "admin", word  # a bare suffix (街道, 社区, 乡): the name is in the words before it
+        if word in w.compounds:
+            return "compound", word  # 石化 | 小区
         if not word.endswith(self._place_ends) or word in w.generic_places or not _HAN.fullmatch(word):
             return None, ""
         for kind, table in self._place_tables:

@@ -60,6 +60,7 @@ The entity recogniser is a second component, ``nlp.add_pipe("govmine_entities")`
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import astuple, fields
@@ -350,3 +351,296 @@ def render_facts(doc: Doc, spans_key: str = DEFAULT_SPANS_KEY, *, entities: bool
     }
     colors = {ENTITY_LABEL.upper(): "#c7e9c0", "COUNT": "#fdd0a2", "MONEY": "#fcbba1", "PERCENT": "#c6dbef"}
     return displacy.render(data, style="span", manual=True, jupyter=False, page=page, options={"colors": colors})
+
+
+# -- govmine_entities: the entity recogniser as a spaCy component ------------------------------------------
+#
+# nlp.add_pipe("govmine_entities") runs EntityRecognizer.extract on doc.text and puts its mentions on
+# doc.ents, labelled PERSON, PLACE, ORG or PROGRAMME. What it assigns:
+#
+#   doc.ents                  one Span a mention that gets a span (see alignment below); a place the gazetteer
+#                             places gets its path as the span's id (span.id_ == span._.normalized);
+#   doc._.govmine_mentions    every Mention of doc.text, exactly what EntityRecognizer.extract returns (also
+#                             the ones without a span); None on a Doc the component has not seen;
+#   span._.govmine_mention    the Mention of an entity span (None on other spans); span._.normalized,
+#                             span._.rule and span._.subtype read from it, and so do the always-present
+#                             span._.govmine_normalized, ._.govmine_rule, ._.govmine_subtype (the plain names
+#                             are registered only if no other package holds them).
+#
+# Alignment: doc.char_span(start, end, alignment_mode="expand"). spaCy's default Chinese tokenizer (one token a
+# character) keeps every span exact. A coarser tokenizer may grow two neighbouring mentions onto a shared token
+# (回民区海|西路街道); the first keeps it and the later one is dropped from doc.ents, logged and counted
+# (EntityComponent.stats["overlap"]); it stays on doc._.govmine_mentions. Nothing raises.
+
+ENTITIES_FACTORY_NAME = "govmine_entities"
+ENTITY_LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
+
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+_MENTION_TAG = "__govmine_mention__"
+_MENTIONS_KEY = ("._.", "govmine_mentions", None, None)
+
+
+def _mention_normalized(span: Span) -> str | None:
+    m: Mention | None = span._.govmine_mention
+    return None if m is None else m.normalized
+
+
+def _mention_rule(span: Span) -> str | None:
+    m: Mention | None = span._.govmine_mention
+    return None if m is None else m.rule
+
+
+def _mention_subtype(span: Span) -> str | None:
+    m: Mention | None = span._.govmine_mention
+    return None if m is None else m.subtype
+
+
+_MENTION_GETTERS: dict[str, Callable[[Span], Any]] = {
+    "normalized": _mention_normalized,
+    "rule": _mention_rule,
+    "subtype": _mention_subtype,
+}
+
+
+def _get_mentions(doc: Doc) -> list[Mention] | None:
+    data: dict[Any, Any] = doc.user_data
+    mentions = data.get(_MENTIONS_KEY)
+    if isinstance(mentions, tuple):  # DocBin reads msgpack arrays back as tuples
+        mentions = data[_MENTIONS_KEY] = list(mentions)
+    return mentions
+
+
+def _set_mentions(doc: Doc, mentions: list[Mention] | None) -> None:
+    data: dict[Any, Any] = doc.user_data
+    data[_MENTIONS_KEY] = None if mentions is None else list(mentions)
+
+
+def _register_entity_extensions() -> None:
+    """Register the entity extensions (idempotent; never overrides another package's)."""
+    if not Doc.has_extension("govmine_mentions"):
+        Doc.set_extension("govmine_mentions", getter=_get_mentions, setter=_set_mentions)
+    if not Span.has_extension("govmine_mention"):
+        Span.set_extension("govmine_mention", default=None)
+    for name, getter in _MENTION_GETTERS.items():
+        prefixed = f"govmine_{name}"
+        if not Span.has_extension(prefixed):
+            Span.set_extension(prefixed, getter=getter)
+        if not Span.has_extension(name):
+            Span.set_extension(name, getter=getter)
+        elif Span.get_extension(name)[2] is not getter:
+            logger.warning("Span._.%s is taken by another package; read span._.%s", name, prefixed)
+
+
+def _encode_mention(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    if isinstance(obj, Mention):
+        return {_MENTION_TAG: list(astuple(obj))}
+    return obj if chain is None else chain(obj)
+
+
+def _decode_mention(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    if isinstance(obj, dict) and _MENTION_TAG in obj and len(obj) == 1:
+        return Mention(**dict(zip(_MENTION_FIELDS, obj[_MENTION_TAG], strict=True)))
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("govmine_mention", func=_encode_mention)
+srsly.msgpack_decoders.register("govmine_mention", func=_decode_mention)
+
+
+def _expand_context(context: list[str] | tuple[str, ...], gazetteer: Gazetteer | None) -> tuple[str, ...]:
+    """The context places plus the city and province of each the gazetteer knows (回民区 adds 呼和浩特市 and
+    内蒙古自治区), as the pipeline's EntityStage does for a page."""
+    out = [c for c in context if c]
+    if gazetteer is not None:
+        for place in list(out):
+            d = gazetteer.resolve(place)
+            if d is not None:
+                out.extend(x for x in (d.city, d.province) if x and x not in out)
+    return tuple(out)
+
+
+class EntityComponent:
+    """Puts the mentions of ``doc.text`` on ``doc.ents`` and ``doc._.govmine_mentions``.
+
+    Build it through spaCy (``nlp.add_pipe("govmine_entities")``); the comment block above the class says
+    what it assigns.
+
+    Args:
+        recognizer: the entity recogniser, built once and reused for every Doc.
+        name: the component's name in the pipeline.
+        context: places every Doc is known to be about (the city of a newspaper), used to resolve ambiguous
+            place names (新城区); the gazetteer adds the city and province of each.
+        overwrite_ents: replace the Doc's entities (True) or keep them and add only mentions that overlap
+            none of them (False, as spaCy's rulers do).
+        engine: the segmenter engine ``recognizer`` was built with, when it is a default one; a component
+            that knows it pickles as its settings (the rjieba segmenter cannot be pickled).
+
+    Attributes:
+        stats: counts since the component was made, in this process: ``docs``, ``mentions``, ``ents`` (spans
+            put on ``doc.ents``), ``expanded`` (spans grown to token boundaries), ``unaligned`` (mentions
+            without a span), ``overlap`` (mentions whose expanded span overlaps an earlier one's: dropped)
+            and ``kept_existing`` (mentions dropped because they overlap an entity the Doc already had).
+    """
+
+    def __init__(
+        self,
+        recognizer: EntityRecognizer,
+        *,
+        name: str = ENTITIES_FACTORY_NAME,
+        context: list[str] | tuple[str, ...] = (),
+        overwrite_ents: bool = False,
+        engine: str | None = None,
+    ) -> None:
+        self.recognizer = recognizer
+        self.name = name
+        self.context = tuple(context)
+        self.overwrite_ents = overwrite_ents
+        self.engine = engine
+        self.stats: Counter[str] = Counter()
+        self._context = _expand_context(self.context, recognizer.gazetteer)
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        if self.engine is None:
+            return super().__reduce__()
+        return _rebuild_entities, (self.name, list(self.context), self.overwrite_ents, self.engine)
+
+    def __repr__(self) -> str:
+        return (
+            f"EntityComponent(name={self.name!r}, context={list(self.context)!r}, "
+            f"overwrite_ents={self.overwrite_ents!r})"
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = self.recognizer.extract(doc.text, context=self._context)
+        existing = [] if self.overwrite_ents else list(doc.ents)
+        taken = bytearray(len(doc))  # per token: 1 = an earlier entity holds it
+        for e in existing:
+            taken[e.start : e.end] = b"\x01" * len(e)
+        ents: list[Span] = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand", span_id=m.normalized or 0)
+            if span is None or not len(span):
+                self.stats["unaligned"] += 1
+                logger.warning(
+                    "%s: no span for %r at %d-%d; it is on doc._.govmine_mentions only",
+                    self.name,
+                    m.text,
+                    m.start,
+                    m.end,
+                )
+                continue
+            if any(taken[span.start : span.end]):
+                why = "overlap" if any(e.start < span.end and span.start < e.end for e in ents) else "kept_existing"
+                self.stats[why] += 1
+                logger.log(
+                    logging.WARNING if why == "overlap" else logging.DEBUG,
+                    "%s: %s %r at %d-%d (span %r) overlaps an earlier entity; left out of doc.ents",
+                    self.name,
+                    m.label,
+                    m.text,
+                    m.start,
+                    m.end,
+                    span.text,
+                )
+                continue
+            if (span.start_char, span.end_char) != (m.start, m.end):
+                self.stats["expanded"] += 1
+                logger.debug("%s: %r at %d-%d expanded to token span %r", self.name, m.text, m.start, m.end, span.text)
+            taken[span.start : span.end] = b"\x01" * len(span)
+            span._.govmine_mention = m
+            ents.append(span)
+        doc.ents = sorted(existing + ents, key=lambda s: s.start)
+        doc._.govmine_mentions = mentions
+        self.stats["docs"] += 1
+        self.stats["mentions"] += len(mentions)
+        self.stats["ents"] += len(ents)
+        return doc
+
+
+@Language.factory(
+    ENTITIES_FACTORY_NAME,
+    default_config={"context": [], "overwrite_ents": False, "engine": "rjieba"},
+    assigns=["doc.ents", "token.ent_type", "token.ent_iob", "doc._.govmine_mentions", "span._.govmine_mention"],
+    requires=[],
+)
+def make_entity_component(
+    nlp: Language, name: str, context: list[str], overwrite_ents: bool, engine: str
+) -> EntityComponent:
+    """spaCy factory of ``govmine_entities``; builds the entity recogniser once, here.
+
+    Args:
+        nlp: the pipeline (not used: the component reads ``doc.text``).
+        name: the component's name.
+        context: place names every Doc is about, to resolve ambiguous places (``["呼和浩特"]``).
+        overwrite_ents: replace existing ``doc.ents`` (True) or add to them without overlaps (False).
+        engine: ``"rjieba"`` or ``"jieba"``, the recogniser's word segmenter.
+
+    Raises:
+        ValueError: an unknown engine.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"{name}: engine must be one of {ENGINES}, not {engine!r}")
+    return _rebuild_entities(name, context, overwrite_ents, engine)
+
+
+def _rebuild_entities(name: str, context: list[str], overwrite_ents: bool, engine: str) -> EntityComponent:
+    _register_entity_extensions()
+    recognizer = EntityRecognizer(Segmenter(engine))  # type: ignore[arg-type]
+    return EntityComponent(recognizer, name=name, context=context, overwrite_ents=overwrite_ents, engine=engine)
+
+
+def span_ruler_patterns(gazetteer: Gazetteer | None | bool = True) -> list[dict[str, str]]:
+    """The recogniser's fixed names as spaCy ``span_ruler`` / ``entity_ruler`` phrase patterns.
+
+    Only the lexicon part of :class:`~pipeline.extract.entities.EntityRecognizer`: the known people,
+    organisations, places and programmes of ``data/entities.toml`` and the province and city names (full and
+    short: 内蒙古自治区, 内蒙古, 呼和浩特市, 呼和浩特) of the gazetteer, skipping a short name that is also a
+    county's (朝阳), as the recogniser does. Most mentions come from rules that are code and have no pattern
+    form: names by suffix (回民区, 和林格尔县检察院, 中山西路), quotations (“红蜂驿站”), people after a role word
+    or before a speech verb. A ruler loaded with these patterns finds a fraction of what ``govmine_entities``
+    finds; it is for pipelines that want the names without the rules, or to seed a trained NER.
+
+    A pattern matches wherever its characters occur (with the character tokenizer of ``spacy.blank("zh")``, 北京
+    also inside 北京路), where the recogniser reads words.
+
+    Args:
+        gazetteer: the divisions whose names to add (the packaged one by default; False for none).
+
+    Returns:
+        ``{"label", "pattern", "id"}`` dicts, lexicon entries first then gazetteer names by name, one per
+        (label, pattern). ``id`` is the gazetteer path of a place it places unambiguously (呼和浩特 and
+        呼和浩特市 share ``内蒙古自治区/呼和浩特市``, the recogniser's ``normalized``), else the name itself.
+    """
+    g: Gazetteer | None = load_gazetteer() if gazetteer is True else (gazetteer or None)
+    w = load_entity_words()
+
+    def place_id(name: str) -> str:
+        d = g.resolve(name) if g is not None else None
+        return d.path if d is not None else name
+
+    out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(label: str, names: Any, ident: Callable[[str], str] = str) -> None:
+        for name in sorted(names):
+            if (label, name) not in seen:
+                seen.add((label, name))
+                out.append({"label": label, "pattern": name, "id": ident(name)})
+
+    add("PERSON", w.known_people)
+    add("ORG", w.known_orgs)
+    add("PLACE", w.known_places, place_id)
+    add("PROGRAMME", w.prog_known)
+    if g is not None:
+        # as rule E3b: a name of two or more Han characters, every division of it a province or a city
+        names = [
+            n
+            for n, divisions in g.index.items()
+            if len(n) >= 2
+            and divisions
+            and all(d.level <= 2 for d in divisions)
+            and n not in w.generic_places
+            and re.fullmatch(r"[\u4e00-\u9fff·]+", n)
+        ]
+        add("PLACE", names, place_id)
+    return out
