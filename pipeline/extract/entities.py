@@ -177,6 +177,7 @@ class EntityRecognizer:
         self.w = load_entity_words()
         self.gazetteer: Gazetteer | None = load_gazetteer() if gazetteer is True else (gazetteer or None)
         self._kinds: dict[str, tuple[str | None, str]] = {}
+        self._bounds: set[int] = set()
         self._admin_set = frozenset(self.w.admin)
         self._compound_set = frozenset(self.w.compounds)
         self._not_roads = tuple(self.w.not_roads)
@@ -203,6 +204,8 @@ class EntityRecognizer:
         """
         taken = bytearray(len(text))
         out: list[Mention] = []
+        toks = self._tokens(text)
+        self._bounds = {t[2] for t in toks} | {t[3] for t in toks}
 
         def claim(m: Mention | None) -> None:
             if m is None or m.end <= m.start or any(taken[m.start : m.end]):
@@ -214,7 +217,6 @@ class EntityRecognizer:
 
         for b in byline:
             claim(Mention(b.name, "PERSON", b.start, b.end, "byline"))
-        toks = self._tokens(text)
         for m in self._programmes(text):
             claim(m)
         for m in self._orgs(text, toks):
@@ -268,8 +270,17 @@ class EntityRecognizer:
             prev, prev_path = m, path if m.label == "PLACE" else None
         return out
 
+    def _known(self, name: str, text: str) -> Iterable[re.Match[str]]:
+        """Occurrences of a known place or person that start and end on word boundaries (中国 is not in
+        中国共产党); organisations and programmes are matched anywhere (央视网 inside 央视网消息)."""
+        for m in re.finditer(re.escape(name), text):
+            if m.start() in self._bounds and m.end() in self._bounds:
+                yield m
+
     def _tokens(self, text: str) -> list[_Tok]:
         tagged = self.segmenter.tag(text)
+        if not tagged:
+            return []
         words = [w for w, _ in tagged]
         ends = list(accumulate(map(len, words)))
         return list(zip(words, [f for _, f in tagged], [0, *ends[:-1]], ends, strict=True))
@@ -395,7 +406,7 @@ class EntityRecognizer:
     def _places(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
         w = self.w
         for name in w.known_places:
-            for m in re.finditer(re.escape(name), text):
+            for m in self._known(name, text):
                 yield Mention(name, "PLACE", m.start(), m.end(), "known", "region")
         if self.gazetteer is not None:
             # E3b: province and city names printed without their suffix (北京, 江苏, 呼和浩特)
@@ -473,11 +484,14 @@ class EntityRecognizer:
     def _people(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
         w = self.w
         for name in w.known_people:
-            for m in re.finditer(re.escape(name), text):
+            for m in self._known(name, text):
                 yield Mention(name, "PERSON", m.start(), m.end(), "known")
         for k, t in enumerate(toks):
             if t[0].endswith(w.roles) and k + 1 < len(toks):
-                name = self._name_at(toks, k + 1)
+                nk = k + 1
+                while nk < len(toks) - 1 and toks[nk][0].isspace():
+                    nk += 1  # 记者 祁晓燕
+                name = self._name_at(toks, nk)
                 if name is not None:
                     yield Mention(text[name[0] : name[1]], "PERSON", name[0], name[1], "role")
             if t[1] == "nr" and 2 <= len(t[0]) <= 4 and k + 1 < len(toks):

@@ -358,8 +358,8 @@ def render_facts(doc: Doc, spans_key: str = DEFAULT_SPANS_KEY, *, entities: bool
 # nlp.add_pipe("govmine_entities") runs EntityRecognizer.extract on doc.text and puts its mentions on
 # doc.ents, labelled PERSON, PLACE, ORG or PROGRAMME. What it assigns:
 #
-#   doc.ents                  one Span a mention that gets a span (see alignment below); a place the gazetteer
-#                             places gets its path as the span's id (span.id_ == span._.normalized);
+#   doc.ents                  one Span per mention that aligns (see below); a place the gazetteer resolves
+#                             gets its path as the span's id (span.id_ == span._.normalized);
 #   doc._.govmine_mentions    every Mention of doc.text, exactly what EntityRecognizer.extract returns (also
 #                             the ones without a span); None on a Doc the component has not seen;
 #   span._.govmine_mention    the Mention of an entity span (None on other spans); span._.normalized,
@@ -511,9 +511,10 @@ class EntityComponent:
         )
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = self.recognizer.extract(doc.text, context=self._context)
+        # EntityRecognizer.extract("") raises (its token offsets assume a word); an empty Doc has no mentions
+        mentions = self.recognizer.extract(doc.text, context=self._context) if doc.text else []
         existing = [] if self.overwrite_ents else list(doc.ents)
-        taken = bytearray(len(doc))  # per token: 1 = an earlier entity holds it
+        taken = bytearray(len(doc))  # per token: 1 = an entity the Doc had holds it, 2 = one of ours
         for e in existing:
             taken[e.start : e.end] = b"\x01" * len(e)
         ents: list[Span] = []
@@ -530,7 +531,7 @@ class EntityComponent:
                 )
                 continue
             if any(taken[span.start : span.end]):
-                why = "overlap" if any(e.start < span.end and span.start < e.end for e in ents) else "kept_existing"
+                why = "overlap" if 2 in taken[span.start : span.end] else "kept_existing"
                 self.stats[why] += 1
                 logger.log(
                     logging.WARNING if why == "overlap" else logging.DEBUG,
@@ -546,7 +547,7 @@ class EntityComponent:
             if (span.start_char, span.end_char) != (m.start, m.end):
                 self.stats["expanded"] += 1
                 logger.debug("%s: %r at %d-%d expanded to token span %r", self.name, m.text, m.start, m.end, span.text)
-            taken[span.start : span.end] = b"\x01" * len(span)
+            taken[span.start : span.end] = b"\x02" * len(span)
             span._.govmine_mention = m
             ents.append(span)
         doc.ents = sorted(existing + ents, key=lambda s: s.start)
