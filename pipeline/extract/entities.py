@@ -227,7 +227,7 @@ class EntityRecognizer:
             claim(m)
         # E4b: a name found once is a name wherever else the article prints it (杨富国出海捕鱼)
         for name in {m.text for m in out if m.label == "PERSON" and len(m.text) >= 2}:
-            for hit in re.finditer(re.escape(name), text):
+            for hit in self._known(name, text):  # on word boundaries: 胡天 is not repeated inside 胡天伟
                 claim(Mention(name, "PERSON", hit.start(), hit.end(), "repeat"))
         out.sort(key=lambda m: m.start)
         return self._normalize(out, context)
