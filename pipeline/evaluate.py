@@ -216,6 +216,22 @@ def _match(
     return pairs
 
 
+def _records_with_articles(
+    gold_paths: Sequence[str | Path], arts: list[dict[str, Any]], key: str
+) -> Iterable[tuple[dict[str, Any], dict[str, Any], int, int]]:
+    """(gold record, its predicted article, window start, window end) for every record holding ``key``."""
+    by_doc: dict[str, list[int]] = {}
+    for i, a in enumerate(arts):
+        a["_flat"], a["_pos"] = _strip_map(a["text"])
+        by_doc.setdefault(a["doc_id"], []).append(i)
+    for rec in load_gold(gold_paths):
+        if key not in rec:
+            continue
+        art = arts[_find_article(rec, arts, by_doc)]
+        lo, hi = _window(rec, art)
+        yield rec, art, lo, hi
+
+
 def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
     """Score the facts of the run in ``out_dir`` against the gold files."""
     out = Path(out_dir)
@@ -232,21 +248,13 @@ def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
         .to_table(columns=["article_id", "value", "unit", "qualifier", "entity", "surface", "start", "end"])
         .to_pylist()
     )
-    by_doc: dict[str, list[int]] = {}
-    for i, a in enumerate(arts):
-        a["_flat"], a["_pos"] = _strip_map(a["text"])
-        by_doc.setdefault(a["doc_id"], []).append(i)
     facts_by_art: dict[str, list[dict[str, Any]]] = {}
     for f in facts:
         facts_by_art.setdefault(f["article_id"], []).append(f)
 
     res = Scores()
     h_right = h_asked = p_right = p_asked = 0
-    for rec in load_gold(gold_paths):
-        if "facts" not in rec:
-            continue
-        art = arts[_find_article(rec, arts, by_doc)]
-        lo, hi = _window(rec, art)
+    for rec, art, lo, hi in _records_with_articles(gold_paths, arts, "facts"):
         text = art["text"]
         preds = sorted(
             (f for f in facts_by_art.get(art["article_id"], []) if lo <= f["start"] and f["end"] <= hi),
@@ -318,10 +326,6 @@ def evaluate_entities(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> 
         .to_table(columns=["article_id", "text", "label", "start", "end"])
         .to_pylist()
     )
-    by_doc: dict[str, list[int]] = {}
-    for i, a in enumerate(arts):
-        a["_flat"], a["_pos"] = _strip_map(a["text"])
-        by_doc.setdefault(a["doc_id"], []).append(i)
     ents_by_art: dict[str, set[tuple[int, int, str]]] = {}
     for e in ents:
         ents_by_art.setdefault(e["article_id"], set()).add((e["start"], e["end"], e["label"]))
@@ -329,11 +333,7 @@ def evaluate_entities(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> 
     fp = dict.fromkeys(LABELS, 0)
     fn = dict.fromkeys(LABELS, 0)
     errors: list[dict[str, Any]] = []
-    for rec in load_gold(gold_paths):
-        if "mentions" not in rec:
-            continue
-        art = arts[_find_article(rec, arts, by_doc)]
-        lo, hi = _window(rec, art)
+    for rec, art, lo, hi in _records_with_articles(gold_paths, arts, "mentions"):
         text = art["text"]
         gold: set[tuple[int, int, str]] = set()
         for m in rec["mentions"]:
