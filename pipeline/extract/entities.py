@@ -448,11 +448,18 @@ class EntityRecognizer:
                 break  # the previous unit of a chain: 回民区 | 海西路街道
             if not _HAN.fullmatch(p[0]) or p[0] in w.boundary or p[0] in w.verbs or p[0] in w.not_stems:
                 break
-            if self._org_sfx.match(p[0]) is not None:
-                break  # 金海区域服务中心 | 金润社区: a body's name ends where the place's begins
+            if len(p[0]) >= 3 and self._org_sfx.match(p[0]) is not None:
+                break  # 金海区域服务中心 | 金润社区: a body's name ends where the place's begins (大学东路 goes on)
+            gz = self.gazetteer.index.get(p[0]) if self.gazetteer is not None and j < k - 1 else None
+            if gz and all(d.level <= 2 for d in gz):
+                break  # 辽宁 | 沈阳 | 牡丹社区: a province or city is a place of its own
             if p[1][:1] in ("p", "c", "u", "r", "v", "i"):
                 break
-            if p[1][:1] == "m" and j == k - 1 and all(c in "0123456789一二两三四五六七八九十百千万几多" for c in p[0]):
+            if (
+                p[1][:1] == "m"
+                and (j == k - 1 or p[0][-1:] in "个些")
+                and all(c in "0123456789一二两三四五六七八九十百千万几多个些" for c in p[0])
+            ):
                 break  # 柴六营两村: a numeral right before the suffix counts places; 八角, 万通路 are names
             start = p[2]
             j -= 1
