@@ -177,6 +177,7 @@ class EntityRecognizer:
         self.w = load_entity_words()
         self.gazetteer: Gazetteer | None = load_gazetteer() if gazetteer is True else (gazetteer or None)
         self._kinds: dict[str, tuple[str | None, str]] = {}
+        self._userdict = frozenset(u.word for u in self.segmenter.user_words)
         self._bounds: set[int] = set()
         self._admin_set = frozenset(self.w.admin)
         self._compound_set = frozenset(self.w.compounds)
@@ -297,6 +298,8 @@ class EntityRecognizer:
             before = text[max(0, m.start() - 4) : m.start()]
             if before.rstrip().endswith(w.speech_before):
                 continue  # speech
+            if len(inner) <= 3 and inner not in self._userdict and len(self.segmenter.cut(inner)) == 1:
+                continue  # “菜单”, “初心”, “传声筒”: one ordinary word in quotes is a figure of speech
             if before.endswith(w.problem_before) or after.startswith(w.problem_after):
                 continue  # 破解“小马拉大车”难题: a problem, not a programme
             if inner.endswith(w.quote_org_endings) and not inner.endswith(("委", "两委")):
