@@ -181,6 +181,8 @@ class EntityRecognizer:
         self._bounds: set[int] = set()
         self._admin_set = frozenset(self.w.admin)
         self._compound_set = frozenset(self.w.compounds)
+        self._place_last = frozenset(x[-1] for x in self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds)
+        self._role_last = frozenset(x[-1] for x in self.w.roles)
         self._not_roads = tuple(self.w.not_roads)
         self._org_sfx = _Suffixes(self.w.org_suffixes)
         self._org_rx = re.compile("|".join(map(re.escape, self.w.org_suffixes)))
@@ -337,10 +339,11 @@ class EntityRecognizer:
         for name in w.known_orgs:
             for m in re.finditer(re.escape(name), text):
                 yield Mention(name, "ORG", m.start(), m.end(), "known")
-        ends = {t[3]: i for i, t in enumerate(toks)}
-        starts = {t[2]: i for i, t in enumerate(toks)}
         cands: list[Mention] = []
-        for m in self._org_rx.finditer(text):
+        hits = list(self._org_rx.finditer(text))
+        ends = {t[3]: i for i, t in enumerate(toks)} if hits else {}
+        starts = {t[2]: i for i, t in enumerate(toks)} if hits else {}
+        for m in hits:
             # the suffix found in the characters (手工|坊 is still 手工坊), on word boundaries
             if m.end() not in ends or m.start() not in starts:
                 continue
@@ -413,14 +416,19 @@ class EntityRecognizer:
                 yield Mention(name, "PLACE", m.start(), m.end(), "known", "region")
         if self.gazetteer is not None:
             # E3b: province and city names printed without their suffix (北京, 江苏, 呼和浩特)
+            index = self.gazetteer.index
             for t in toks:
-                if len(t[0]) >= 2 and _HAN.fullmatch(t[0]) and t[0] not in w.generic_places:
-                    cands = self.gazetteer.index.get(t[0])
-                    if cands and all(d.level <= 2 for d in cands):
-                        yield Mention(t[0], "PLACE", t[2], t[3], "gazetteer", "admin")
+                cands = index.get(t[0]) if len(t[0]) >= 2 else None
+                if cands and t[0] not in w.generic_places and all(d.level <= 2 for d in cands):
+                    yield Mention(t[0], "PLACE", t[2], t[3], "gazetteer", "admin")
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
         ends, admin = self._place_ends, self._admin_set
-        cand = [k for k, t in enumerate(toks) if t[0] in admin or t[0] in self._compound_set or t[0].endswith(ends)]
+        last = self._place_last
+        cand = [
+            k
+            for k, t in enumerate(toks)
+            if t[0][-1:] in last and (t[0] in admin or t[0] in self._compound_set or t[0].endswith(ends))
+        ]
         for wanted in ("admin", "other"):
             for k in cand:
                 t = toks[k]
@@ -496,8 +504,9 @@ class EntityRecognizer:
         for name in w.known_people:
             for m in self._known(name, text):
                 yield Mention(name, "PERSON", m.start(), m.end(), "known")
+        role_last = self._role_last
         for k, t in enumerate(toks):
-            if t[0].endswith(w.roles) and k + 1 < len(toks):
+            if t[0][-1:] in role_last and t[0].endswith(w.roles) and k + 1 < len(toks):
                 nk = k + 1
                 while nk < len(toks) - 1 and toks[nk][0].isspace():
                     nk += 1  # 记者 祁晓燕
