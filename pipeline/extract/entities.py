@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -342,12 +343,17 @@ class EntityRecognizer:
         cands: list[Mention] = []
         hits = list(self._org_rx.finditer(text))
         ends = {t[3]: i for i, t in enumerate(toks)} if hits else {}
+        tok_starts = [t[2] for t in toks] if hits else []
         starts = {t[2]: i for i, t in enumerate(toks)} if hits else {}
         for m in hits:
             # the suffix found in the characters (手工|坊 is still 手工坊), on word boundaries
-            if m.end() not in ends or m.start() not in starts:
+            if m.end() not in ends:
                 continue
-            k, k0 = ends[m.end()], starts[m.start()]
+            k = ends[m.end()]
+            # the word holding the suffix's first character (社区党委 is one word: the suffix starts inside it)
+            k0 = starts.get(m.start())
+            if k0 is None:
+                k0 = bisect_right(tok_starts, m.start()) - 1
             t = toks[k]
             sfx = m.group(0)
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
