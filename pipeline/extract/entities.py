@@ -31,7 +31,6 @@ from itertools import accumulate
 from typing import Any
 
 from ..gazetteer import Gazetteer, load_gazetteer
-from ..records import Span
 from ..segment import Segmenter
 
 __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
@@ -581,7 +580,3 @@ class EntityStage:
             rs, re_ = article.mapped.raw_span(m.start, m.end)
             out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
         return out
-
-
-def as_spans(mentions: Sequence[Mention]) -> list[Span]:  # pragma: no cover - convenience
-    return [Span(m.text, m.start, m.end, -1, -1) for m in mentions]

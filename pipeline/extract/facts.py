@@ -282,13 +282,6 @@ def _clause_start(sent: str, end: int, floor: int) -> int:
     return i
 
 
-def _clause_end(sent: str, start: int, ceil: int) -> int:
-    i = start
-    while i < ceil and sent[i] not in _CLAUSE_BREAK and sent[i] != "、":
-        i += 1
-    return i
-
-
 class _Attacher:
     """Rules A1-A3 on one sentence."""
 
