@@ -527,8 +527,15 @@ class EntityRecognizer:
 
     def _name_at(self, toks: list[_Tok], k: int) -> tuple[int, int] | None:
         t = toks[k]
-        if len(t[0]) in (2, 3) and self._is_name(t[0]) and (t[1] == "nr" or t[1] == "nrfg"):
-            return t[2], t[3]
+        if (
+            len(t[0]) in (2, 3)
+            and t[1] in ("nr", "nrfg")
+            and (
+                self._is_name(t[0])
+                or (_HAN.fullmatch(t[0]) and t[0] not in self.w.not_names and not t[0].endswith(self.w.admin))
+            )
+        ):
+            return t[2], t[3]  # after a role word a tagged name needs no common surname: 居民支友妹
         # 伍 加木: a surname then one or two characters
         if (
             len(t[0]) == 1
