@@ -550,7 +550,10 @@ class EntityRecognizer:
                 and n[0] not in self.w.boundary
                 and n[1][:1] not in ("v", "p", "u", "d")
             ):
-                return t[2], n[3]
+                end = n[3]
+                if len(n[0]) == 2 and n[0][-1] in "带说在是和把给向对也都就又还到来去看":
+                    end -= 1  # 李 水带着: the word after the name glued on
+                return t[2], end
         return None
 
     def _is_name(self, word: str) -> bool:
