@@ -294,14 +294,20 @@ class EntityRecognizer:
         w = self.w
         for m in re.finditer(rf"“([^“”\n]{{{w.prog_min},{w.prog_max}}})”", text):
             inner, a, b = m.group(1), m.start(1), m.end(1)
-            if any(c in inner for c in "，。！？；：,!?;") or inner in w.figurative:
+            if any(c in inner for c in "。！？；：!?;") or inner in w.figurative:
                 continue
             after = text[m.end() : m.end() + 6]
             before = text[max(0, m.start() - 4) : m.start()]
             if before.rstrip().endswith(w.speech_before):
                 continue  # speech
-            if len(inner) <= 3 and inner not in self._userdict and len(self.segmenter.cut(inner)) == 1:
-                continue  # “菜单”, “初心”, “传声筒”: one ordinary word in quotes is a figure of speech
+            if (
+                len(inner) <= 3
+                and inner not in self._userdict
+                and not any(c in "0123456789一二两三四五六七八九十百千万" for c in inner)
+                and len(self.segmenter.cut(inner)) == 1
+            ):
+                continue  # “菜单”, “初心”, “传声筒”: one ordinary word in quotes is a figure of speech (“两新”,
+                # “五老”: a numeral makes a coined name)
             if before.endswith(w.problem_before) or after.startswith(w.problem_after):
                 continue  # 破解“小马拉大车”难题: a problem, not a programme
             if inner.endswith(w.quote_org_endings) and not inner.endswith(("委", "两委")):
