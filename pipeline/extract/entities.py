@@ -430,8 +430,11 @@ class EntityRecognizer:
             index = self.gazetteer.index
             for t in toks:
                 cands = index.get(t[0]) if len(t[0]) >= 2 else None
-                if cands and t[0] not in w.generic_places and all(d.level <= 2 for d in cands):
+                if not cands or t[0] in w.generic_places:
+                    continue
+                if all(d.level <= 2 for d in cands):
                     yield Mention(t[0], "PLACE", t[2], t[3], "gazetteer", "admin")
+
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
         ends, admin = self._place_ends, self._admin_set
         last = self._place_last
