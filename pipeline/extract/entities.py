@@ -397,7 +397,7 @@ class EntityRecognizer:
             if t[0] in w.not_stems or t[0] in w.org_not_names:
                 break
             kind, _ = self._place_kind(t[0])
-            if kind == "admin":
+            if kind == "admin" or (kind is not None and len(t[0]) >= 3):
                 if stop_at_grassroots or places:
                     break  # 赛马场北路社区 | 居务监督委员会; 华坪县 | 兴泉镇党群服务中心
                 places += 1
