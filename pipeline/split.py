@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from itertools import permutations
 
 from .layout import Block, LayoutRules, PageLayout, Title, is_place_only
@@ -28,15 +27,8 @@ _DATE_YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 _CLAUSE_START = re.compile(r"(?:^|[，。；：、！？）)”\s])")
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    """Blocks of one article before it becomes an Article."""
-
-    blocks: tuple[Block, ...]
-
-
-def _assemble(blocks: Sequence[Block]) -> tuple[MappedText, list[Span], Span | None, list[BylineName]]:
-    """Article text (blocks joined by newlines), its subheadings, dateline and byline."""
+def _assemble(blocks: Sequence[Block]) -> tuple[MappedText, list[Span]]:
+    """Article text (blocks joined by newlines) and its subheadings."""
     mapped = MappedText.concat([b.mapped for b in blocks], sep="\n")
     subs: list[Span] = []
     pos = 0
@@ -45,7 +37,7 @@ def _assemble(blocks: Sequence[Block]) -> tuple[MappedText, list[Span], Span | N
         if b.kind == "subheading":
             subs.append(_span(mapped, pos, pos + n))
         pos += n + 1
-    return mapped, subs, None, []
+    return mapped, subs
 
 
 def _span(mapped: MappedText, start: int, end: int) -> Span:
@@ -285,7 +277,7 @@ def _make_article(
     kicker: str | None,
     date: str | None,
 ) -> Article:
-    mapped, subs, _, _ = _assemble(blocks)
+    mapped, subs = _assemble(blocks)
     dateline, names = parse_dateline(mapped, rules) if blocks and blocks[0].dateline else (None, [])
     body_start = dateline.end if dateline else 0
     place = main_place(
