@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= outputs/bundled
+# the bundled input documents; corpus/gold and corpus/annotations hold labels, not input
+INPUTS ?= corpus/seed corpus/news corpus/reports
 ARGS   ?=
 
 .PHONY: run test venv dev bench clean
@@ -25,7 +27,7 @@ venv: $(VENV)/.installed
 dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
-	$(BIN)/govmine run corpus --out $(OUT) --force $(ARGS)
+	$(BIN)/govmine run $(INPUTS) --out $(OUT) --force $(ARGS)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(ARGS)

@@ -36,7 +36,7 @@ def _govmine() -> str:
 
 
 def main(argv: list[str]) -> int:
-    inputs = argv or [str(ROOT / "corpus")]
+    inputs = argv or [str(ROOT / "corpus" / d) for d in ("seed", "news", "reports")]
     logging.basicConfig(level=logging.ERROR)
     pipe = Pipeline()
     texts = [a.text for a in iter_articles(inputs, pipe)]

@@ -11,7 +11,9 @@ from pipeline.ingest import iter_input_files, read_documents
 from pipeline.records import Article, RawDocument, Reject, Sentence
 from pipeline.run import Pipeline
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+ROOT = Path(__file__).resolve().parents[1]
+# the bundled input documents (corpus/annotations and corpus/gold hold labels, not input)
+CORPUS = [ROOT / "corpus" / d for d in ("seed", "news", "reports")]
 
 
 @dataclass
@@ -32,7 +34,7 @@ def pipeline_instance() -> Pipeline:
 @pytest.fixture(scope="session")
 def bundled(pipeline_instance: Pipeline) -> Bundled:
     out = Bundled()
-    for path in iter_input_files([CORPUS]):
+    for path in iter_input_files(CORPUS):
         for item in read_documents(path):
             if isinstance(item, Reject):
                 out.rejects.append(item)

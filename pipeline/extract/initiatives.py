@@ -1,0 +1,222 @@
+"""Initiatives: what an article reports being built, set up, launched or carried out.
+
+``find_initiatives(text) -> list[Initiative]`` cuts each sentence into clauses (at ，；：。！？ outside
+quotes) and reports a clause that holds an action word (建立 设立 成立 组建 推行 开展 打造 引入 实施 …, the
+list is ``data/initiatives.toml``) followed by its object. Clauses after it that report no action of
+their own belong to it (``设立“红蜂驿站”31个，服务骑手3000余人次`` is one initiative), up to a limit. Its
+name is the quoted programme name in it where there is one (“红蜂驿站”, “未访（诉）先办”), found among the
+PROGRAMME mentions when they are given or among the quotations otherwise.
+
+The pipeline stage (:class:`InitiativeStage`) adds the place (the nearest place mention before it in its
+sentence, else the article's place), the facts inside its span, and its themes (:mod:`pipeline.themes`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ..segment import Segmenter, split_sentences
+
+__all__ = ["Initiative", "InitiativeWords", "find_initiatives", "load_words"]
+
+_BREAK = frozenset("，。；：！？,;:!?\n")
+_OPEN = {"“": "”", "‘": "’", "「": "」", "《": "》", "（": "）", "(": ")", '"': '"'}
+_TRIM = " \t\u3000，。；：！？,;:!?、等"
+
+
+@dataclass(frozen=True)
+class InitiativeWords:
+    """The compiled contents of ``data/initiatives.toml``."""
+
+    actions: frozenset[str]
+    min_object_chars: int
+    max_follow_clauses: int
+    max_name_chars: int
+
+
+@lru_cache(maxsize=1)
+def load_words() -> InitiativeWords:
+    """The packaged initiative lexicon (read once per process)."""
+    data = tomllib.loads(resources.files("pipeline.data").joinpath("initiatives.toml").read_text("utf-8"))
+    lim = data["limits"]
+    return InitiativeWords(
+        actions=frozenset(data["actions"]["words"]),
+        min_object_chars=int(lim["min_object_chars"]),
+        max_follow_clauses=int(lim["max_follow_clauses"]),
+        max_name_chars=int(lim["max_name_chars"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Initiative:
+    """One initiative: its span (whole clauses) and the action word and object in it.
+
+    Offsets are into the text given to :func:`find_initiatives`; ``text[start:end] == self.text``.
+    """
+
+    start: int
+    end: int
+    text: str
+    action: str
+    action_start: int
+    object: str
+    name: str | None
+    name_start: int | None
+    name_end: int | None
+    sentence_start: int
+    sentence_end: int
+
+
+def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans of ``text[start:end]``: cut at clause punctuation outside quotes and brackets."""
+    out = []
+    begin = start
+    closing: list[str] = []
+    for i in range(start, end):
+        ch = text[i]
+        if closing and ch == closing[-1]:
+            closing.pop()
+        elif ch in _OPEN and len(closing) < 4:
+            closing.append(_OPEN[ch])
+        elif ch in _BREAK and not closing:
+            if i + 1 > begin:
+                out.append((begin, i + 1))
+            begin = i + 1
+    if begin < end:
+        out.append((begin, end))
+    return out
+
+
+def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans inside “…” quotations within ``text[start:end]`` (the quote marks excluded)."""
+    out = []
+    i = start
+    while True:
+        a = text.find("“", i, end)
+        if a < 0:
+            return out
+        b = text.find("”", a + 1, end)
+        if b < 0:
+            return out
+        out.append((a + 1, b))
+        i = b + 1
+
+
+def _action(
+    text: str, tokens: Sequence[tuple[int, int]], start: int, end: int, words: InitiativeWords
+) -> tuple[int, int] | None:
+    """The first action word of a clause (as a token) with an object after it, outside quotations."""
+    quotes = _quoted(text, start, end)
+    for s, e in tokens:
+        if s < start or e > end:
+            continue
+        if text[s:e] not in words.actions or any(a <= s < b for a, b in quotes):
+            continue
+        obj = text[e:end].strip(_TRIM)
+        if sum(1 for ch in obj if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) >= words.min_object_chars:
+            return s, e
+    return None
+
+
+def find_initiatives(
+    text: str,
+    segmenter: Segmenter | None = None,
+    *,
+    sentences: Iterable[tuple[int, int, Sequence[str]]] | None = None,
+    programmes: Sequence[tuple[int, int]] = (),
+    words: InitiativeWords | None = None,
+) -> list[Initiative]:
+    """Initiatives of a text, in text order.
+
+    Args:
+        text: An article's text (or any string).
+        segmenter: Cuts sentences into words when ``sentences`` is not given (a default one is built).
+        sentences: ``(start, end, words)`` of the text's sentences, when already cut (the pipeline passes
+            its sentence rows, so nothing is segmented twice).
+        programmes: ``(start, end)`` of PROGRAMME mentions; the first inside an initiative names it.
+        words: The lexicon (the packaged one by default).
+
+    Returns:
+        Initiatives whose spans do not overlap.
+
+    Example:
+        >>> [i.name for i in find_initiatives("在全区设立“红蜂驿站”31个，服务骑手3000余人次。")]
+        ['红蜂驿站']
+    """
+    words = words or load_words()
+    if sentences is None:
+        seg = segmenter or _default_segmenter()
+        sentences = [(s, e, seg.cut(text[s:e])) for s, e, _ in split_sentences(text)]
+    out: list[Initiative] = []
+    for s_start, s_end, toks in sentences:
+        spans = []
+        pos = s_start
+        for w in toks:
+            spans.append((pos, pos + len(w)))
+            pos += len(w)
+        clauses = _clauses(text, s_start, s_end)
+        acts = [_action(text, spans, a, b, words) for a, b in clauses]
+        i = 0
+        while i < len(clauses):
+            act = acts[i]
+            if act is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(clauses) and acts[j] is None and j - i <= words.max_follow_clauses:
+                j += 1
+            start, end = clauses[i][0], clauses[j - 1][1]
+            while end > start and text[end - 1] in _TRIM:
+                end -= 1
+            while start < end and text[start] in _TRIM:
+                start += 1
+            out.append(_make(text, start, end, act, s_start, s_end, programmes, words))
+            i = j
+    return out
+
+
+def _make(
+    text: str,
+    start: int,
+    end: int,
+    act: tuple[int, int],
+    s_start: int,
+    s_end: int,
+    programmes: Sequence[tuple[int, int]],
+    words: InitiativeWords,
+) -> Initiative:
+    a, b = act
+    obj_end = end
+    for k in range(b, end):  # the object runs to the end of the action's own clause
+        if text[k] in _BREAK:
+            obj_end = k
+            break
+    obj = text[b:obj_end].strip(_TRIM)
+    name = None
+    cands = [(p, q) for p, q in programmes if start <= p and q <= end]
+    if not cands:
+        cands = [(p, q) for p, q in _quoted(text, start, end) if 1 < q - p <= words.max_name_chars]
+    if cands:
+        name = min(cands, key=lambda pq: (pq[0] < b, pq[0]))  # the first one after the verb, else before it
+    return Initiative(
+        start=start,
+        end=end,
+        text=text[start:end],
+        action=text[a:b],
+        action_start=a,
+        object=obj,
+        name=text[name[0] : name[1]] if name else None,
+        name_start=name[0] if name else None,
+        name_end=name[1] if name else None,
+        sentence_start=s_start,
+        sentence_end=s_end,
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_segmenter() -> Segmenter:
+    return Segmenter()
