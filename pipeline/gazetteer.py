@@ -47,6 +47,10 @@ class Division:
     def name(self) -> str:
         return self.county or self.city or self.province
 
+    def within(self, place: str) -> bool:
+        """True when ``place`` (a province or city, full or short: 浙江, 金华市) contains this unit."""
+        return _within(self, place)
+
     @property
     def path(self) -> str:
         """The full path, 内蒙古自治区/呼和浩特市/回民区 (a municipality's city is itself: 北京市/石景山区)."""

@@ -100,3 +100,39 @@ def test_entities_fill_the_place_and_body_of_facts() -> None:
         ("8个", "桃园社区", None),
         ("113位", "赛罕区", "巾帼公益手工坊"),
     ]
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    from pipeline.extract.entities import EntityRecognizer
+
+    return EntityRecognizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # jieba joins 辽宁沈阳 into one word; the gazetteer's names are found in the characters
+        ("去年8月，总书记来到辽宁沈阳牡丹社区考察", ["辽宁", "沈阳", "牡丹社区"]),
+        # ... and cuts 山西晋|城东|圣: the units still come apart
+        ("推进以党建引领基层治理。山西晋城东圣社区积极探索党支部引领", ["山西", "晋城", "东圣社区"]),
+        # a county's short name after its own province
+        ("学习贯彻落实二十大精神，浙江义乌的鸡鸣山社区正通过全", ["浙江", "义乌", "鸡鸣山社区"]),
+        # 太要 is tagged a verb, 下庄 is cut into 下|庄: both are names between a unit and a bare suffix
+        ("日前，走进陕西省渭南市潼关县太要镇欧家城村，现代化大棚", ["陕西省", "渭南市", "潼关县", "太要镇", "欧家城村"]),
+        ("2024年底的一个周末，苹果园街道下庄社区居民王健看到", ["苹果园街道", "下庄社区"]),
+        # landmarks: a station named by a direction, a square after its community, a river after a classifier
+        ("签约落地项目 4个，盘活东客站 58、47万平方米楼盘", ["东客站"]),
+        ("所长黄远志一有空就来到玉津社区文庙广场，通过发放民法典宣传", ["玉津社区", "文庙广场"]),
+        ("完善100座黄浦江、苏州河滨水驿站功能", ["黄浦江"]),
+        # zones keep their city; a counted kind of zone and 文化强区 are not names
+        ("承载首府未来产业的航天经济开发区、科技城经济开发区获批", ["航天经济开发区", "科技城经济开发区"]),
+        ("建设10个设施农业示范园区，建设文化强区。", []),
+        # 中山 and 山西 inside a road's name are not places of their own
+        ("回民区中山西路商圈", ["回民区", "中山西路"]),
+    ],
+)
+def test_entities_place_chains_and_landmarks(recognizer, text: str, places: list[str]) -> None:
+    ms = recognizer.extract(text)
+    assert _by(ms, "PLACE") == places
+    assert all(text[m.start : m.end] == m.text for m in ms)

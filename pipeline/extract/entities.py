@@ -71,6 +71,9 @@ class EntityWords:
     compounds: tuple[str, ...]
     admin: tuple[str, ...]
     known_places: tuple[str, ...]
+    zones: tuple[str, ...]
+    stations: tuple[str, ...]
+    not_place_endings: tuple[str, ...]
     generic_places: frozenset[str]
     place_max: int
     not_stems: frozenset[str]
@@ -121,6 +124,9 @@ def load_entity_words() -> EntityWords:
         compounds=_longest_first(pl["compounds"]),
         admin=_longest_first(pl["admin"]),
         known_places=_longest_first(pl["known"]),
+        zones=_longest_first(pl["zones"]),
+        stations=_longest_first(pl["stations"]),
+        not_place_endings=_longest_first(pl["not_endings"]),
         generic_places=frozenset(pl["generic"]) | frozenset(lay["place"]["not_places"]),
         place_max=int(pl["max_chars"]),
         not_stems=frozenset(pl["not_stems"]),
@@ -140,6 +146,19 @@ def load_entity_words() -> EntityWords:
         boundary=frozenset(fac["boundary_words"]) - {"全国", "全市"},
         verbs=frozenset(fac["action_verbs"]),
     )
+
+
+@lru_cache(maxsize=4)
+def _name_automaton(gazetteer: Gazetteer) -> Any:
+    """An Aho-Corasick automaton over the gazetteer's names of two characters or more (built once)."""
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for name in gazetteer.index:
+        if len(name) >= 2:
+            auto.add_word(name, name)
+    auto.make_automaton()
+    return auto
 
 
 class _Suffixes:
@@ -181,18 +200,26 @@ class EntityRecognizer:
         self._bounds: set[int] = set()
         self._admin_set = frozenset(self.w.admin)
         self._compound_set = frozenset(self.w.compounds)
-        self._place_last = frozenset(x[-1] for x in self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds)
+        self._landmark_set = frozenset(self.w.landmarks)
+        self._zone_set = frozenset(self.w.zones)
+        self._bare_sfx = self._compound_set | self._landmark_set | self._zone_set
+        self._place_last = frozenset(
+            x[-1] for x in self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds + self.w.zones
+        )
         self._role_last = frozenset(x[-1] for x in self.w.roles)
         self._not_roads = tuple(self.w.not_roads)
         self._org_sfx = _Suffixes(self.w.org_suffixes)
         self._org_rx = re.compile("|".join(map(re.escape, self.w.org_suffixes)))
         self._place_tables = [
+            ("zone", _Suffixes(self.w.zones)),  # before admin: 经济开发区 ends in 区 but is no division
             ("admin", _Suffixes(self.w.admin)),
             ("road", _Suffixes(self.w.roads)),
             ("landmark", _Suffixes(self.w.landmarks)),
             ("compound", _Suffixes(self.w.compounds)),
         ]
-        self._place_ends = tuple(self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds)
+        self._place_ends = tuple(self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds + self.w.zones)
+        self._gz_names = _name_automaton(self.gazetteer) if self.gazetteer is not None else None
+        self._road_after = re.compile(r"[东西南北中]?(?:路|街|道|大街|巷|胡同)")
         slogan = "一二两三四五六七八九十百千万"
         self._slogan = re.compile(rf"[{slogan}][\u4e00-\u9fff]{{1,2}}[{slogan}]")
 
@@ -425,15 +452,11 @@ class EntityRecognizer:
         for name in w.known_places:
             for m in self._known(name, text):
                 yield Mention(name, "PLACE", m.start(), m.end(), "known", "region")
-        if self.gazetteer is not None:
-            # E3b: province and city names printed without their suffix (北京, 江苏, 呼和浩特)
-            index = self.gazetteer.index
-            for t in toks:
-                cands = index.get(t[0]) if len(t[0]) >= 2 else None
-                if not cands or t[0] in w.generic_places:
-                    continue
-                if all(d.level <= 2 for d in cands):
-                    yield Mention(t[0], "PLACE", t[2], t[3], "gazetteer", "admin")
+        # E3b: province and city names printed without their suffix (北京, 江苏, 呼和浩特), found in the
+        # characters so that jieba's joined words (辽宁沈阳, 山西晋|城东) still give 辽宁 | 沈阳, 山西 | 晋城;
+        # yielded after the suffix rules, which stop at them (so a zone keeps its city: 成都东部新区)
+        gz_hits = self._gazetteer_hits(text) if self.gazetteer is not None else []
+        gz_sorted = [b for _, b in gz_hits]
 
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
         ends, admin = self._place_ends, self._admin_set
@@ -441,7 +464,7 @@ class EntityRecognizer:
         cand = [
             k
             for k, t in enumerate(toks)
-            if t[0][-1:] in last and (t[0] in admin or t[0] in self._compound_set or t[0].endswith(ends))
+            if t[0][-1:] in last and (t[0] in admin or t[0] in self._bare_sfx or t[0].endswith(ends))
         ]
         for wanted in ("admin", "other"):
             for k in cand:
@@ -452,13 +475,59 @@ class EntityRecognizer:
                 start = t[2]
                 if t[0] == sfx or len(t[0]) - len(sfx) < 2 or kind != "admin":
                     start = self._place_start(toks, k)
+                # a province or city found in the characters starts the next unit: 山西晋城 | 东圣社区
+                i = bisect_right(gz_sorted, t[2]) - 1
+                if kind != "zone" and i >= 0 and gz_sorted[i] > start:
+                    start = gz_sorted[i]
+                end = t[3]
+                if kind == "compound" and k + 1 < len(toks) and toks[k + 1][0] == "小区":
+                    end = toks[k + 1][3]  # 怡园新村小区
                 name = text[start : t[3]]
                 stem = name[: len(name) - len(sfx)]
+                if kind == "landmark" and sfx in w.stations and len(stem) == 1 and stem in "东西南北":
+                    stem = "站名"  # 东客站, 南站: a direction names a city's station
                 if name in w.generic_places or len(stem) < 2 or (kind == "road" and name in w.not_roads):
                     continue
+                if name.endswith(w.not_place_endings) or stem in w.not_stems:
+                    continue  # 文化强区, 党员责任区, 一面面党旗
                 if kind == "road" and name.endswith(self._not_roads):
                     continue
-                yield Mention(name, "PLACE", start, t[3], "suffix", kind)
+                yield Mention(text[start:end], "PLACE", start, end, "suffix", kind)
+        for a, b in gz_hits:
+            yield Mention(text[a:b], "PLACE", a, b, "gazetteer", "admin")
+
+    def _gazetteer_hits(self, text: str) -> list[tuple[int, int]]:
+        """Spans of province and city names (full or short) that stand as words: each starts and ends on a
+        word boundary or touches another such name (辽宁沈阳); a name inside a word (中山 of 中山西路, 山西 of
+        中山西路) or before a road suffix is not one. A county's short name (义乌, 滕州) counts right after
+        its own province or city (浙江义乌) or where the text also prints its full name (滕州市)."""
+        hits = [(e + 1 - len(w), e + 1) for e, w in self._gz_names.iter_long(text)] if self._gz_names else []
+        if not hits:
+            return []
+        bounds = self._bounds
+        out: list[tuple[int, int]] = []
+        for i, (a, b) in enumerate(hits):
+            prev_adj = i > 0 and hits[i - 1][1] == a
+            next_adj = i + 1 < len(hits) and hits[i + 1][0] == b
+            if not ((a in bounds or prev_adj) and (b in bounds or next_adj or prev_adj)):
+                continue
+            if self._road_after.match(text, b):
+                continue  # 中山西路, 北京路
+            name = text[a:b]
+            if name in self.w.generic_places:
+                continue
+            cands = self.gazetteer.index.get(name, ()) if self.gazetteer is not None else ()
+            if not any(d.level <= 2 for d in cands):
+                # a county's short name: after its own province or city, or printed in full elsewhere
+                d = cands[0] if len(cands) == 1 else None
+                if d is None:
+                    continue
+                before = text[out[-1][0] : out[-1][1]] if out and out[-1][1] == a else ""
+                full = d.county or ""
+                if not ((before and d.within(before)) or (full != name and full in text)):
+                    continue
+            out.append((a, b))
+        return out
 
     def _place_start(self, toks: list[_Tok], k: int) -> int:
         """Start of a place name whose last word is token k (a bare suffix such as 社区, or 西路)."""
@@ -469,17 +538,35 @@ class EntityRecognizer:
         while j >= 0 and t[3] - toks[j][2] <= w.place_max:
             p = toks[j]
             pk, _ = self._place_kind(p[0])
-            if pk == "admin" and len(p[0]) >= 3 and p[0] not in w.generic_places:
-                break  # the previous unit of a chain: 回民区 | 海西路街道
-            if not _HAN.fullmatch(p[0]) or p[0] in w.boundary or p[0] in w.verbs or p[0] in w.not_stems:
+            if p[0] in self._admin_set or (pk == "admin" and len(p[0]) >= 3 and p[0] not in w.generic_places):
+                break  # the previous unit of a chain: 回民区 | 海西路街道, 玉津 社区 | 文庙广场
+            if not _HAN.fullmatch(p[0]):
+                break
+            if p[0] in w.not_stems:
+                break
+            bare = t[0] in self._admin_set
+            after_unit = j > 0 and self._place_kind(toks[j - 1][0])[0] == "admin" and len(toks[j - 1][0]) >= 3
+            if (
+                len(p[0]) == 1
+                and t[3] - start - (len(t[0]) if bare else 0) < 2
+                and (after_unit or p[1][:1] in ("n", "f", "a", "z", "s"))
+            ):
+                start = p[2]  # a name needs two characters: 下 庄 社区, 幸福 里 社区 (jieba cut it up)
+                j -= 1
+                continue
+            if bare and j == k - 1 and p[1][:1] == "v" and len(p[0]) == 2 and after_unit:
+                start = p[2]  # 潼关县 太要 镇: a word tagged as a verb between a unit and a bare suffix
+                j -= 1
+                continue
+            if p[0] in w.boundary or p[0] in w.verbs:
                 break
             if len(p[0]) >= 3 and self._org_sfx.match(p[0]) is not None:
                 break  # 金海区域服务中心 | 金润社区: a body's name ends where the place's begins (大学东路 goes on)
             gz = self.gazetteer.index.get(p[0]) if self.gazetteer is not None and j < k - 1 else None
             if gz and all(d.level <= 2 for d in gz):
                 break  # 辽宁 | 沈阳 | 牡丹社区: a province or city is a place of its own
-            if p[1][:1] in ("p", "c", "u", "r", "v", "i"):
-                break
+            if p[1][:1] in ("p", "c", "u", "r", "v", "i", "q"):
+                break  # 100座 | 黄浦江
             if (
                 p[1][:1] == "m"
                 and (j == k - 1 or p[0][-1:] in "个些")
@@ -503,6 +590,10 @@ class EntityRecognizer:
             return "admin", word  # a bare suffix (街道, 社区, 乡): the name is in the words before it
         if word in w.compounds:
             return "compound", word  # 石化 | 小区
+        if word in self._landmark_set:
+            return "landmark", word  # 文庙 | 广场: the name is in the words before it
+        if word in self._zone_set:
+            return "zone", word  # 航天经济 | 开发区
         if not word.endswith(self._place_ends) or word in w.generic_places or not _HAN.fullmatch(word):
             return None, ""
         for kind, table in self._place_tables:
