@@ -42,7 +42,28 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files (corpus/gold/facts/*.json)")
     e.add_argument("--json", metavar="FILE", help="also write the scores and every error as JSON")
     e.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors")
+    t = sub.add_parser("train", help="rebuild the theme model from corpus/ into models/themes/")
+    t.add_argument("--root", default=".", metavar="DIR", help="project folder holding corpus/ (default: .)")
+    t.add_argument("--out", default=None, metavar="DIR", help="model folder (default: ROOT/models/themes)")
+    t.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed one)")
     return p
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .train import SEED, train
+
+    root = Path(args.root)
+    if not (root / "corpus" / "annotations" / "clauses.jsonl").is_file():
+        print(f"govmine: error: {root / 'corpus/annotations/clauses.jsonl'}: not found (use --root)", file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out) if args.out else root / "models" / "themes"
+    try:
+        train(root, out, seed=SEED if args.seed is None else args.seed, log=lambda m: print(f"govmine: {m}", file=sys.stderr))
+    except ValueError as exc:
+        print(f"govmine: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"govmine: model written to {out}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
@@ -50,6 +71,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
     from .evaluate import GoldError, evaluate, evaluate_entities, format_entity_report, format_report, load_gold
 
+    theme_gold = _theme_gold(args.gold)
+    if theme_gold is not None:
+        return _evaluate_themes(args, theme_gold)
     try:
         records = load_gold(args.gold)
         scores = evaluate(args.out, args.gold) if any("facts" in r for r in records) else None
@@ -71,6 +95,58 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         from .writer import write_json_atomic
 
         write_json_atomic(Path(args.json), d)
+    return EXIT_OK
+
+
+def _theme_gold(paths: Sequence[str]) -> list | None:
+    """Article theme gold (records with themes_core and no facts), when every file given is such gold."""
+    import json
+
+    from .train import read_article_gold
+
+    out = []
+    for p in paths:
+        try:
+            data = json.loads(Path(p).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        arts = [a for d in data.get("documents", []) for a in d.get("articles", [d])]
+        if not arts or any("facts" in a or "mentions" in a or "themes_core" not in a for a in arts):
+            return None
+        out.extend(read_article_gold(p))
+    return out
+
+
+def _evaluate_themes(args: argparse.Namespace, gold: list) -> int:
+    """Score a run's article themes (articles.themes) against article theme gold."""
+    import json
+
+    import pyarrow.dataset as ds
+
+    from .train import article_f1
+
+    try:
+        t = ds.dataset(Path(args.out) / "articles", format="parquet").to_table(columns=["article_id", "themes"])
+    except (OSError, ValueError) as exc:
+        print(f"govmine: error: {args.out}: no articles table ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    pred = {a: set(th or []) for a, th in zip(t["article_id"].to_pylist(), t["themes"].to_pylist(), strict=True)}
+    missing = [g.article_id for g in gold if g.article_id not in pred]
+    score = article_f1(pred, gold)
+    print(f"article themes: {score['articles']} articles   P {score['precision']:.3f}  R {score['recall']:.3f}  F1 {score['f1']:.3f}")
+    if missing:
+        print(f"govmine: warning: {len(missing)} gold articles are not in {args.out} (e.g. {missing[0]})", file=sys.stderr)
+    errors = [
+        {"article": g.article_id, "predicted": sorted(pred.get(g.article_id, set())), "core": sorted(g.core), "ok": sorted(g.ok)}
+        for g in gold
+        if pred.get(g.article_id, set()) != set(g.core)
+    ]
+    for err in errors[: args.errors]:
+        print(json.dumps(err, ensure_ascii=False))
+    if args.json:
+        from .writer import write_json_atomic
+
+        write_json_atomic(Path(args.json), {"themes": score, "errors": errors})
     return EXIT_OK
 
 
@@ -131,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "evaluate":
             return _cmd_evaluate(args)
+        if args.command == "train":
+            return _cmd_train(args)
     except KeyboardInterrupt:
         print("govmine: interrupted; the output folder is unchanged", file=sys.stderr)
         return 130

@@ -86,6 +86,8 @@ class Article:
     encoding: str | None
     mapped: MappedText
     metadata: dict[str, Any] = field(default_factory=dict)
+    themes: tuple[str, ...] = ()  # the article's main themes (set by the themes stage)
+    theme_scores: tuple[tuple[str, float], ...] = ()  # (theme code, score) for every theme
 
     @property
     def text(self) -> str:
@@ -155,3 +157,18 @@ class EntityRecord:
     mention: Any  # pipeline.extract.entities.Mention
     raw_start: int
     raw_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeRecord:
+    """An initiative placed in its article: the row of the ``initiatives`` table."""
+
+    article_id: str
+    initiative_id: str
+    initiative: Any  # pipeline.extract.initiatives.Initiative
+    raw_start: int
+    raw_end: int
+    place: str | None
+    fact_ids: tuple[str, ...]
+    themes: tuple[str, ...]
+    theme_scores: tuple[tuple[str, float], ...]

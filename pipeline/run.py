@@ -16,7 +16,7 @@ import platform
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -97,8 +97,16 @@ class Pipeline:
         from .extract.entities import EntityRecognizer, EntityStage
         from .extract.facts import FactExtractor, FactStage
 
-        # entities first: the facts stage reads them to fill facts.place and facts.org
-        return [EntityStage(EntityRecognizer(self.segmenter)), FactStage(FactExtractor(self.segmenter))]
+        from .extract.initiatives import InitiativeStage
+        from .themes import load_model
+
+        # entities first: the facts stage reads them to fill facts.place and facts.org; initiatives last,
+        # with their facts and themes (the shipped model, loaded once)
+        return [
+            EntityStage(EntityRecognizer(self.segmenter)),
+            FactStage(FactExtractor(self.segmenter)),
+            InitiativeStage(load_model(), self.segmenter),
+        ]
 
     def word_join(self, left: str, right: str) -> bool:
         """True when segmenting ``left + right`` puts one word across the join."""
@@ -173,13 +181,16 @@ class Pipeline:
                 return res
             out = DocResult()
             out.rows["articles"].extend(arts)
-            for art in arts:
-                done: dict[str, list[Any]] = {"articles": [art], "page": arts}
+            for k, art in enumerate(arts):
+                done: dict[str, Any] = {"articles": [art], "page": arts}
                 for stage, table, fn in self.stages:
                     t0 = time.perf_counter()
                     done[table] = fn(art, done)
                     self.timings[stage] += time.perf_counter() - t0
                     out.rows[table].extend(done[table])
+                if "article_themes" in done:  # the themes stage's verdict on the whole article
+                    themes, scores = done["article_themes"]
+                    out.rows["articles"][k] = replace(art, themes=themes, theme_scores=scores)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             log.debug("document %s failed in %s", doc.doc_id, stage, exc_info=True)
             res.rejects.append(

@@ -22,13 +22,14 @@ __all__ = [
     "SENTENCES",
     "REJECTS",
     "TABLES",
+    "INITIATIVES",
     "article_row",
     "sentence_row",
     "reject_row",
     "to_table",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SPAN = pa.struct(
     [
@@ -64,6 +65,8 @@ def _meta(desc: str) -> dict[bytes, bytes]:
     return {b"description": desc.encode("utf-8")}
 
 
+_THEME_SCORE = pa.struct([pa.field("theme", pa.string()), pa.field("score", pa.float32())])
+
 ARTICLES = pa.schema(
     [
         pa.field("article_id", pa.string(), nullable=False, metadata=_meta("doc_id#ordinal, stable across runs")),
@@ -98,6 +101,8 @@ ARTICLES = pa.schema(
         pa.field("offset_map", pa.list_(_SEGMENT), metadata=_meta("segments mapping text back to raw offsets")),
         pa.field("encoding", pa.string()),
         pa.field("metadata", pa.string(), metadata=_meta("other record fields, as JSON")),
+        pa.field("themes", pa.list_(pa.string()), metadata=_meta("the article's main governance themes")),
+        pa.field("theme_scores", pa.list_(_THEME_SCORE), metadata=_meta("score of every theme (0-1)")),
     ],
     metadata={b"govmine.table": b"articles", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
 )
@@ -172,6 +177,30 @@ ENTITIES = pa.schema(
     metadata={b"govmine.table": b"entities", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
 )
 
+INITIATIVES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("initiative_id", pa.string(), nullable=False, metadata=_meta("article_id/iN, in text order")),
+        pa.field("name", pa.string(), metadata=_meta("the quoted programme name in it (红蜂驿站), if any")),
+        pa.field("name_start", pa.int64()),
+        pa.field("name_end", pa.int64()),
+        pa.field("action", pa.string(), nullable=False, metadata=_meta("the action word: 建立 设立 开展 …")),
+        pa.field("object", pa.string(), metadata=_meta("what the action is done to, up to the clause's end")),
+        pa.field("text", pa.string(), nullable=False, metadata=_meta("the clauses of the initiative")),
+        pa.field("start", pa.int64(), nullable=False),
+        pa.field("end", pa.int64(), nullable=False),
+        pa.field("raw_start", pa.int64(), nullable=False),
+        pa.field("raw_end", pa.int64(), nullable=False),
+        pa.field("sentence_start", pa.int64(), nullable=False),
+        pa.field("sentence_end", pa.int64(), nullable=False),
+        pa.field("place", pa.string(), metadata=_meta("nearest place before it in its sentence, else the article's")),
+        pa.field("fact_ids", pa.list_(pa.string()), metadata=_meta("facts inside its span")),
+        pa.field("themes", pa.list_(pa.string()), metadata=_meta("themes whose score reaches their threshold")),
+        pa.field("theme_scores", pa.list_(_THEME_SCORE)),
+    ],
+    metadata={b"govmine.table": b"initiatives", b"govmine.schema_version": str(SCHEMA_VERSION).encode()},
+)
+
 REJECTS = pa.schema(
     [
         pa.field("input", pa.string(), nullable=False),
@@ -232,6 +261,32 @@ def article_row(a: Article) -> dict[str, Any]:
         "offset_map": a.mapped.to_rows(),
         "encoding": a.encoding,
         "metadata": json.dumps(a.metadata, ensure_ascii=False, sort_keys=True, default=str),
+        "themes": list(a.themes),
+        "theme_scores": [{"theme": c, "score": v} for c, v in a.theme_scores],
+    }
+
+
+def initiative_row(r: Any) -> dict[str, Any]:
+    i = r.initiative
+    return {
+        "article_id": r.article_id,
+        "initiative_id": r.initiative_id,
+        "name": i.name,
+        "name_start": i.name_start,
+        "name_end": i.name_end,
+        "action": i.action,
+        "object": i.object,
+        "text": i.text,
+        "start": i.start,
+        "end": i.end,
+        "raw_start": r.raw_start,
+        "raw_end": r.raw_end,
+        "sentence_start": i.sentence_start,
+        "sentence_end": i.sentence_end,
+        "place": r.place,
+        "fact_ids": list(r.fact_ids),
+        "themes": list(r.themes),
+        "theme_scores": [{"theme": c, "score": v} for c, v in r.theme_scores],
     }
 
 
@@ -315,6 +370,7 @@ TABLES: dict[str, tuple[pa.Schema, Callable[[Any], dict[str, Any]]]] = {
     "sentences": (SENTENCES, sentence_row),
     "facts": (FACTS, fact_row),
     "entities": (ENTITIES, entity_row),
+    "initiatives": (INITIATIVES, initiative_row),
     "rejects": (REJECTS, reject_row),
 }
 

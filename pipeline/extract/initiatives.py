@@ -18,10 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from ..segment import Segmenter, split_sentences
 
-__all__ = ["Initiative", "InitiativeWords", "find_initiatives", "load_words"]
+__all__ = ["Initiative", "InitiativeStage", "InitiativeWords", "find_initiatives", "load_words"]
 
 _BREAK = frozenset("，。；：！？,;:!?\n")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "《": "》", "（": "）", "(": ")", '"': '"'}
@@ -220,3 +221,65 @@ def _make(
 @lru_cache(maxsize=1)
 def _default_segmenter() -> Segmenter:
     return Segmenter()
+
+
+class InitiativeStage:
+    """The pipeline stage: an article's initiatives as rows of the ``initiatives`` table, with their
+    place, their facts and their themes; it also gives the article its themes
+    (``done["article_themes"]``, which the driver puts on the article row).
+
+    Args:
+        model: the theme model (:func:`pipeline.themes.load_model`); None leaves themes empty.
+        segmenter: the pipeline's segmenter, shared with the model's word features.
+    """
+
+    name = "themes"
+    table = "initiatives"
+
+    def __init__(self, model: Any = None, segmenter: Segmenter | None = None) -> None:
+        self.model = model
+        self.segmenter = segmenter
+
+    def __call__(self, article: Any, done: Any) -> list[Any]:
+        from ..records import InitiativeRecord
+
+        text = article.text
+        sents = [(s.start, s.end, s.tokens) for s in done.get("sentences", ())]
+        mentions = [r.mention for r in done.get("entities", ())]
+        progs = [(m.start, m.end) for m in mentions if m.label == "PROGRAMME"]
+        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region")]
+        facts = list(done.get("facts", ()))
+        inits = find_initiatives(text, sentences=sents or None, segmenter=self.segmenter, programmes=progs)
+        probs: list[list[float]] = []
+        if self.model is not None:
+            probs = self.model.proba([i.text for i in inits], self.segmenter) if inits else []
+            scores = self.model.classify_article(text, probs, self.segmenter)
+            done["article_themes"] = (
+                tuple(s.code for s in scores if s.selected),
+                tuple((s.code, s.score) for s in scores),
+            )
+        codes = [t.code for t in self.model.themes] if self.model is not None else []
+        out = []
+        for n, it in enumerate(inits, 1):
+            rs, re_ = article.mapped.raw_span(it.start, it.end)
+            place = None
+            for m in places:  # the nearest place before it in its sentence
+                if it.sentence_start <= m.start and m.end <= it.start:
+                    place = m.text
+            ids = tuple(f.fact_id for f in facts if it.start <= f.fact.start and f.fact.end <= it.end)
+            row = probs[n - 1] if probs else []
+            th = self.model.thresholds if self.model is not None else []
+            out.append(
+                InitiativeRecord(
+                    article_id=article.article_id,
+                    initiative_id=f"{article.article_id}/i{n}",
+                    initiative=it,
+                    raw_start=rs,
+                    raw_end=re_,
+                    place=place or article.place,
+                    fact_ids=ids,
+                    themes=tuple(c for c, p, t in zip(codes, row, th, strict=False) if p >= t),
+                    theme_scores=tuple((c, round(p, 4)) for c, p in zip(codes, row, strict=False)),
+                )
+            )
+        return out

@@ -1,0 +1,188 @@
+"""Governance themes: a trained scikit-learn model that labels initiatives and articles.
+
+The ten theme codes are fixed (``org_building`` … ``self_governance``); their Chinese labels, descriptions
+and cue words are in ``data/themes.toml``. The model is a scikit-learn pipeline: TF-IDF over jieba words
+(unigrams and bigrams) and over character n-grams, into one logistic regression per theme
+(one-vs-rest, balanced class weights), with a probability threshold per theme chosen by grouped
+cross-validation on the training split. It is trained by ``govmine train`` from
+``corpus/annotations/clauses.jsonl`` into ``models/themes/`` (``model.skops``, ``meta.json`` and a model
+card), saved with skops (no bare pickle) and loaded lazily, once per process.
+
+Library use::
+
+    >>> from pipeline.themes import classify_themes
+    >>> [s.code for s in classify_themes(["在全区设立“红蜂驿站”31个，服务外卖骑手"])[0] if s.selected]
+    ['new_employment']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .segment import Segmenter
+
+__all__ = [
+    "MODEL_DIR",
+    "Theme",
+    "ThemeModel",
+    "ThemeScore",
+    "article_scores",
+    "classify_themes",
+    "keyword_scores",
+    "load_model",
+    "load_themes",
+]
+
+# the committed model of the checkout; GOVMINE_THEME_MODEL points elsewhere (an installed copy, a retrained one)
+MODEL_DIR = Path(os.environ.get("GOVMINE_THEME_MODEL") or Path(__file__).resolve().parents[1] / "models" / "themes")
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    code: str
+    label: str
+    description: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeScore:
+    """One theme's score for a text: ``selected`` when the score reaches the theme's threshold."""
+
+    code: str
+    label: str
+    score: float
+    selected: bool
+
+
+@lru_cache(maxsize=1)
+def load_themes() -> tuple[Theme, ...]:
+    """The taxonomy of ``data/themes.toml``, in its fixed order."""
+    data = tomllib.loads(resources.files("pipeline.data").joinpath("themes.toml").read_text("utf-8"))
+    return tuple(Theme(t["code"], t["label"], t["description"], tuple(t["cues"])) for t in data["theme"])
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Segmenter:
+    return Segmenter()
+
+
+def prepare(texts: Iterable[str], segmenter: Segmenter | None = None) -> list[str]:
+    """Texts as the model reads them: jieba words joined by spaces (whitespace dropped)."""
+    seg = segmenter or _segmenter()
+    return [" ".join(w for w in seg.cut(t) if not w.isspace()) for t in texts]
+
+
+def keyword_scores(texts: Sequence[str]) -> list[list[float]]:
+    """The keyword-rule baseline: per theme, the number of its cue words in the text."""
+    themes = load_themes()
+    return [[float(sum(t.count(c) for c in th.cues)) for th in themes] for t in texts]
+
+
+class ThemeModel:
+    """The trained pipeline with its per-theme thresholds.
+
+    Args:
+        pipeline: a fitted scikit-learn pipeline whose ``predict_proba`` gives one column per theme.
+        thresholds: per-theme probability thresholds, in the taxonomy's order.
+        article: how article scores are made from initiative and text scores (see :func:`article_scores`).
+    """
+
+    def __init__(self, pipeline: Any, thresholds: Sequence[float], article: dict[str, Any]) -> None:
+        self.pipeline = pipeline
+        self.thresholds = list(thresholds)
+        self.article = dict(article)
+        self.themes = load_themes()
+
+    def proba(self, texts: Sequence[str], segmenter: Segmenter | None = None) -> list[list[float]]:
+        """Per-theme probabilities of each text."""
+        if not texts:
+            return []
+        p = self.pipeline.predict_proba(prepare(texts, segmenter))
+        return [[float(x) for x in row] for row in p]
+
+    def scores(self, probs: Sequence[Sequence[float]], thresholds: Sequence[float] | None = None) -> list[list[ThemeScore]]:
+        th = thresholds or self.thresholds
+        return [
+            [ThemeScore(t.code, t.label, round(p, 4), p >= th[i]) for i, (t, p) in enumerate(zip(self.themes, row, strict=True))]
+            for row in probs
+        ]
+
+    def classify(self, texts: Sequence[str], segmenter: Segmenter | None = None) -> list[list[ThemeScore]]:
+        """Theme scores of each text (an initiative clause or a sentence)."""
+        return self.scores(self.proba(texts, segmenter))
+
+    def classify_article(
+        self, text: str, initiative_probs: Sequence[Sequence[float]], segmenter: Segmenter | None = None
+    ) -> list[ThemeScore]:
+        """An article's themes from its own text and the probabilities of its initiatives."""
+        text_probs = self.proba([text[: self.article.get("max_chars", 4000)]], segmenter)[0]
+        s = article_scores(initiative_probs, text_probs, self.article)
+        th = self.article["thresholds"]
+        return [ThemeScore(t.code, t.label, round(v, 4), v >= th[i]) for i, (t, v) in enumerate(zip(self.themes, s, strict=True))]
+
+
+def article_scores(
+    initiative_probs: Sequence[Sequence[float]], text_probs: Sequence[float], how: dict[str, Any]
+) -> list[float]:
+    """Article scores per theme: a weighted mix of the whole text's probability and the mean of the
+    ``top`` highest initiative probabilities (an article is about a theme when several of its
+    initiatives are, not when one clause brushes it)."""
+    top = int(how.get("top", 3))
+    w = float(how.get("text_weight", 0.5))
+    out = []
+    for i, tp in enumerate(text_probs):
+        col = sorted((row[i] for row in initiative_probs), reverse=True)[:top]
+        ini = sum(col) / top if col else tp
+        out.append(w * tp + (1 - w) * ini)
+    return out
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> ThemeModel:
+    """Load a trained model directory (``models/themes`` by default) with skops, trusting only the
+    scikit-learn and numpy types the file was checked to hold.
+
+    Raises:
+        FileNotFoundError: no model there (run ``govmine train``).
+    """
+    import skops.io as sio
+
+    d = Path(path) if path is not None else MODEL_DIR
+    model_file, meta_file = d / "model.skops", d / "meta.json"
+    if not model_file.exists() or not meta_file.exists():
+        raise FileNotFoundError(f"{d}: no trained theme model (run `govmine train`)")
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    untrusted = sio.get_untrusted_types(file=model_file)
+    allowed = set(meta.get("trusted_types", []))
+    unknown = [t for t in untrusted if t not in allowed]
+    if unknown:
+        raise ValueError(f"{model_file}: holds types the model card does not list: {unknown}")
+    pipe = sio.load(model_file, trusted=untrusted)
+    return ThemeModel(pipe, meta["thresholds"], meta["article"])
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> ThemeModel:
+    return load_model()
+
+
+def classify_themes(texts: Sequence[str]) -> list[list[ThemeScore]]:
+    """Theme scores of each text with the shipped model (loaded on first use)."""
+    return _shipped().classify(list(texts))
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

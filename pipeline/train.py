@@ -1,0 +1,357 @@
+"""``govmine train``: rebuild the theme model from ``corpus/`` into ``models/themes/``, reproducibly.
+
+Steps (fixed seeds, so the same data gives the same model and the same card):
+
+1. read the labelled clauses (``corpus/annotations/clauses.jsonl``); the ``test`` split (fixed by document
+   before any tuning, see ``corpus/annotations/README.md``) is never used for fitting or for thresholds;
+2. choose each theme's probability threshold on out-of-fold probabilities of a 5-fold cross-validation
+   grouped by document on the training split, and report the cross-validated per-theme scores;
+3. fit on the whole training split and score the held-out clauses, beside the keyword-rule baseline
+   (cue words of ``data/themes.toml``, its count threshold chosen on the training split);
+4. choose how article scores are made (mix and threshold) on the tuning article gold
+   (``articles_tuning.json``) and score the held-out article gold (``articles_heldout.json``), model and
+   keyword baseline side by side;
+5. write ``model.skops``, ``meta.json`` and ``README.md`` (the model card) atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .segment import Segmenter
+from .themes import ThemeModel, article_scores, file_sha256, keyword_scores, load_themes, prepare
+
+__all__ = ["ArticleGold", "article_f1", "build_pipeline", "train"]
+
+SEED = 20261127
+GRID = [round(0.05 * i, 2) for i in range(1, 20)]
+
+
+def build_pipeline(seed: int = SEED) -> Any:
+    """The untrained scikit-learn pipeline (input: texts as :func:`pipeline.themes.prepare` makes them)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(token_pattern=r"[^ ]+", ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, min_df=2)),
+        ]
+    )
+    clf = OneVsRestClassifier(
+        LogisticRegression(C=8.0, class_weight="balanced", max_iter=5000, solver="liblinear", random_state=seed)
+    )
+    return Pipeline([("features", features), ("clf", clf)])
+
+
+def _prf(pred: Sequence[bool], gold: Sequence[bool]) -> dict[str, float]:
+    tp = sum(p and g for p, g in zip(pred, gold, strict=True))
+    fp = sum(p and not g for p, g in zip(pred, gold, strict=True))
+    fn = sum(g and not p for p, g in zip(pred, gold, strict=True))
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": tp + fn}
+
+
+def _per_theme(scores: Sequence[Sequence[float]], gold: Sequence[Sequence[int]], th: Sequence[float]) -> dict[str, Any]:
+    codes = [t.code for t in load_themes()]
+    out: dict[str, Any] = {}
+    for i, c in enumerate(codes):
+        out[c] = _prf([row[i] >= th[i] for row in scores], [bool(g[i]) for g in gold])
+    out["macro_f1"] = round(sum(out[c]["f1"] for c in codes) / len(codes), 3)
+    return out
+
+
+def _best_threshold(col: Sequence[float], gold: Sequence[int], grid: Sequence[float]) -> float:
+    best, best_f = grid[0], -1.0
+    for t in grid:
+        f = _prf([x >= t for x in col], [bool(g) for g in gold])["f1"]
+        if f > best_f + 1e-9:
+            best, best_f = t, f
+    return best
+
+
+@dataclass(frozen=True)
+class ArticleGold:
+    article_id: str
+    core: frozenset[str]
+    ok: frozenset[str]
+
+
+def read_article_gold(path: str | os.PathLike[str]) -> list[ArticleGold]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    out = []
+    for doc in data["documents"]:
+        for a in doc.get("articles", [doc]):
+            if "themes_core" in a and "facts" not in a:
+                out.append(ArticleGold(a["id"], frozenset(a["themes_core"]), frozenset(a.get("themes_ok", ()))))
+    return out
+
+
+def article_f1(pred: dict[str, set[str]], gold: Sequence[ArticleGold]) -> dict[str, float]:
+    """The article score of issue 5: recall counts core themes found; precision gives a predicted theme
+    full credit if core, half if merely touched (``themes_ok``), none otherwise; micro-averaged."""
+    found = core = 0
+    credit = 0.0
+    npred = 0
+    for g in gold:
+        p = pred.get(g.article_id, set())
+        found += len(p & g.core)
+        core += len(g.core)
+        credit += len(p & g.core) + 0.5 * len(p & g.ok)
+        npred += len(p)
+    prec = credit / npred if npred else 0.0
+    rec = found / core if core else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"precision": round(prec, 3), "recall": round(rec, 3), "f1": round(f1, 3), "articles": len(gold)}
+
+
+def _article_inputs(root: Path, ids: set[str], segmenter: Segmenter) -> dict[str, tuple[str, list[str]]]:
+    """Article text and initiative clause texts of the gold articles, as the pipeline makes them."""
+    from .extract.initiatives import find_initiatives
+    from .run import Pipeline, iter_articles
+
+    pipe = Pipeline(stages=[])
+    pipe.segmenter = segmenter
+    out = {}
+    for a in iter_articles([root / "corpus" / "seed", root / "corpus" / "news"], pipe):
+        if a.article_id in ids:
+            out[a.article_id] = (a.text, [i.text for i in find_initiatives(a.text, segmenter)])
+    return out
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def train(root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed: int = SEED, log: Any = print) -> dict[str, Any]:
+    """Train, evaluate and write the theme model; returns the metadata written to ``meta.json``."""
+    import numpy as np
+    import sklearn
+    import skops
+    import skops.io as sio
+    from sklearn.model_selection import GroupKFold
+
+    root = Path(root)
+    ann = root / "corpus" / "annotations"
+    clauses_file = ann / "clauses.jsonl"
+    rows = [json.loads(line) for line in clauses_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    themes = load_themes()
+    codes = [t.code for t in themes]
+    bad = sorted({lab for r in rows for lab in r["labels"]} - set(codes))
+    if bad:
+        raise ValueError(f"{clauses_file}: unknown theme codes {bad}")
+    seg = Segmenter()
+    train_rows = [r for r in rows if r["split"] == "train"]
+    test_rows = [r for r in rows if r["split"] == "test"]
+    x_train = prepare([r["text"] for r in train_rows], seg)
+    x_test = prepare([r["text"] for r in test_rows], seg)
+    y_train = np.array([[int(c in r["labels"]) for c in codes] for r in train_rows])
+    y_test = np.array([[int(c in r["labels"]) for c in codes] for r in test_rows])
+    groups = [r["doc_id"] for r in train_rows]
+    log(f"clauses: {len(train_rows)} train, {len(test_rows)} held-out")
+
+    # 2. out-of-fold probabilities, grouped by document -> thresholds and cross-validated scores
+    oof = np.zeros(y_train.shape)
+    for fit_idx, val_idx in GroupKFold(n_splits=5).split(x_train, y_train, groups):
+        m = build_pipeline(seed).fit([x_train[i] for i in fit_idx], y_train[fit_idx])
+        oof[val_idx] = m.predict_proba([x_train[i] for i in val_idx])
+    thresholds = [_best_threshold(oof[:, i], y_train[:, i], GRID) for i in range(len(codes))]
+    cv = _per_theme(oof.tolist(), y_train.tolist(), thresholds)
+    log(f"cross-validated macro-F1 {cv['macro_f1']}")
+
+    # 3. fit on the training split; score the held-out clauses, beside the keyword baseline
+    model = build_pipeline(seed).fit(x_train, y_train)
+    for _, vec in model.named_steps["features"].transformer_list:
+        vec.stop_words_ = None  # the terms min_df pruned: only kept for introspection, and most of the file
+    p_test = model.predict_proba(x_test)
+    held = _per_theme(p_test.tolist(), y_test.tolist(), thresholds)
+    kw_train = keyword_scores([r["text"] for r in train_rows])
+    kw_th = [_best_threshold([row[i] for row in kw_train], y_train[:, i].tolist(), [1, 2, 3]) for i in range(len(codes))]
+    kw_held = _per_theme(keyword_scores([r["text"] for r in test_rows]), y_test.tolist(), kw_th)
+    log(f"held-out clause macro-F1 {held['macro_f1']} (keyword rules {kw_held['macro_f1']})")
+
+    # 4. articles: choose the mix and threshold on the tuning gold, score the held-out gold
+    tm = ThemeModel(model, thresholds, {})
+    tune_gold = read_article_gold(ann / "articles_tuning.json")
+    held_gold = read_article_gold(ann / "articles_heldout.json")
+    inputs = _article_inputs(root, {g.article_id for g in tune_gold + held_gold}, seg)
+    missing = [g.article_id for g in tune_gold + held_gold if g.article_id not in inputs]
+    if missing:
+        raise ValueError(f"article gold names articles the corpus does not have: {missing[:5]}")
+    probs = {}
+    for aid, (text, clauses) in inputs.items():
+        probs[aid] = (tm.proba([text[:4000]], seg)[0], tm.proba(clauses, seg) if clauses else [])
+
+    def predict(gold: Sequence[ArticleGold], how: dict[str, Any]) -> dict[str, set[str]]:
+        out = {}
+        for g in gold:
+            tp, ip = probs[g.article_id]
+            s = article_scores(ip, tp, how)
+            out[g.article_id] = {c for c, v, t in zip(codes, s, how["thresholds"], strict=True) if v >= t}
+        return out
+
+    best: tuple[float, dict[str, Any]] | None = None
+    for top in (1, 2, 3, 5):
+        for w in (0.0, 0.25, 0.5, 0.75, 1.0):
+            for t in GRID:
+                how = {"top": top, "text_weight": w, "thresholds": [t] * len(codes), "max_chars": 4000}
+                f = article_f1(predict(tune_gold, how), tune_gold)["f1"]
+                if best is None or f > best[0] + 1e-9:
+                    best = (f, how)
+    assert best is not None
+    how = best[1]
+    art_tune = article_f1(predict(tune_gold, how), tune_gold)
+    art_held = article_f1(predict(held_gold, how), held_gold)
+
+    def kw_predict(gold: Sequence[ArticleGold], k: float) -> dict[str, set[str]]:
+        out = {}
+        for g in gold:
+            text = inputs[g.article_id][0]
+            s = keyword_scores([text])[0]
+            per_kchar = [v / max(len(text), 1) * 1000 for v in s]
+            out[g.article_id] = {c for c, v in zip(codes, per_kchar, strict=True) if v >= k}
+        return out
+
+    ks = [0.25 * i for i in range(1, 41)]
+    kbest = max(ks, key=lambda k: (article_f1(kw_predict(tune_gold, k), tune_gold)["f1"], -k))
+    kw_tune = article_f1(kw_predict(tune_gold, kbest), tune_gold)
+    kw_held_art = article_f1(kw_predict(held_gold, kbest), held_gold)
+    kw_held_best = max(article_f1(kw_predict(held_gold, k), held_gold)["f1"] for k in ks)
+    log(f"articles held-out F1 {art_held['f1']} (keyword rules {kw_held_art['f1']}, at their best threshold {kw_held_best})")
+
+    # 5. write atomically
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp_model = out / ".model.skops.tmp"
+    import zipfile
+
+    sio.dump(model, tmp_model, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    trusted = sio.get_untrusted_types(file=tmp_model)
+    os.chmod(tmp_model, 0o644)
+    os.replace(tmp_model, out / "model.skops")
+    counts = {c: int(y_train[:, i].sum() + y_test[:, i].sum()) for i, c in enumerate(codes)}
+    meta = {
+        "govmine": __version__,
+        "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "seed": seed,
+        "python": platform.python_version(),
+        "libraries": {"scikit-learn": sklearn.__version__, "skops": skops.__version__, "numpy": np.__version__},
+        "data": {
+            "clauses": str(clauses_file.relative_to(root)),
+            "sha256": file_sha256(clauses_file),
+            "train": len(train_rows),
+            "test": len(test_rows),
+            "label_counts": counts,
+            "no_theme": int(sum(1 for r in rows if not r["labels"])),
+        },
+        "codes": codes,
+        "thresholds": thresholds,
+        "article": how,
+        "trusted_types": trusted,
+        "metrics": {
+            "clauses_cv": cv,
+            "clauses_heldout": held,
+            "clauses_heldout_keywords": kw_held,
+            "keyword_thresholds": kw_th,
+            "articles_tuning": art_tune,
+            "articles_heldout": art_held,
+            "articles_tuning_keywords": kw_tune,
+            "articles_heldout_keywords": kw_held_art,
+            "articles_heldout_keywords_best_threshold_f1": kw_held_best,
+            "keyword_article_threshold_per_1000_chars": kbest,
+        },
+    }
+    _atomic_write(out / "meta.json", (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode())
+    _atomic_write(out / "README.md", model_card(meta).encode())
+    return meta
+
+
+def model_card(meta: dict[str, Any]) -> str:
+    """The model card (``models/themes/README.md``) from the metadata of a training run."""
+    themes = {t.code: t for t in load_themes()}
+    m = meta["metrics"]
+    lines = [
+        "# Theme model (models/themes)",
+        "",
+        "Labels initiative clauses and articles with the ten governance themes of `pipeline/data/themes.toml`.",
+        "Written by `govmine train` (do not edit by hand; rerun it). Load it with `pipeline.themes.load_model()`",
+        "(skops, only the types listed in `meta.json` are trusted) or use `classify_themes(texts)`.",
+        "",
+        "## Model",
+        "",
+        "TF-IDF over jieba words (1-2 grams) and character 1-3 grams, one logistic regression per theme",
+        "(one-vs-rest, `class_weight=balanced`, C=8, liblinear). A theme is given when its probability reaches",
+        "the theme's threshold, chosen on out-of-fold probabilities of a 5-fold cross-validation grouped by",
+        "document on the training split. Article scores mix the whole text's probability (weight",
+        f"{meta['article']['text_weight']}) with the mean of the top {meta['article']['top']} initiative",
+        f"probabilities; threshold {meta['article']['thresholds'][0]}, chosen on `articles_tuning.json`.",
+        "",
+        "## Training run",
+        "",
+        f"- govmine {meta['govmine']}, trained {meta['trained']}, seed {meta['seed']}, Python {meta['python']}",
+        "- libraries: " + ", ".join(f"{k} {v}" for k, v in meta["libraries"].items()),
+        f"- data: `{meta['data']['clauses']}` sha256 `{meta['data']['sha256'][:16]}…`, "
+        f"{meta['data']['train']} training and {meta['data']['test']} held-out clauses "
+        f"({meta['data']['no_theme']} with no theme)",
+        "",
+        "## Clauses: per-theme scores",
+        "",
+        "| theme | 主题 | clauses | threshold | CV P | CV R | CV F1 | held-out P | held-out R | held-out F1 | keywords F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i, c in enumerate(meta["codes"]):
+        cv, h, k = m["clauses_cv"][c], m["clauses_heldout"][c], m["clauses_heldout_keywords"][c]
+        lines.append(
+            f"| `{c}` | {themes[c].label} | {meta['data']['label_counts'][c]} | {meta['thresholds'][i]} | "
+            f"{cv['precision']} | {cv['recall']} | {cv['f1']} | {h['precision']} | {h['recall']} | {h['f1']} | {k['f1']} |"
+        )
+    lines += [
+        f"| **macro** | | | | | | {m['clauses_cv']['macro_f1']} | | | **{m['clauses_heldout']['macro_f1']}** | "
+        f"{m['clauses_heldout_keywords']['macro_f1']} |",
+        "",
+        "CV scores use the thresholds chosen on the same out-of-fold probabilities, so they are slightly optimistic;",
+        "the held-out scores are not.",
+        "",
+        "## Articles",
+        "",
+        "Scored as issue 5 defines it: recall counts core themes found; precision gives a predicted theme full",
+        "credit if core, half if merely touched, none otherwise (micro-averaged over articles).",
+        "",
+        "| gold | articles | model P | model R | model F1 | keyword rules F1 |",
+        "|---|---|---|---|---|---|",
+        f"| `articles_tuning.json` (mix and threshold chosen here) | {m['articles_tuning']['articles']} | "
+        f"{m['articles_tuning']['precision']} | {m['articles_tuning']['recall']} | {m['articles_tuning']['f1']} | "
+        f"{m['articles_tuning_keywords']['f1']} |",
+        f"| `articles_heldout.json` | {m['articles_heldout']['articles']} | {m['articles_heldout']['precision']} | "
+        f"{m['articles_heldout']['recall']} | **{m['articles_heldout']['f1']}** | {m['articles_heldout_keywords']['f1']} "
+        f"(at their best threshold on this set: {m['articles_heldout_keywords_best_threshold_f1']}) |",
+        "",
+        "Keyword rules: a theme is given when its cue words (themes.toml) occur at least "
+        f"{m['keyword_article_threshold_per_1000_chars']} times per 1,000 characters (clauses: at least the",
+        "count chosen per theme on the training split).",
+        "",
+    ]
+    return "\n".join(lines)

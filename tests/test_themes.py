@@ -1,0 +1,104 @@
+"""Themes (issue 5): the shipped model, the initiatives table, article themes, and a reproducible
+training run whose held-out scores are gated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.records import RawDocument
+from pipeline.run import Pipeline
+from pipeline.themes import MODEL_DIR, classify_themes, load_model, load_themes
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "seed" / "000_db21671502ac2f81.txt"
+FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))["themes"]
+
+
+def _selected(text: str) -> list[str]:
+    return [s.code for s in classify_themes([text])[0] if s.selected]
+
+
+def test_taxonomy_codes_are_fixed() -> None:
+    assert [t.code for t in load_themes()] == [
+        "org_building", "grid_governance", "new_employment", "volunteer", "safety_mediation",
+        "burden_reduction", "livelihood", "women_family", "economy", "self_governance",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        ("将党组织同步建在网格上", ["org_building", "grid_governance"]),
+        ("严格落实“四议两公开”民主管理制度", ["self_governance"]),
+        ("于2024年3月成立了巾帼公益手工坊", ["volunteer", "women_family"]),
+        ("推进老旧小区改造", ["livelihood"]),
+        ("实施积极的财政政策", []),
+    ],
+)
+def test_classify_themes_on_real_clauses(text: str, themes: list[str]) -> None:
+    assert _selected(text) == themes
+
+
+def test_model_file_holds_only_the_types_its_card_lists() -> None:
+    import skops.io as sio
+
+    meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    assert sorted(sio.get_untrusted_types(file=MODEL_DIR / "model.skops")) == sorted(meta["trusted_types"])
+    m = load_model()
+    assert len(m.thresholds) == 10 and all(0 < t < 1 for t in m.thresholds)
+
+
+@pytest.fixture(scope="module")
+def seed_run():
+    pipe = Pipeline()
+    doc = RawDocument("db21671502ac2f81", str(SEED), None, SEED.read_text(encoding="utf-8"), "file")
+    return pipe.process(doc)
+
+
+def test_initiatives_on_the_seed_page(seed_run) -> None:
+    arts = {a.article_id: a for a in seed_run.articles}
+    inits = seed_run.rows["initiatives"]
+    for r in inits:
+        text = arts[r.article_id].text
+        assert text[r.initiative.start : r.initiative.end] == r.initiative.text
+        if r.initiative.name is not None:
+            assert text[r.initiative.name_start : r.initiative.name_end] == r.initiative.name
+    by_name = {r.initiative.name: r for r in inits if r.initiative.name and r.article_id.endswith("#1")}
+    red = by_name["红蜂驿站"]
+    assert red.initiative.action == "设立" and red.place == "回民区"
+    facts = {f.fact_id: f for f in seed_run.rows["facts"]}
+    assert [facts[i].fact.surface for i in red.fact_ids] == ["31个"]
+    assert by_name["商圈党建联盟"].initiative.action == "推行"
+    grid = [r for r in inits if r.initiative.text == "将党组织同步建在网格上"][0]
+    assert grid.themes == ("org_building", "grid_governance")
+
+
+def test_seed_articles_carry_their_main_themes(seed_run) -> None:
+    themes = {a.article_id.split("#")[1]: set(a.themes) for a in seed_run.articles}
+    assert {"org_building", "grid_governance"} <= themes["1"]
+    assert "new_employment" in themes["2"]
+    assert "women_family" in themes["3"]
+    assert "self_governance" in themes["5"]
+    assert all(len(t) <= 4 for t in themes.values())  # main themes, not every theme brushed
+
+
+def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
+    from pipeline.train import train
+
+    meta = train(ROOT, tmp_path / "themes", log=lambda m: None)
+    shipped = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    assert meta["data"]["sha256"] == shipped["data"]["sha256"]  # the shipped model is built from this data
+    assert meta["thresholds"] == shipped["thresholds"]
+    assert meta["metrics"] == shipped["metrics"]
+    m = meta["metrics"]
+    assert m["clauses_heldout"]["macro_f1"] >= FLOORS["clauses_heldout_macro_f1"]
+    assert m["articles_heldout"]["f1"] >= FLOORS["articles_heldout_f1"]
+    # the model clearly beats the keyword rules on the same split
+    assert m["clauses_heldout"]["macro_f1"] >= m["clauses_heldout_keywords"]["macro_f1"] + 0.1
+    assert m["articles_heldout"]["f1"] >= m["articles_heldout_keywords_best_threshold_f1"] + 0.05
+    for h in FLOORS["history"]:
+        assert h["clauses_heldout_macro_f1"] <= FLOORS["clauses_heldout_macro_f1"]
+        assert h["articles_heldout_f1"] <= FLOORS["articles_heldout_f1"]
