@@ -124,7 +124,7 @@ def recognizer():
         # landmarks: a station named by a direction, a square after its community, a river after a classifier
         ("签约落地项目 4个，盘活东客站 58、47万平方米楼盘", ["东客站"]),
         ("所长黄远志一有空就来到玉津社区文庙广场，通过发放民法典宣传", ["玉津社区", "文庙广场"]),
-        ("完善100座黄浦江、苏州河滨水驿站功能", ["黄浦江"]),
+        ("完善100座黄浦江、苏州河滨水驿站功能", ["黄浦江", "苏州河"]),
         # zones keep their city; a counted kind of zone and 文化强区 are not names
         ("承载首府未来产业的航天经济开发区、科技城经济开发区获批", ["航天经济开发区", "科技城经济开发区"]),
         ("建设10个设施农业示范园区，建设文化强区。", []),
@@ -136,3 +136,22 @@ def test_entities_place_chains_and_landmarks(recognizer, text: str, places: list
     ms = recognizer.extract(text)
     assert _by(ms, "PLACE") == places
     assert all(text[m.start : m.end] == m.text for m in ms)
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        # the example: 舍必崖 is tagged an adverb, 乡 takes it anyway
+        ("联合和林格尔县检察院建立舍必崖乡检察工作室，健全", ["和林格尔县检察院", "舍必崖乡检察工作室"]),
+        # a company's name may hold any word; a landmark before a body is where it is, not its name
+        ("与陕西宏图富强惠民农业有限公司建起了", ["陕西宏图富强惠民农业有限公司"]),
+        ("有着30余年党龄的虹桥火车站浦江物业公司安保人员钱永刚", ["浦江物业公司"]),
+        # counted kinds of body and facilities are not names
+        ("组建53支党员服务队，奔走在7个沿海乡镇", []),
+        ("建成社区矛盾调解中心 75个", []),
+        ("继续大力发展畜牧业。", []),
+        ("组织500多名退休老党员，成立互助养老团等多种志愿服务队", ["互助养老团"]),
+    ],
+)
+def test_entities_organisation_spans(recognizer, text: str, orgs: list[str]) -> None:
+    assert _by(recognizer.extract(text), "ORG") == orgs

@@ -37,6 +37,7 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}")
 _PUNCT_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’「」【】 \u3000")
 
 
@@ -72,6 +73,7 @@ class EntityWords:
     admin: tuple[str, ...]
     known_places: tuple[str, ...]
     zones: tuple[str, ...]
+    org_place_endings: tuple[str, ...]
     stations: tuple[str, ...]
     not_place_endings: tuple[str, ...]
     generic_places: frozenset[str]
@@ -125,6 +127,7 @@ def load_entity_words() -> EntityWords:
         admin=_longest_first(pl["admin"]),
         known_places=_longest_first(pl["known"]),
         zones=_longest_first(pl["zones"]),
+        org_place_endings=_longest_first(pl["body_like_units"]),
         stations=_longest_first(pl["stations"]),
         not_place_endings=_longest_first(pl["not_endings"]),
         generic_places=frozenset(pl["generic"]) | frozenset(lay["place"]["not_places"]),
@@ -391,8 +394,8 @@ class EntityRecognizer:
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
             start = self._extend_left(toks, k, text, stop_at_grassroots=sfx.endswith(w.org_no_place), first=k0)
             name = text[start : t[3]]
-            if self._only_generic(name):
-                continue  # 社区党委, 项目公司: a kind of body, not a name
+            if self._only_generic(name) or name.endswith(w.org_place_endings):
+                continue  # 社区党委, 项目公司: a kind of body, not a name; 金海区域服务中心 is a place
             if len(name) < w.org_min or len(name) > w.org_max or name in w.generic_orgs:
                 continue
             cands.append(Mention(name, "ORG", start, t[3], "suffix", subtype=sfx))
@@ -409,21 +412,43 @@ class EntityRecognizer:
         start = toks[first][2]
         j = first - 1
         places = 0
+        company = toks[k][0].endswith(("公司", "集团"))
         while j >= 0:
             t = toks[j]
             if (
                 not _HAN.fullmatch(t[0])
                 or t[0] in w.boundary
                 or t[0] in w.verbs
-                or t[1][:1] in ("m", "p", "c", "u", "r")
+                or t[1][:1] in ("m", "p", "c", "u", "r", "q")
             ):
-                break
-            nominal = t[1][:1] == "n" or t[1] in ("j", "vn", "l", "eng", "b") or (t[1][:1] == "a" and len(t[0]) == 1)
+                break  # 53 支 | 党员服务队
+            if len(t[0]) == 1 and j > 0 and toks[j - 1][1][:1] == "m":
+                break  # 53 | 支 (tagged a noun) | 党员服务队
+            if t[0] in self._admin_set and t[0] not in ("社区", "街道") and j > 0 and _HAN.fullmatch(toks[j - 1][0]):
+                # a bare 乡 / 镇 / 村 takes the word before it, however jieba tagged it: 舍必崖 乡 | 检察工作室
+                if stop_at_grassroots or places or toks[j - 1][0] in w.boundary or toks[j - 1][0] in w.verbs:
+                    break
+                places += 1
+                start = toks[j - 1][2]
+                j -= 2
+                continue
+            if j == first - 1 and _ORDINAL.fullmatch(t[0]):
+                start = t[2]  # 八角中里社区 第二 党支部
+                j -= 1
+                continue
+            nominal = (
+                t[1][:1] == "n"
+                or t[1] in ("j", "vn", "l", "eng", "b", "s")
+                or (t[1][:1] == "a" and len(t[0]) == 1)
+                or (company and t[1][:1] in ("a", "v") and len(t[0]) == 2 and j < first - 1)
+            )  # 陕西 宏图 富强 惠民 农业 有限公司: a company's name may hold any word
             if not nominal and not (j == first - 1 and len(toks[k][0]) <= 3):
                 break  # 充分发挥 | 居务监督委员会; but 检察 工作室 keeps its word
             if t[0] in w.not_stems or t[0] in w.org_not_names:
                 break
             kind, _ = self._place_kind(t[0])
+            if kind in ("landmark", "road") and len(t[0]) >= 3:
+                break  # 虹桥火车站 | 浦江物业公司: a landmark is where the body is, not its name
             if kind == "admin" or (kind is not None and len(t[0]) >= 3):
                 if stop_at_grassroots or places:
                     break  # 赛马场北路社区 | 居务监督委员会; 华坪县 | 兴泉镇党群服务中心
@@ -432,9 +457,9 @@ class EntityRecognizer:
                 break
             start = t[2]
             j -= 1
-        # a verb cannot open a name: 完善 | 乡党委
+        # a verb cannot open a name: 完善 | 乡党委 (but 互助 养老团 keeps the word its suffix needs)
         j += 1
-        while j < first and toks[j][1][:1] == "v":
+        while j < first and toks[j][1][:1] == "v" and not (j == first - 1 and len(toks[k][0]) <= 3):
             j += 1
             start = toks[j][2]
         return start
