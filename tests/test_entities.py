@@ -155,3 +155,22 @@ def test_entities_place_chains_and_landmarks(recognizer, text: str, places: list
 )
 def test_entities_organisation_spans(recognizer, text: str, orgs: list[str]) -> None:
     assert _by(recognizer.extract(text), "ORG") == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "programmes"),
+    [
+        # a before and an after are no programmes
+        ("实现从“单打独斗”到“协同作战”的转变", []),
+        ("变“被动响应”为“主动作为”。依托全覆盖联户", []),
+        # questions, outcomes and titles neither
+        ("村企联建“联什么”是重点", []),
+        ("登记及建设用地规划许可，做到“拿地即开工”。", []),
+        ("“中国新时代深化改革的世界机遇”全球对话会举行", []),
+        # named programmes still are
+        ("推行“商圈党建联盟”模式，设立“红蜂驿站”31个", ["商圈党建联盟", "红蜂驿站"]),
+        ("严格落实“四议两公开”民主管理制度", ["四议两公开"]),
+    ],
+)
+def test_entities_programmes_told_from_other_quotations(recognizer, text: str, programmes: list[str]) -> None:
+    assert _by(recognizer.extract(text), "PROGRAMME") == programmes

@@ -37,6 +37,8 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
+_CONTRAST = re.compile(r"(?:从|由|变|把|将)“([^“”\n]{1,20})”(?:向|到|为|变为|变成|转为|迈向)“([^“”\n]{1,20})”")
+_QUESTION = re.compile(r"什么|怎么|如何|吗$|哪")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}")
 _PUNCT_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’「」【】 \u3000")
 
@@ -89,6 +91,7 @@ class EntityWords:
     org_generic_parts: tuple[str, ...]
     prog_verbs: tuple[str, ...]
     figurative: frozenset[str]
+    outcome_before: tuple[str, ...]
     prog_min: int
     prog_max: int
     surnames: str
@@ -143,6 +146,7 @@ def load_entity_words() -> EntityWords:
         org_generic_parts=_longest_first(o["generic_parts"]),
         prog_verbs=_longest_first(g["verbs"]),
         figurative=frozenset(g["figurative"]),
+        outcome_before=_longest_first(g["outcome_before"]),
         prog_min=int(g["min_chars"]),
         prog_max=int(g["max_chars"]),
         surnames=lay["dateline"]["surnames"],
@@ -322,6 +326,11 @@ class EntityRecognizer:
 
     def _programmes(self, text: str) -> Iterable[Mention]:
         w = self.w
+        # pairs of quotations that contrast a before and an after are no programmes
+        contrast: set[tuple[int, int]] = set()
+        for m in _CONTRAST.finditer(text):
+            contrast.add((m.start(1), m.end(1)))
+            contrast.add((m.start(2), m.end(2)))
         for m in re.finditer(rf"“([^“”\n]{{{w.prog_min},{w.prog_max}}})”", text):
             inner, a, b = m.group(1), m.start(1), m.end(1)
             if any(c in inner for c in "。！？；：!?;") or inner in w.figurative:
@@ -340,6 +349,12 @@ class EntityRecognizer:
                 # “五老”: a numeral makes a coined name)
             if before.endswith(w.problem_before) or after.startswith(w.problem_after):
                 continue  # 破解“小马拉大车”难题: a problem, not a programme
+            if before.endswith(w.outcome_before) and not after.startswith(w.prog_heads):
+                continue  # 做到“拿地即开工”, 实现“双提升”: an outcome, not a programme
+            if _QUESTION.search(inner) or (len(inner) >= 8 and "的" in inner):
+                continue  # “联什么”, “怎么联”: a question; “中国新时代深化改革的世界机遇”: a title
+            if (a, b) in contrast:
+                continue  # 从“单打独斗”到“协同作战”, 变“被动响应”为“主动作为”: a before and an after
             if inner.endswith(w.quote_org_endings) and not inner.endswith(("委", "两委")):
                 yield Mention(inner, "ORG", a, b, "quote-org")  # “邻里帮帮团”, “银发调解队”
                 continue
