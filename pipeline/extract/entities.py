@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -38,6 +38,8 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
 _CONTRAST = re.compile(r"(?:从|由|变|把|将)“([^“”\n]{1,20})”(?:向|到|为|变为|变成|转为|迈向)“([^“”\n]{1,20})”")
+_SHARED_SUFFIX = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})、([\u4e00-\u9fff]{2,3})(?=[两二]个?(?:村|镇|乡|社区|嘎查))")
+_BUILDING = re.compile(r"[0-9０-９]{1,4}号(?:楼|院)")
 _QUESTION = re.compile(r"什么|怎么|如何|吗$|哪")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}")
 _PUNCT_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’「」【】 \u3000")
@@ -155,13 +157,34 @@ def load_entity_words() -> EntityWords:
     )
 
 
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Chinese names of the world's countries and territories (ISO 3166-1 with its zh_CN translation,
+    from the pycountry package): 美国, 卢森堡, 俄罗斯."""
+    import gettext
+
+    import pycountry
+
+    zh = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
+    out = set()
+    for c in pycountry.countries:
+        for field in ("common_name", "name"):
+            en = getattr(c, field, None)
+            if en:
+                name = zh.gettext(en)
+                if name != en and _HAN.fullmatch(name) and len(name) >= 2:
+                    out.add(name)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=4)
 def _name_automaton(gazetteer: Gazetteer) -> Any:
-    """An Aho-Corasick automaton over the gazetteer's names of two characters or more (built once)."""
+    """An Aho-Corasick automaton over the gazetteer's names and the world's country names of two
+    characters or more (built once)."""
     import ahocorasick
 
     auto = ahocorasick.Automaton()
-    for name in gazetteer.index:
+    for name in set(gazetteer.index) | country_names():
         if len(name) >= 2:
             auto.add_word(name, name)
     auto.make_automaton()
@@ -226,6 +249,7 @@ class EntityRecognizer:
         ]
         self._place_ends = tuple(self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds + self.w.zones)
         self._gz_names = _name_automaton(self.gazetteer) if self.gazetteer is not None else None
+        self._countries = country_names() if self.gazetteer is not None else frozenset()
         self._road_after = re.compile(r"[东西南北中]?(?:路|街|道|大街|巷|胡同)")
         slogan = "一二两三四五六七八九十百千万"
         self._slogan = re.compile(rf"[{slogan}][\u4e00-\u9fff]{{1,2}}[{slogan}]")
@@ -491,12 +515,18 @@ class EntityRecognizer:
         w = self.w
         for name in w.known_places:
             for m in self._known(name, text):
-                yield Mention(name, "PLACE", m.start(), m.end(), "known", "region")
+                end = m.end() + 2 if text.startswith("地区", m.end()) else m.end()  # 长三角地区
+                yield Mention(text[m.start() : end], "PLACE", m.start(), end, "known", "region")
+        # E3c: villages named together before a shared suffix: 黑麻洼、柴六营两村
+        for m in _SHARED_SUFFIX.finditer(text):
+            for g in (1, 2):
+                if m.group(g) not in w.not_stems and m.group(g) not in w.generic_places:
+                    yield Mention(m.group(g), "PLACE", m.start(g), m.end(g), "shared-suffix", "admin")
         # E3b: province and city names printed without their suffix (北京, 江苏, 呼和浩特), found in the
         # characters so that jieba's joined words (辽宁沈阳, 山西晋|城东) still give 辽宁 | 沈阳, 山西 | 晋城;
         # yielded after the suffix rules, which stop at them (so a zone keeps its city: 成都东部新区)
         gz_hits = self._gazetteer_hits(text) if self.gazetteer is not None else []
-        gz_sorted = [b for _, b in gz_hits]
+        unit_ends = [b for _, b in gz_hits]  # ends of units found so far: a later name starts after them
 
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
         ends, admin = self._place_ends, self._admin_set
@@ -512,16 +542,32 @@ class EntityRecognizer:
                 kind, sfx = self._place_kind(t[0])
                 if kind is None or (kind == "admin") != (wanted == "admin"):
                     continue
+                if kind == "landmark" and k + 1 < len(toks) and toks[k + 1][0] in self._landmark_set:
+                    continue  # 大窑 遗址 | 公园: the longer name, ending at the next word, wins
                 start = t[2]
                 if t[0] == sfx or len(t[0]) - len(sfx) < 2 or kind != "admin":
                     start = self._place_start(toks, k)
-                # a province or city found in the characters starts the next unit: 山西晋城 | 东圣社区
-                i = bisect_right(gz_sorted, t[2]) - 1
-                if kind != "zone" and i >= 0 and gz_sorted[i] > start:
-                    start = gz_sorted[i]
+                # a province or city found in the characters, or a unit found before, starts the next
+                # unit: 山西晋城 | 东圣社区, 犀牛脚镇 | 大环社区 (a zone or a lake keeps its name: 成都东部新区)
+                i = bisect_right(unit_ends, t[2]) - 1
+                if kind in ("admin", "road", "compound") and i >= 0 and unit_ends[i] > start:
+                    start = unit_ends[i]
                 end = t[3]
                 if kind == "compound" and k + 1 < len(toks) and toks[k + 1][0] == "小区":
                     end = toks[k + 1][3]  # 怡园新村小区
+                elif kind == "road":
+                    hm = _BUILDING.match(text, end)
+                    if hm:
+                        end = hm.end()  # 桦皮厂胡同8号楼
+                elif (
+                    kind == "admin"
+                    and k + 1 < len(toks)
+                    and toks[k + 1][0] in ("街道", "社区")
+                    and len(t[0]) >= 3
+                    and self.gazetteer is not None
+                    and not self.gazetteer.lookup(text[start : t[3]])
+                ):
+                    end = toks[k + 1][3]  # 西三旗 街道: a name ending like a unit before the unit's suffix
                 name = text[start : t[3]]
                 stem = name[: len(name) - len(sfx)]
                 if kind == "landmark" and sfx in w.stations and len(stem) == 1 and stem in "东西南北":
@@ -532,6 +578,8 @@ class EntityRecognizer:
                     continue  # 文化强区, 党员责任区, 一面面党旗
                 if kind == "road" and name.endswith(self._not_roads):
                     continue
+                if kind == "admin":
+                    insort(unit_ends, end)
                 yield Mention(text[start:end], "PLACE", start, end, "suffix", kind)
         for a, b in gz_hits:
             yield Mention(text[a:b], "PLACE", a, b, "gazetteer", "admin")
@@ -541,14 +589,18 @@ class EntityRecognizer:
         word boundary or touches another such name (辽宁沈阳); a name inside a word (中山 of 中山西路, 山西 of
         中山西路) or before a road suffix is not one. A county's short name (义乌, 滕州) counts right after
         its own province or city (浙江义乌) or where the text also prints its full name (滕州市)."""
-        hits = [(e + 1 - len(w), e + 1) for e, w in self._gz_names.iter_long(text)] if self._gz_names else []
+        hits = sorted({(e + 1 - len(w), e + 1) for e, w in self._gz_names.iter(text)}) if self._gz_names else []
         if not hits:
             return []
         bounds = self._bounds
+        starts = {a for a, _ in hits}
+        hits.sort(key=lambda ab: (ab[0], ab[0] - ab[1]))  # leftmost, then longest
         out: list[tuple[int, int]] = []
-        for i, (a, b) in enumerate(hits):
-            prev_adj = i > 0 and hits[i - 1][1] == a
-            next_adj = i + 1 < len(hits) and hits[i + 1][0] == b
+        for a, b in hits:
+            if out and a < out[-1][1]:
+                continue  # overlaps a name already taken
+            prev_adj = bool(out) and out[-1][1] == a
+            next_adj = b in starts
             if not ((a in bounds or prev_adj) and (b in bounds or next_adj or prev_adj)):
                 continue
             if self._road_after.match(text, b):
@@ -557,6 +609,9 @@ class EntityRecognizer:
             if name in self.w.generic_places:
                 continue
             cands = self.gazetteer.index.get(name, ()) if self.gazetteer is not None else ()
+            if not cands and name in self._countries:
+                out.append((a, b))  # 美国, 卢森堡
+                continue
             if not any(d.level <= 2 for d in cands):
                 # a county's short name: after its own province or city, or printed in full elsewhere
                 d = cands[0] if len(cands) == 1 else None
@@ -603,9 +658,9 @@ class EntityRecognizer:
             if len(p[0]) >= 3 and self._org_sfx.match(p[0]) is not None:
                 break  # 金海区域服务中心 | 金润社区: a body's name ends where the place's begins (大学东路 goes on)
             gz = self.gazetteer.index.get(p[0]) if self.gazetteer is not None and j < k - 1 else None
-            if gz and all(d.level <= 2 for d in gz):
-                break  # 辽宁 | 沈阳 | 牡丹社区: a province or city is a place of its own
-            if p[1][:1] in ("p", "c", "u", "r", "v", "i", "q"):
+            if gz and all(d.level <= 2 for d in gz) and not t[0].endswith(w.zones):
+                break  # 辽宁 | 沈阳 | 牡丹社区: a province or city is a place of its own (成都 东部新区 goes on)
+            if p[1] != "vn" and p[1][:1] in ("p", "c", "u", "r", "v", "i", "q"):
                 break  # 100座 | 黄浦江
             if (
                 p[1][:1] == "m"
