@@ -174,3 +174,21 @@ def test_entities_organisation_spans(recognizer, text: str, orgs: list[str]) -> 
 )
 def test_entities_programmes_told_from_other_quotations(recognizer, text: str, programmes: list[str]) -> None:
     assert _by(recognizer.extract(text), "PROGRAMME") == programmes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a province's party committee before its secretary (jieba makes 省委书记 one word)
+        ("习近平在贵州省委书记徐麟和省长李炳军陪同下", [("贵州省委", "ORG"), ("徐麟", "PERSON"), ("李炳军", "PERSON")]),
+        # the longest name wins over a known shorter one
+        ("审议全国人大常委会工作报告", [("全国人大常委会", "ORG")]),
+        # countries of the world, and nothing inside a document's title
+        ("中国同卢森堡、老挝签署合作文件", [("中国", "PLACE"), ("卢森堡", "PLACE"), ("老挝", "PLACE")]),
+        ("《四川天府新区条例》正式出台", []),
+        # a village whose first character jieba cut off
+        ("走进四川凉山越西县呷古村，绣娘", [("四川", "PLACE"), ("凉山", "PLACE"), ("越西县", "PLACE"), ("呷古村", "PLACE")]),
+    ],
+)
+def test_entities_bodies_countries_and_titles(recognizer, text: str, expected: list) -> None:
+    assert [(m.text, m.label) for m in recognizer.extract(text) if m.label != "PERSON" or m.rule != "known"] == expected

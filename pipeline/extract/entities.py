@@ -38,6 +38,9 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
 _CONTRAST = re.compile(r"(?:从|由|变|把|将)“([^“”\n]{1,20})”(?:向|到|为|变为|变成|转为|迈向)“([^“”\n]{1,20})”")
+_TITLE = re.compile(r"《[^《》\n]{1,80}》")
+_CHINA_STYLE = re.compile(r"中国(?=式|特色)")
+_COMMITTEE = re.compile(r"(?:省委|市委|区委|州委|自治区党委)(?=副?书记|常委)")
 _SHARED_SUFFIX = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})、([\u4e00-\u9fff]{2,3})(?=[两二]个?(?:村|镇|乡|社区|嘎查))")
 _BUILDING = re.compile(r"[0-9０-９]{1,4}号(?:楼|院)")
 _QUESTION = re.compile(r"什么|怎么|如何|吗$|哪")
@@ -264,6 +267,8 @@ class EntityRecognizer:
                 ambiguous names.
         """
         taken = bytearray(len(text))
+        for m in _TITLE.finditer(text):
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # nothing inside 《…》 is marked
         out: list[Mention] = []
         toks = self._tokens(text)
         self._bounds = {t[2] for t in toks} | {t[3] for t in toks}
@@ -373,7 +378,8 @@ class EntityRecognizer:
                 # “五老”: a numeral makes a coined name)
             if before.endswith(w.problem_before) or after.startswith(w.problem_after):
                 continue  # 破解“小马拉大车”难题: a problem, not a programme
-            if before.endswith(w.outcome_before) and not after.startswith(w.prog_heads):
+            numbered = any(c in "0123456789一二两三四五六七八九十百千万" for c in inner)
+            if before.endswith(w.outcome_before) and not after.startswith(w.prog_heads) and not numbered:
                 continue  # 做到“拿地即开工”, 实现“双提升”: an outcome, not a programme
             if _QUESTION.search(inner) or (len(inner) >= 8 and "的" in inner):
                 continue  # “联什么”, “怎么联”: a question; “中国新时代深化改革的世界机遇”: a title
@@ -411,9 +417,16 @@ class EntityRecognizer:
 
     def _orgs(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
         w = self.w
-        for name in w.known_orgs:
-            for m in re.finditer(re.escape(name), text):
-                yield Mention(name, "ORG", m.start(), m.end(), "known")
+        known = [
+            Mention(name, "ORG", m.start(), m.end(), "known")
+            for name in w.known_orgs
+            for m in re.finditer(re.escape(name), text)
+        ]
+        # a place's party committee before its secretary: 贵州省委书记 (jieba makes 省委书记 one word)
+        for m in _COMMITTEE.finditer(text):
+            for name in self._gz_names_ending(text, m.start()):
+                yield Mention(text[m.start() - len(name) : m.end()], "ORG", m.start() - len(name), m.end(), "committee")
+                break
         cands: list[Mention] = []
         hits = list(self._org_rx.finditer(text))
         ends = {t[3]: i for i, t in enumerate(toks)} if hits else {}
@@ -438,8 +451,19 @@ class EntityRecognizer:
             if len(name) < w.org_min or len(name) > w.org_max or name in w.generic_orgs:
                 continue
             cands.append(Mention(name, "ORG", start, t[3], "suffix", subtype=sfx))
-        # the longest name wins an overlap: 泰达城投集团党委 over 泰达城投集团
-        yield from sorted(cands, key=lambda c: c.start - c.end)
+        # the longest name wins an overlap: 泰达城投集团党委 over 泰达城投集团, 全国人大常委会 over 全国人大
+        yield from sorted(known + cands, key=lambda c: c.start - c.end)
+
+    def _gz_names_ending(self, text: str, end: int) -> list[str]:
+        """Province and city names (full or short) printed right before ``end``, longest first."""
+        if self.gazetteer is None:
+            return []
+        out = []
+        for n in range(min(8, end), 1, -1):
+            name = text[end - n : end]
+            if any(d.level <= 2 for d in self.gazetteer.index.get(name, ())):
+                out.append(name)
+        return out
 
     def _extend_left(
         self, toks: list[_Tok], k: int, text: str, *, stop_at_grassroots: bool, first: int | None = None
@@ -513,6 +537,9 @@ class EntityRecognizer:
 
     def _places(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
         w = self.w
+        for m in _CHINA_STYLE.finditer(text):
+            if m.start() in self._bounds:
+                yield Mention("中国", "PLACE", m.start(), m.start() + 2, "known", "region")  # 中国式现代化
         for name in w.known_places:
             for m in self._known(name, text):
                 end = m.end() + 2 if text.startswith("地区", m.end()) else m.end()  # 长三角地区
@@ -550,7 +577,7 @@ class EntityRecognizer:
                 # a province or city found in the characters, or a unit found before, starts the next
                 # unit: 山西晋城 | 东圣社区, 犀牛脚镇 | 大环社区 (a zone or a lake keeps its name: 成都东部新区)
                 i = bisect_right(unit_ends, t[2]) - 1
-                if kind in ("admin", "road", "compound") and i >= 0 and unit_ends[i] > start:
+                if kind != "zone" and i >= 0 and unit_ends[i] > start:
                     start = unit_ends[i]
                 end = t[3]
                 if kind == "compound" and k + 1 < len(toks) and toks[k + 1][0] == "小区":
@@ -643,7 +670,7 @@ class EntityRecognizer:
             after_unit = j > 0 and self._place_kind(toks[j - 1][0])[0] == "admin" and len(toks[j - 1][0]) >= 3
             if (
                 len(p[0]) == 1
-                and t[3] - start - (len(t[0]) if bare else 0) < 2
+                and t[3] - start - len(self._place_kind(t[0])[1] or t[0]) < 2
                 and (after_unit or p[1][:1] in ("n", "f", "a", "z", "s"))
             ):
                 start = p[2]  # a name needs two characters: 下 庄 社区, 幸福 里 社区 (jieba cut it up)
