@@ -38,6 +38,9 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
 _CONTRAST = re.compile(r"(?:从|由|变|把|将)“([^“”\n]{1,20})”(?:向|到|为|变为|变成|转为|迈向)“([^“”\n]{1,20})”")
+_SPIRIT = re.compile(
+    r"(?:弘扬|传承|践行|发扬|赓续|大力弘扬|学习)([\u4e00-\u9fff]{2,8}?精神)(?:和|、|与)?([\u4e00-\u9fff]{2,8}?精神)?"
+)
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")
 _CHINA_STYLE = re.compile(r"中国(?=式|特色)")
 _COMMITTEE = re.compile(r"(?:省委|市委|区委|州委|自治区党委)(?=副?书记|常委)")
@@ -381,6 +384,8 @@ class EntityRecognizer:
             numbered = any(c in "0123456789一二两三四五六七八九十百千万" for c in inner)
             if before.endswith(w.outcome_before) and not after.startswith(w.prog_heads) and not numbered:
                 continue  # 做到“拿地即开工”, 实现“双提升”: an outcome, not a programme
+            if inner.endswith("式") and len(inner) <= 4:
+                continue  # “内卷式”竞争: a manner, not a name
             if _QUESTION.search(inner) or (len(inner) >= 8 and "的" in inner):
                 continue  # “联什么”, “怎么联”: a question; “中国新时代深化改革的世界机遇”: a title
             if (a, b) in contrast:
@@ -412,6 +417,11 @@ class EntityRecognizer:
         for name in w.prog_known:
             for m in re.finditer(re.escape(name), text):
                 yield Mention(name, "PROGRAMME", m.start(), m.end(), "known")
+        # a named spirit carried on: 弘扬长征精神和遵义会议精神, 传承蒙古马精神
+        for m in _SPIRIT.finditer(text):
+            for g in (1, 2):
+                if m.group(g) and not m.group(g).startswith(("的", "这种", "这一", "伟大")):
+                    yield Mention(m.group(g), "PROGRAMME", m.start(g), m.end(g), "spirit")
 
     # -- E2 organisations ---------------------------------------------------------------------------
 
