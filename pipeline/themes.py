@@ -36,6 +36,7 @@ __all__ = [
     "ThemeModel",
     "ThemeScore",
     "article_scores",
+    "article_selection",
     "classify_themes",
     "keyword_scores",
     "load_model",
@@ -76,10 +77,22 @@ def _segmenter() -> Segmenter:
     return Segmenter()
 
 
-def prepare(texts: Iterable[str], segmenter: Segmenter | None = None) -> list[str]:
-    """Texts as the model reads them: jieba words joined by spaces (whitespace dropped)."""
+def join_words(words: Iterable[str], context: Iterable[str] = ()) -> str:
+    """One text as the model reads it: its words joined by spaces, then the words of its sentence marked
+    ``ctx_`` (the sentence tells what a bare clause is about: 其, 该驿站, an omitted subject)."""
+    out = " ".join(w for w in words if not w.isspace())
+    ctx = " ".join("ctx_" + w for w in context if not w.isspace())
+    return f"{out} {ctx}" if ctx else out
+
+
+def prepare(
+    texts: Iterable[str], segmenter: Segmenter | None = None, contexts: Iterable[str] | None = None
+) -> list[str]:
+    """Texts (and optionally their sentences) as the model reads them (see :func:`join_words`)."""
     seg = segmenter or _segmenter()
-    return [" ".join(w for w in seg.cut(t) if not w.isspace()) for t in texts]
+    texts = list(texts)
+    ctxs = list(contexts) if contexts is not None else [""] * len(texts)
+    return [join_words(seg.cut(t), seg.cut(c) if c else ()) for t, c in zip(texts, ctxs, strict=True)]
 
 
 def keyword_scores(texts: Sequence[str]) -> list[list[float]]:
@@ -103,12 +116,30 @@ class ThemeModel:
         self.article = dict(article)
         self.themes = load_themes()
 
-    def proba(self, texts: Sequence[str], segmenter: Segmenter | None = None) -> list[list[float]]:
-        """Per-theme probabilities of each text."""
+    def proba(
+        self, texts: Sequence[str], segmenter: Segmenter | None = None, contexts: Sequence[str] | None = None
+    ) -> list[list[float]]:
+        """Per-theme probabilities of each text (with its sentence as context, when given)."""
         if not texts:
             return []
-        p = self.pipeline.predict_proba(prepare(texts, segmenter))
+        p = self.pipeline.predict_proba(prepare(texts, segmenter, contexts))
         return [[float(x) for x in row] for row in p]
+
+    def proba_words(
+        self, word_lists: Sequence[Sequence[str]], contexts: Sequence[Sequence[str]] | None = None
+    ) -> list[list[float]]:
+        """Per-theme probabilities of texts already cut into words (the pipeline's sentence words)."""
+        if not word_lists:
+            return []
+        ctxs = contexts if contexts is not None else [()] * len(word_lists)
+        p = self.pipeline.predict_proba([join_words(ws, c) for ws, c in zip(word_lists, ctxs, strict=True)])
+        return [[float(x) for x in row] for row in p]
+
+    def article_themes(self, text_probs: Sequence[float], initiative_probs: Sequence[Sequence[float]]) -> list[ThemeScore]:
+        """An article's themes from its own text's probabilities and those of its initiatives."""
+        s = article_scores(initiative_probs, text_probs, self.article)
+        chosen = article_selection(s, self.article)
+        return [ThemeScore(t.code, t.label, round(v, 4), i in chosen) for i, (t, v) in enumerate(zip(self.themes, s, strict=True))]
 
     def scores(self, probs: Sequence[Sequence[float]], thresholds: Sequence[float] | None = None) -> list[list[ThemeScore]]:
         th = thresholds or self.thresholds
@@ -126,9 +157,7 @@ class ThemeModel:
     ) -> list[ThemeScore]:
         """An article's themes from its own text and the probabilities of its initiatives."""
         text_probs = self.proba([text[: self.article.get("max_chars", 4000)]], segmenter)[0]
-        s = article_scores(initiative_probs, text_probs, self.article)
-        th = self.article["thresholds"]
-        return [ThemeScore(t.code, t.label, round(v, 4), v >= th[i]) for i, (t, v) in enumerate(zip(self.themes, s, strict=True))]
+        return self.article_themes(text_probs, initiative_probs)
 
 
 def article_scores(
@@ -145,6 +174,19 @@ def article_scores(
         ini = sum(col) / top if col else tp
         out.append(w * tp + (1 - w) * ini)
     return out
+
+
+def article_selection(scores: Sequence[float], how: dict[str, Any]) -> set[int]:
+    """Indexes of the themes an article carries: those at or above their threshold; when none is, the
+    best one if it reaches ``floor`` (an article about something is about at least its main theme)."""
+    th = how["thresholds"]
+    chosen = {i for i, v in enumerate(scores) if v >= th[i]}
+    floor = how.get("floor")
+    if not chosen and floor is not None and scores:
+        best = max(range(len(scores)), key=lambda i: scores[i])
+        if scores[best] >= floor:
+            chosen.add(best)
+    return chosen
 
 
 def load_model(path: str | os.PathLike[str] | None = None) -> ThemeModel:

@@ -102,3 +102,16 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
     for h in FLOORS["history"]:
         assert h["clauses_heldout_macro_f1"] <= FLOORS["clauses_heldout_macro_f1"]
         assert h["articles_heldout_f1"] <= FLOORS["articles_heldout_f1"]
+
+
+def test_spacy_component_sets_doc_cats() -> None:
+    import spacy
+
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("govmine_themes")  # found through the spacy_factories entry point
+    docs = list(nlp.pipe(["将党组织同步建在网格上", "推进老旧小区改造", ""]))
+    assert set(docs[0].cats) == {t.code for t in load_themes()}
+    assert docs[0]._.govmine_themes == ["org_building", "grid_governance"]
+    assert docs[1]._.govmine_themes == ["livelihood"]
+    assert docs[0].cats["org_building"] > 0.5 > docs[0].cats["economy"]
+    assert docs[2].cats == {} and docs[2]._.govmine_themes == []

@@ -14,6 +14,7 @@ sentence, else the article's place), the facts inside its span, and its themes (
 from __future__ import annotations
 
 import tomllib
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,6 +71,7 @@ class Initiative:
     name_end: int | None
     sentence_start: int
     sentence_end: int
+    words: tuple[str, ...] = ()  # its words, from its sentence's segmentation (whitespace dropped)
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -153,6 +155,7 @@ def find_initiatives(
         seg = segmenter or _default_segmenter()
         sentences = [(s, e, seg.cut(text[s:e])) for s, e, _ in split_sentences(text)]
     out: list[Initiative] = []
+    prog_sorted = sorted(programmes)
     for s_start, s_end, toks in sentences:
         spans = []
         pos = s_start
@@ -175,7 +178,8 @@ def find_initiatives(
                 end -= 1
             while start < end and text[start] in _TRIM:
                 start += 1
-            out.append(_make(text, start, end, act, s_start, s_end, programmes, words))
+            words_in = tuple(text[a:b] for a, b in spans if start <= a and b <= end and not text[a:b].isspace())
+            out.append(_make(text, start, end, act, s_start, s_end, prog_sorted, words, words_in))
             i = j
     return out
 
@@ -189,6 +193,7 @@ def _make(
     s_end: int,
     programmes: Sequence[tuple[int, int]],
     words: InitiativeWords,
+    words_in: tuple[str, ...] = (),
 ) -> Initiative:
     a, b = act
     obj_end = end
@@ -198,7 +203,13 @@ def _make(
             break
     obj = text[b:obj_end].strip(_TRIM)
     name = None
-    cands = [(p, q) for p, q in programmes if start <= p and q <= end]
+    lo = bisect_left(programmes, (start, -1))
+    cands = []
+    for p, q in programmes[lo:]:  # sorted by start
+        if p >= end:
+            break
+        if q <= end:
+            cands.append((p, q))
     if not cands:
         cands = [(p, q) for p, q in _quoted(text, start, end) if 1 < q - p <= words.max_name_chars]
     if cands:
@@ -215,6 +226,7 @@ def _make(
         name_end=name[1] if name else None,
         sentence_start=s_start,
         sentence_end=s_end,
+        words=words_in,
     )
 
 
@@ -240,6 +252,9 @@ class InitiativeStage:
         self.model = model
         self.segmenter = segmenter
 
+    def _cut(self, text: str) -> list[str]:
+        return (self.segmenter or _default_segmenter()).cut(text)
+
     def __call__(self, article: Any, done: Any) -> list[Any]:
         from ..records import InitiativeRecord
 
@@ -252,21 +267,34 @@ class InitiativeStage:
         inits = find_initiatives(text, sentences=sents or None, segmenter=self.segmenter, programmes=progs)
         probs: list[list[float]] = []
         if self.model is not None:
-            probs = self.model.proba([i.text for i in inits], self.segmenter) if inits else []
-            scores = self.model.classify_article(text, probs, self.segmenter)
+            # one call for the initiatives and the article's own text (its words from the sentence rows)
+            limit = self.model.article.get("max_chars", 4000)
+            art_words = [w for s in done.get("sentences", ()) if s.start < limit for w in s.tokens]
+            sent_words = {s.start: s.tokens for s in done.get("sentences", ())}
+            ctx = [sent_words.get(i.sentence_start, ()) for i in inits] + [()]
+            words = [i.words or tuple(self._cut(i.text)) for i in inits] + [art_words]
+            rows = self.model.proba_words(words, ctx)
+            probs, text_probs = rows[:-1], rows[-1]
+            scores = self.model.article_themes(text_probs, probs)
             done["article_themes"] = (
                 tuple(s.code for s in scores if s.selected),
                 tuple((s.code, s.score) for s in scores),
             )
         codes = [t.code for t in self.model.themes] if self.model is not None else []
+        place_starts = [m.start for m in places]
+        fact_starts = [f.fact.start for f in facts]
         out = []
         for n, it in enumerate(inits, 1):
             rs, re_ = article.mapped.raw_span(it.start, it.end)
             place = None
-            for m in places:  # the nearest place before it in its sentence
-                if it.sentence_start <= m.start and m.end <= it.start:
-                    place = m.text
-            ids = tuple(f.fact_id for f in facts if it.start <= f.fact.start and f.fact.end <= it.end)
+            k = bisect_right(place_starts, it.start) - 1
+            while k >= 0 and places[k].start >= it.sentence_start:  # the nearest place before it in its sentence
+                if places[k].end <= it.start:
+                    place = places[k].text
+                    break
+                k -= 1
+            lo, hi = bisect_left(fact_starts, it.start), bisect_left(fact_starts, it.end)
+            ids = tuple(f.fact_id for f in facts[lo:hi] if f.fact.end <= it.end)
             row = probs[n - 1] if probs else []
             th = self.model.thresholds if self.model is not None else []
             out.append(

@@ -645,3 +645,68 @@ def span_ruler_patterns(gazetteer: Gazetteer | None | bool = True) -> list[dict[
         ]
         add("PLACE", names, place_id)
     return out
+
+
+# -- themes on doc.cats ------------------------------------------------------------------------------------
+
+THEMES_FACTORY_NAME = "govmine_themes"
+
+
+class ThemeComponent:
+    """Puts the governance-theme scores of ``doc.text`` on ``doc.cats`` (one score per theme code, 0-1),
+    from the shipped theme model (:mod:`pipeline.themes`, loaded once, on first use).
+
+    ``doc.cats`` holds every theme's score; the themes whose score reaches the model's per-theme threshold
+    are listed in ``doc._.govmine_themes``. A Doc is scored as one text (a clause, a sentence or a short
+    article), the way ``pipeline.themes.classify_themes`` scores it.
+
+    Args:
+        name: the component's name in the pipeline.
+        model_dir: a model folder other than the shipped one (``models/themes``).
+    """
+
+    def __init__(self, *, name: str = THEMES_FACTORY_NAME, model_dir: str | None = None) -> None:
+        self.name = name
+        self.model_dir = model_dir
+        self._model: Any = None
+        if not Doc.has_extension("govmine_themes"):
+            Doc.set_extension("govmine_themes", default=None)
+
+    def __repr__(self) -> str:
+        return f"ThemeComponent(name={self.name!r}, model_dir={self.model_dir!r})"
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            from ..themes import load_model
+
+            self._model = load_model(self.model_dir)
+        return self._model
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Any, batch_size: int = 256) -> Any:
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._score(batch)
+                batch = []
+        if batch:
+            yield from self._score(batch)
+
+    def _score(self, docs: list[Doc]) -> list[Doc]:
+        todo = [d for d in docs if d.text.strip()]
+        scored = dict(zip(map(id, todo), self.model.classify([d.text for d in todo]) if todo else [], strict=True))
+        for doc in docs:
+            row = scored.get(id(doc), [])  # an empty Doc has no themes
+            doc.cats = {s.code: s.score for s in row}
+            doc._.govmine_themes = [s.code for s in row if s.selected]
+        return docs
+
+
+@Language.factory(THEMES_FACTORY_NAME, default_config={"model_dir": None})
+def make_theme_component(nlp: Language, name: str, model_dir: str | None) -> ThemeComponent:
+    """spaCy factory of :class:`ThemeComponent` (``nlp.add_pipe("govmine_themes")``)."""
+    return ThemeComponent(name=name, model_dir=model_dir)
