@@ -42,11 +42,61 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files (corpus/gold/facts/*.json)")
     e.add_argument("--json", metavar="FILE", help="also write the scores and every error as JSON")
     e.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors")
+    q = sub.add_parser("query", help="run DuckDB SQL over a run's tables (articles, facts, entities, …)")
+    q.add_argument("out", nargs="?", metavar="OUT", help="output folder of a run")
+    q.add_argument("sql", nargs="?", metavar="SQL", help="one SQL statement; the tables are views of the same name")
+    q.add_argument("--preset", metavar="NAME", help="run a named query (see --list)")
+    q.add_argument("--list", action="store_true", help="list the named queries")
+    q.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table", help="output format")
+    q.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (needed for parquet)")
+    q.add_argument("--max-width", type=_positive, default=40, metavar="N", help="widest table cell (default 40)")
     t = sub.add_parser("train", help="rebuild the theme model from corpus/ into models/themes/")
     t.add_argument("--root", default=".", metavar="DIR", help="project folder holding corpus/ (default: .)")
     t.add_argument("--out", default=None, metavar="DIR", help="model folder (default: ROOT/models/themes)")
     t.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed one)")
     return p
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from .query import PRESETS, QueryError, format_rows, format_table, run_query, write_parquet
+
+    if args.list:
+        for name, p in PRESETS.items():
+            print(f"{name:20} {p.description}")
+        return EXIT_OK
+    if not args.out:
+        print("govmine: error: query needs OUT (an output folder) and SQL or --preset", file=sys.stderr)
+        return EXIT_USAGE
+    if args.preset:
+        if args.preset not in PRESETS:
+            print(f"govmine: error: no preset {args.preset!r}; --list shows them", file=sys.stderr)
+            return EXIT_USAGE
+        sql = PRESETS[args.preset].sql
+    elif args.sql:
+        sql = args.sql
+    else:
+        print("govmine: error: give a SQL statement or --preset NAME", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.format == "parquet":
+            if not args.output:
+                print("govmine: error: --format parquet needs -o FILE", file=sys.stderr)
+                return EXIT_USAGE
+            n = write_parquet(args.out, sql, args.output)
+            print(f"govmine: {n} rows -> {args.output}", file=sys.stderr)
+            return EXIT_OK
+        cols, rows = run_query(args.out, sql)
+    except QueryError as exc:
+        print(f"govmine: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    text = format_table(cols, rows, max_width=args.max_width) + "\n" if args.format == "table" else format_rows(cols, rows, args.format)
+    if args.output:
+        from .writer import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -209,6 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_evaluate(args)
         if args.command == "train":
             return _cmd_train(args)
+        if args.command == "query":
+            return _cmd_query(args)
     except KeyboardInterrupt:
         print("govmine: interrupted; the output folder is unchanged", file=sys.stderr)
         return 130
