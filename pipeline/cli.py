@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="replace the tables of a non-empty output folder")
     r.add_argument("--engine", choices=["rjieba", "jieba"], default="rjieba", help="segmentation engine")
     r.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="documents per write batch")
+    r.add_argument(
+        "--workers",
+        type=_positive,
+        default=0,
+        metavar="N",
+        help="worker processes (default: the machine's cores for inputs of 4 MB or more, else 1)",
+    )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings and summary only")
     r.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
     e = sub.add_parser("evaluate", help="score a run's facts against gold files")
@@ -230,6 +237,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         engine=args.engine,
         batch_size=args.batch_size,
+        workers=args.workers,
     )
     bar = None
     if not args.quiet and sys.stderr.isatty():

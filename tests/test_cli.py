@@ -178,3 +178,22 @@ def test_cli_console_script_runs_without_traceback(tmp_path: Path) -> None:
     )
     assert p.returncode == 2
     assert p.stderr.strip().count("\n") == 0 and "Traceback" not in p.stderr
+
+
+def test_workers_give_the_same_tables(tmp_path: Path) -> None:
+    """--workers 2 hands documents to a process pool; the tables are the same row for row."""
+    import pyarrow.parquet as pq
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    inputs = [str(root / "seed"), str(root / "news" / "partybuilding_cms.jsonl")]
+    outs = {}
+    for n in (1, 2):
+        out = tmp_path / f"w{n}"
+        assert main(["run", *inputs, "--out", str(out), "--workers", str(n), "-q"]) == 0
+        outs[n] = out
+    for table in ("articles", "sentences", "facts", "entities", "initiatives"):
+        a = pq.read_table(outs[1] / table).to_pylist()
+        b = pq.read_table(outs[2] / table).to_pylist()
+        assert a == b and a, table
+    manifest = json.loads((outs[2] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["workers"] == 2
