@@ -32,8 +32,23 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run the pipeline on files and folders of .txt and .jsonl")
     r.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt or .jsonl file, or a folder (recursive)")
     r.add_argument("--out", required=True, metavar="DIR", help="output folder for the Parquet tables")
-    r.add_argument("--force", action="store_true", help="replace the tables of a non-empty output folder")
-    r.add_argument("--engine", choices=["rjieba", "jieba"], default="rjieba", help="segmentation engine")
+    mode = r.add_mutually_exclusive_group()
+    mode.add_argument("--force", action="store_true", help="replace the tables of a non-empty output folder")
+    mode.add_argument(
+        "--append", action="store_true", help="add to an existing output; documents it already holds are skipped"
+    )
+    r.add_argument(
+        "--engine",
+        choices=["local", "dask", "rjieba", "jieba"],
+        default="local",
+        help="where the stages run: local (this machine, --workers processes) or dask (a Dask cluster); "
+        "rjieba and jieba are the older spelling of --segmenter",
+    )
+    r.add_argument("--segmenter", choices=["rjieba", "jieba"], default=None, help="segmentation engine (rjieba)")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: an existing scheduler (default: a LocalCluster)")
+    r.add_argument(
+        "--partition-size", type=_positive, default=50, metavar="N", help="with --engine dask: documents per task"
+    )
     r.add_argument("--batch-size", type=_positive, default=200, metavar="N", help="documents per write batch")
     r.add_argument(
         "--workers",
@@ -235,7 +250,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         inputs=list(args.inputs),
         out=args.out,
         force=args.force,
-        engine=args.engine,
+        append=args.append,
+        engine=args.segmenter or (args.engine if args.engine in ("rjieba", "jieba") else "rjieba"),
+        executor="dask" if args.engine == "dask" else "local",
+        scheduler=args.scheduler,
+        partition_size=args.partition_size,
         batch_size=args.batch_size,
         workers=args.workers,
     )

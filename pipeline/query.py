@@ -100,8 +100,17 @@ def connect(out: str | Path, con: Any = None) -> Any:
     if not any((root / t).is_dir() for t in TABLES) and not (root / "manifest.json").is_file():
         raise QueryError(f"{root}: not the output of a govmine run (no table folders, no manifest.json)")
     con = con or duckdb.connect()
+    parts: dict[str, list[str]] = {}
+    manifest = root / "manifest.json"
+    if manifest.is_file():  # the manifest lists the parts of finished runs; anything else is an orphan
+        try:
+            parts = json.loads(manifest.read_text(encoding="utf-8")).get("parts") or {}
+        except ValueError:
+            raise QueryError(f"{manifest}: not valid JSON") from None
     for name, (schema, _) in TABLES.items():
         files = sorted((root / name).glob("*.parquet")) if (root / name).is_dir() else []
+        if name in parts:
+            files = [f for f in files if f.name in set(parts[name])]
         if files:
             paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
             con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{paths}])")

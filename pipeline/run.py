@@ -219,6 +219,10 @@ class RunConfig:
     engine: str = "rjieba"
     batch_size: int = 200
     batch_chars: int = 1_000_000  # a batch is also written once its documents hold this many characters
+    append: bool = False  # add to an existing output; documents whose doc_id it already holds are skipped
+    executor: str = "local"  # "local" (this process and --workers) or "dask" (tasks on a Dask cluster)
+    scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster of `workers` processes
+    partition_size: int = 50  # documents per Dask task (and per part file)
     workers: int = 1  # processes (0: the machine's cores for inputs of 4 MB or more, else 1); documents are
     # handed out in bounded windows and come back in input order, so the tables are the same whatever the number
 
@@ -232,14 +236,70 @@ class RunSummary:
     inputs: int = 0
     seconds: float = 0.0
     rejected_documents: int = 0
+    skipped: int = 0  # documents an --append run found already in the output
     rows: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
         extra = "".join(f", {n} {t}" for t, n in self.rows.items() if t not in ("articles", "sentences", "rejects"))
+        skipped = f" ({self.skipped} already in the output, skipped)" if self.skipped else ""
         return (
-            f"{self.inputs} input files, {self.documents} documents -> {self.articles} articles, "
+            f"{self.inputs} input files, {self.documents} documents{skipped} -> {self.articles} articles, "
             f"{self.sentences} sentences{extra}; {self.rejects} rejected; {self.seconds:.1f} s"
         )
+
+
+def _run_dask(
+    config: RunConfig,
+    pipe: Pipeline,
+    items: Iterator[RawDocument | Reject],
+    writer: OutputWriter,
+    summary: RunSummary,
+    workers: int,
+    progress: Progress | None,
+) -> None:
+    """The documents of ``items`` as Dask tasks (see :mod:`pipeline.dask_run`); each partition's tables are
+    written as part files of their own, in input order."""
+    import pyarrow as pa
+
+    from .dask_run import run_partitions
+    from .schema import to_table
+
+    parts = run_partitions(
+        items, engine=config.engine, workers=workers, scheduler=config.scheduler, partition_size=config.partition_size
+    )
+    for index, (docs, rejects, tables, timings, stats) in enumerate(parts):
+        if rejects:
+            summary.rejects += len(rejects)
+            summary.rejected_documents += len(rejects)
+            ingest = to_table("rejects", rejects)
+            tables = dict(tables)
+            tables["rejects"] = pa.concat_tables([ingest, tables["rejects"]]) if "rejects" in tables else ingest
+        t1 = time.perf_counter()
+        for table, data in tables.items():
+            if data.num_rows:
+                writer.write_part(table, data, index)
+        pipe.timings["write"] += time.perf_counter() - t1
+        for k, v in timings.items():
+            pipe.timings[k] += v
+        for doc, (n_art, n_sent, n_rej, rejected) in zip(docs, stats, strict=True):
+            summary.documents += 1
+            summary.articles += n_art
+            summary.sentences += n_sent
+            summary.rejects += n_rej
+            summary.rejected_documents += rejected
+            if progress is not None:
+                progress.update(len(doc.text.encode("utf-8")))
+
+
+def _known_documents(out: Path) -> set[str]:
+    """doc_ids an output already holds (its articles, and the rejects that name one)."""
+    import pyarrow.parquet as pq
+
+    ids: set[str] = set()
+    for table in ("articles", "rejects"):
+        for f in sorted((out / table).glob("*.parquet")) if (out / table).is_dir() else []:
+            ids.update(x for x in pq.read_table(f, columns=["doc_id"]).column("doc_id").to_pylist() if x)
+    return ids
 
 
 AUTO_WORKERS_BYTES = 4 << 20  # below this, starting worker processes costs more than it saves
@@ -330,7 +390,8 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
     t_start = time.perf_counter()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     files = list(iter_input_files(config.inputs))
-    writer = OutputWriter(config.out, force=config.force)
+    writer = OutputWriter(config.out, force=config.force, append=config.append)
+    seen = _known_documents(Path(config.out)) if config.append else set()
     summary = RunSummary(inputs=len(files))
     total_bytes = sum(p.stat().st_size for p in files)
     workers = config.workers or ((os.cpu_count() or 1) if total_bytes >= AUTO_WORKERS_BYTES else 1)
@@ -363,9 +424,16 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                     pipe.timings["ingest"] += time.perf_counter() - t1
                     if item is None:
                         break
+                    if isinstance(item, RawDocument) and item.doc_id in seen:
+                        summary.skipped += 1  # already in the output (stable ids): not processed again
+                        continue
+                    if isinstance(item, RawDocument):
+                        seen.add(item.doc_id)
                     yield item
 
-        for item, res in _processed(pipe, items(), workers):
+        if config.executor == "dask":
+            _run_dask(config, pipe, items(), writer, summary, workers, progress)
+        for item, res in (_processed(pipe, items(), workers) if config.executor != "dask" else ()):
             if isinstance(item, Reject):
                 batch.rejects.append(item)
                 summary.rejects += 1
@@ -405,6 +473,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
             "counts": {
                 "input_files": summary.inputs,
                 "documents": summary.documents,
+                "skipped_documents": summary.skipped,
                 "articles": summary.articles,
                 "sentences": summary.sentences,
                 "rejects": summary.rejects,

@@ -68,14 +68,30 @@ class OutputWriter:
         tables: table names to write (default: all of :data:`pipeline.schema.TABLES`).
     """
 
-    def __init__(self, out_dir: str | Path, *, force: bool = False, tables: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        out_dir: str | Path,
+        *,
+        force: bool = False,
+        append: bool = False,
+        tables: Iterable[str] | None = None,
+    ) -> None:
         self.out = Path(out_dir)
         self.tables = list(tables) if tables is not None else list(TABLES)
+        self.append = append
+        self.previous: dict[str, Any] | None = None
         if self.out.exists() and not self.out.is_dir():
             raise OutputExistsError(f"{self.out} exists and is not a folder")
-        visible = [p for p in self.out.iterdir() if not p.name.startswith(".")] if self.out.exists() else []
-        if visible and not force:
-            raise OutputExistsError(f"{self.out} is not empty (use --force to replace its tables)")
+        if append:
+            manifest = self.out / "manifest.json"
+            if not manifest.is_file():
+                raise OutputExistsError(f"{self.out} holds no govmine output to append to (no manifest.json)")
+            self.previous = json.loads(manifest.read_text(encoding="utf-8"))
+            self._drop_orphans()
+        else:
+            visible = [p for p in self.out.iterdir() if not p.name.startswith(".")] if self.out.exists() else []
+            if visible and not force:
+                raise OutputExistsError(f"{self.out} is not empty (use --force to replace its tables, --append to add)")
         self.out.mkdir(parents=True, exist_ok=True)
         for stale in self.out.glob(".staging-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -83,6 +99,7 @@ class OutputWriter:
         self.staging = self.out / f".staging-{self.run_id}"
         self.staging.mkdir()
         self._writers: dict[str, pq.ParquetWriter] = {}
+        self._parts: dict[str, list[str]] = {t: [] for t in self.tables}
         self.counts: dict[str, int] = {t: 0 for t in self.tables}
 
     def write(self, table: str, records: Iterable[Any]) -> None:
@@ -99,26 +116,76 @@ class OutputWriter:
         if w is None:
             folder = self.staging / table
             folder.mkdir(exist_ok=True)
-            w = pq.ParquetWriter(folder / "part-00000.parquet", TABLES[table][0], compression="zstd")
+            w = pq.ParquetWriter(folder / self._part_name(), TABLES[table][0], compression="zstd")
             self._writers[table] = w
+            self._parts[table].append(self._part_name())
         return w
 
-    def commit(self, manifest: dict[str, Any]) -> None:
-        """Close the staged files, move every table into place, then write ``manifest.json``."""
+    def write_part(self, table: str, data: pa.Table, index: int) -> None:
+        """Write one partition's rows of ``table`` as a part file of their own (``part-00003.parquet``), as the
+        Dask engine does; parts are named in input order."""
+        name = f"part-{self.run_id}-{index:05d}.parquet" if self.append else f"part-{index:05d}.parquet"
+        folder = self.staging / table
+        folder.mkdir(exist_ok=True)
+        pq.write_table(data.cast(TABLES[table][0]), folder / name, compression="zstd")
+        self._parts[table].append(name)
+        self.counts[table] += data.num_rows
+
+    def _part_name(self) -> str:
+        return f"part-{self.run_id}.parquet" if self.append else "part-00000.parquet"
+
+    def _drop_orphans(self) -> None:
+        """Remove part files an interrupted append left behind (the manifest, written last, lists the good
+        ones), so the folder is as it was before that run."""
+        parts = (self.previous or {}).get("parts")
+        if not parts:
+            return
         for t in self.tables:
-            self._writer(t)  # an empty table still gets a file with its schema
+            keep = set(parts.get(t, []))
+            for f in (self.out / t).glob("*.parquet") if (self.out / t).is_dir() else []:
+                if f.name not in keep:
+                    log.warning("removing %s, left by an interrupted run", f)
+                    f.unlink()
+
+    def commit(self, manifest: dict[str, Any]) -> None:
+        """Close the staged files, move every table into place, then write ``manifest.json`` (last: until it
+        is written, an appended part is not part of the output)."""
+        for t in self.tables:
+            if not self._parts[t]:
+                self._writer(t)  # an empty table still gets a file with its schema
         for w in self._writers.values():
             w.close()
         self._writers.clear()
-        for t in self.tables:
-            final = self.out / t
-            old = self.out / f".old-{t}-{self.run_id}"
-            if final.exists():
-                os.replace(final, old)
-            os.replace(self.staging / t, final)
-            shutil.rmtree(old, ignore_errors=True)
+        run = {k: v for k, v in manifest.items() if k not in ("runs", "parts")}
+        if self.append:
+            prev = self.previous or {}
+            parts = {t: list(prev.get("parts", {}).get(t) or self._existing(t)) for t in self.tables}
+            for t in self.tables:
+                (self.out / t).mkdir(exist_ok=True)
+                for name in self._parts[t]:
+                    os.replace(self.staging / t / name, self.out / t / name)
+                    parts[t].append(name)
+            runs = list(prev.get("runs") or [{k: v for k, v in prev.items() if k not in ("runs", "parts")}]) + [run]
+        else:
+            for t in self.tables:
+                final = self.out / t
+                old = self.out / f".old-{t}-{self.run_id}"
+                if final.exists():
+                    os.replace(final, old)
+                os.replace(self.staging / t, final)
+                shutil.rmtree(old, ignore_errors=True)
+            parts = {t: list(self._parts[t]) for t in self.tables}
+            runs = [run]
         shutil.rmtree(self.staging, ignore_errors=True)
-        write_json_atomic(self.out / "manifest.json", manifest)
+        totals: dict[str, int] = {}
+        for r in runs:
+            for t, n in r.get("rows", {}).items():
+                totals[t] = totals.get(t, 0) + n
+        write_json_atomic(self.out / "manifest.json", run | {"rows_total": totals, "runs": runs, "parts": parts})
+
+    def _existing(self, table: str) -> list[str]:
+        d = self.out / table
+        return sorted(f.name for f in d.glob("*.parquet")) if d.is_dir() else []
 
     def abort(self) -> None:
         """Drop everything staged; the output folder stays as it was."""

@@ -197,3 +197,49 @@ def test_workers_give_the_same_tables(tmp_path: Path) -> None:
         assert a == b and a, table
     manifest = json.loads((outs[2] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["workers"] == 2
+
+
+def test_append_adds_new_documents_once(tmp_path: Path) -> None:
+    from pipeline.query import connect
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    seed, cms = str(root / "seed"), str(root / "news" / "partybuilding_cms.jsonl")
+    out = tmp_path / "out"
+    assert main(["run", seed, "--out", str(out), "-q"]) == 0
+    assert main(["run", seed, cms, "--out", str(out), "--append", "-q"]) == 0
+    assert main(["run", cms, "--out", str(out), "--append", "-q"]) == 0  # nothing new: nothing added
+    con = connect(out)
+    assert con.sql("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchall() == [(20, 20)]
+    assert con.sql("SELECT count(*) FROM facts WHERE entity LIKE '%红蜂驿站%'").fetchall() == [(2,)]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["counts"]["documents"] for r in manifest["runs"]] == [1, 14, 0]
+    assert [r["counts"]["skipped_documents"] for r in manifest["runs"]] == [0, 1, 14]
+    assert manifest["rows_total"]["articles"] == 20
+    # --append needs an output to add to; --force and --append exclude each other
+    assert main(["run", seed, "--out", str(tmp_path / "none"), "--append", "-q"]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["run", seed, "--out", str(out), "--append", "--force", "-q"])
+    assert exc.value.code == 2
+
+
+def test_interrupted_append_leaves_the_output_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.writer as writer
+    from pipeline.query import connect
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    seed, cms = str(root / "seed"), str(root / "news" / "partybuilding_cms.jsonl")
+    out = tmp_path / "out"
+    assert main(["run", seed, "--out", str(out), "-q"]) == 0
+    before = (out / "manifest.json").read_bytes()
+
+    def crash(path: Path, obj: object) -> None:
+        raise KeyboardInterrupt  # after the new parts were moved in, before the manifest names them
+
+    monkeypatch.setattr(writer, "write_json_atomic", crash)
+    assert main(["run", cms, "--out", str(out), "--append", "-q"]) == 130
+    monkeypatch.undo()
+    assert (out / "manifest.json").read_bytes() == before
+    assert connect(out).sql("SELECT count(*) FROM articles").fetchall() == [(6,)]  # the orphan parts are ignored
+    assert main(["run", cms, "--out", str(out), "--append", "-q"]) == 0  # a rerun completes it
+    assert connect(out).sql("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchall() == [(20, 20)]
+    assert len(list((out / "articles").glob("*.parquet"))) == 2  # the orphans were removed
