@@ -5,9 +5,11 @@ ratios to a baseline measured in the same process, so they compare across machin
 
 * baseline: Python jieba (``jieba.Tokenizer().lcut``) over the clean text of every article;
 * rjieba: the project's Segmenter (rjieba engine) over the same texts;
-* pipeline: ``pipeline.run.run`` on the same inputs (all stages, Parquet written);
+* pipeline: ``pipeline.run.run`` on the same inputs (all stages, Parquet written), with one worker and with
+  all cores (``--workers``);
 * cold start: ``govmine run`` on the seed page in a fresh process (wall time, seconds);
-* peak memory: maximum resident set of a fresh ``govmine run`` process on the inputs.
+* peak memory: maximum resident set of a fresh ``govmine run`` process on the inputs, and with ``--big-mb N``
+  on an input of N MB made by repeating the bundled records under new ids (slow: minutes per 10 MB).
 
 Results are printed and written to ``bench/results/pipeline.json`` (git-ignored).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import resource
 import subprocess
 import sys
@@ -35,7 +38,41 @@ def _govmine() -> str:
     return str(exe) if exe.exists() else "govmine"
 
 
+def _big_input(inputs: list[str], mb: int, folder: Path) -> Path:
+    """A JSONL file of about ``mb`` MB: the bundled records repeated under new ids (the texts stay real)."""
+    recs = []
+    for p in sorted(q for d in inputs for q in (Path(d).rglob("*.jsonl") if Path(d).is_dir() else [Path(d)])):
+        if p.suffix == ".jsonl":
+            recs += [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = folder / "big.jsonl"
+    size, k = 0, 0
+    with out.open("w", encoding="utf-8") as fh:
+        while size < mb * 1_000_000:
+            for r in recs:
+                line = json.dumps(dict(r, id=f"{r.get('id')}~{k}"), ensure_ascii=False) + "\n"
+                fh.write(line)
+                size += len(line.encode("utf-8"))
+                if size >= mb * 1_000_000:
+                    break
+            k += 1
+    return out
+
+
+def _peak_mib(cmd: list[str]) -> tuple[float, float]:
+    """Peak resident set (MiB, of the process or its largest child) and wall time of a command."""
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(cmd, check=True)
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return round(peak / 1024, 1), round(time.perf_counter() - t0, 1)
+
+
 def main(argv: list[str]) -> int:
+    big_mb = 0
+    if "--big-mb" in argv:
+        i = argv.index("--big-mb")
+        big_mb = int(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
     inputs = argv or [str(ROOT / "corpus" / d) for d in ("seed", "news", "reports")]
     logging.basicConfig(level=logging.ERROR)
     pipe = Pipeline()
@@ -61,20 +98,27 @@ def main(argv: list[str]) -> int:
     n_rjieba = sum(len(seg.cut(t)) for t in texts)
     fast = time.perf_counter() - t0
 
+    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        summary = run(RunConfig(inputs=inputs, out=f"{tmp}/out"))
+        summary = run(RunConfig(inputs=inputs, out=f"{tmp}/out", workers=1))
         whole = time.perf_counter() - t0
         manifest = json.loads(Path(f"{tmp}/out/manifest.json").read_text(encoding="utf-8"))
+        t0 = time.perf_counter()
+        run(RunConfig(inputs=inputs, out=f"{tmp}/par", workers=cores))
+        parallel = time.perf_counter() - t0
 
         seed = ROOT / "corpus" / "seed" / "000_db21671502ac2f81.txt"
         t0 = time.perf_counter()
         subprocess.run([_govmine(), "run", str(seed), "--out", f"{tmp}/cold", "-q"], check=True)
         cold = time.perf_counter() - t0
 
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        subprocess.run([_govmine(), "run", *inputs, "--out", f"{tmp}/mem", "-q"], check=True)
-        peak_kib = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+        peak_mib, _ = _peak_mib([_govmine(), "run", *inputs, "--out", f"{tmp}/mem", "-q", "--workers", "1"])
+        big = None
+        if big_mb:
+            path = _big_input(inputs, big_mb, Path(tmp))
+            mib, secs = _peak_mib([_govmine(), "run", str(path), "--out", f"{tmp}/big", "-q", "--workers", "1"])
+            big = {"mbytes": big_mb, "peak_rss_mib": mib, "seconds": secs}
 
     timings = manifest["timings_seconds"]
     stages = {k: v for k, v in timings.items() if k not in ("total", "load")}
@@ -100,8 +144,10 @@ def main(argv: list[str]) -> int:
             "ratio_to_jieba": round(whole / base, 3),
             "stage_share": {k: round(v / timings["total"], 3) for k, v in stages.items()},
         },
+        "pipeline_all_cores": {"workers": cores, "seconds": round(parallel, 3), "ratio_to_jieba": round(parallel / base, 3)},
         "cold_start_seed_s": round(cold, 3),
-        "peak_rss_mib": round(peak_kib / 1024, 1),
+        "peak_rss_mib": peak_mib,
+        "big_input": big,
     }
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

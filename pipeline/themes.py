@@ -190,8 +190,8 @@ def article_selection(scores: Sequence[float], how: dict[str, Any]) -> set[int]:
 
 
 def load_model(path: str | os.PathLike[str] | None = None) -> ThemeModel:
-    """Load a trained model directory (``models/themes`` by default) with skops, trusting only the
-    scikit-learn and numpy types the file was checked to hold.
+    """Load a trained model directory (``models/themes`` by default): the pipeline with skops, trusting only
+    the scikit-learn and numpy types ``meta.json`` lists, and the vectorizers' vocabularies from JSON.
 
     Raises:
         FileNotFoundError: no model there (run ``govmine train``).
@@ -203,12 +203,16 @@ def load_model(path: str | os.PathLike[str] | None = None) -> ThemeModel:
     if not model_file.exists() or not meta_file.exists():
         raise FileNotFoundError(f"{d}: no trained theme model (run `govmine train`)")
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    untrusted = sio.get_untrusted_types(file=model_file)
-    allowed = set(meta.get("trusted_types", []))
-    unknown = [t for t in untrusted if t not in allowed]
-    if unknown:
-        raise ValueError(f"{model_file}: holds types the model card does not list: {unknown}")
-    pipe = sio.load(model_file, trusted=untrusted)
+    # skops refuses to load any type outside this list (UntrustedTypesFoundException)
+    pipe = sio.load(model_file, trusted=list(meta.get("trusted_types", [])))
+    vocab_file = d / "vocabulary.json"
+    if vocab_file.exists():  # the vectorizers' vocabularies, kept as plain JSON
+        vocab = json.loads(vocab_file.read_text(encoding="utf-8"))
+        for name, vec in pipe.named_steps["features"].transformer_list:
+            terms = vocab[name]
+            if len(terms) != len(vec.idf_):
+                raise ValueError(f"{vocab_file}: {name} has {len(terms)} terms for {len(vec.idf_)} weights")
+            vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
     return ThemeModel(pipe, meta["thresholds"], meta["article"])
 
 

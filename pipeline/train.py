@@ -257,7 +257,18 @@ def train(root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed
     tmp_model = out / ".model.skops.tmp"
     import zipfile
 
-    sio.dump(model, tmp_model, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    # the vocabularies go to a plain JSON file (term lists in index order): as skops objects they would be
+    # hundreds of thousands of nodes that take seconds to audit and load
+    vocab = {}
+    for name, vec in model.named_steps["features"].transformer_list:
+        vocab[name] = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
+        vec.vocabulary_ = {}
+    try:
+        sio.dump(model, tmp_model, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    finally:
+        for name, vec in model.named_steps["features"].transformer_list:
+            vec.vocabulary_ = {t: i for i, t in enumerate(vocab[name])}
+    _atomic_write(out / "vocabulary.json", json.dumps(vocab, ensure_ascii=False, separators=(",", ":")).encode())
     trusted = sio.get_untrusted_types(file=tmp_model)
     os.chmod(tmp_model, 0o644)
     os.replace(tmp_model, out / "model.skops")
