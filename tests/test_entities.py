@@ -192,3 +192,19 @@ def test_entities_programmes_told_from_other_quotations(recognizer, text: str, p
 )
 def test_entities_bodies_countries_and_titles(recognizer, text: str, expected: list) -> None:
     assert [(m.text, m.label) for m in recognizer.extract(text) if m.label != "PERSON" or m.rule != "known"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # a county's short name on a page that names its province; not when it starts a longer name
+        ("浙江省浦江县。2004年9月下访临安，2006年8月下访衢江", ["浙江省", "浦江县", "临安", "衢江"]),
+        ("推进杨浦滨江中北段贯通，上海市", ["杨浦滨江", "上海市"]),
+        # kinds of area and figurative roads are no places; named regions and belts are
+        ("一边通知低洼地区的村民转移，走好新时代的长征路", []),
+        ("加快长江经济带发展，健全完善长三角地区流动党员协同共管", ["长江经济带", "长三角地区"]),
+        ("座谈会31日在京召开", ["京"]),
+    ],
+)
+def test_entities_places_in_context(recognizer, text: str, places: list[str]) -> None:
+    assert _by(recognizer.extract(text), "PLACE") == places

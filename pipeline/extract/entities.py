@@ -256,6 +256,7 @@ class EntityRecognizer:
         self._place_ends = tuple(self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds + self.w.zones)
         self._gz_names = _name_automaton(self.gazetteer) if self.gazetteer is not None else None
         self._countries = country_names() if self.gazetteer is not None else frozenset()
+        self._known_place_set = frozenset(self.w.known_places)
         self._road_after = re.compile(r"[东西南北中]?(?:路|街|道|大街|巷|胡同)")
         slogan = "一二两三四五六七八九十百千万"
         self._slogan = re.compile(rf"[{slogan}][\u4e00-\u9fff]{{1,2}}[{slogan}]")
@@ -464,6 +465,19 @@ class EntityRecognizer:
         # the longest name wins an overlap: 泰达城投集团党委 over 泰达城投集团, 全国人大常委会 over 全国人大
         yield from sorted(known + cands, key=lambda c: c.start - c.end)
 
+    def _is_place_name(self, name: str) -> bool:
+        """A known region or a gazetteer name (长三角, 鲁西南 is neither)."""
+        return name in self._known_place_set or bool(self.gazetteer and self.gazetteer.index.get(name))
+
+    def _province_in(self, d: Any, text: str) -> bool:
+        """Whether the text names the county's own city (full or short) or, for a county of a one-county
+        name, its province: the context that makes a short county name (临安) a place."""
+        names = []
+        if d.city and d.city != d.province:
+            names += [d.city, d.city.rstrip("市")]
+        names += [d.province, d.province.rstrip("省")]
+        return any(n and len(n) >= 2 and n in text for n in names)
+
     def _gz_names_ending(self, text: str, end: int) -> list[str]:
         """Province and city names (full or short) printed right before ``end``, longest first."""
         if self.gazetteer is None:
@@ -613,6 +627,8 @@ class EntityRecognizer:
                     continue
                 if name.endswith(w.not_place_endings) or stem in w.not_stems:
                     continue  # 文化强区, 党员责任区, 一面面党旗
+                if name.endswith("地区") and not self._is_place_name(name[:-2]):
+                    continue  # 贫困地区, 低洼地区: a kind of area; 长三角地区 names one
                 if kind == "road" and name.endswith(self._not_roads):
                     continue
                 if kind == "admin":
@@ -656,8 +672,11 @@ class EntityRecognizer:
                     continue
                 before = text[out[-1][0] : out[-1][1]] if out and out[-1][1] == a else ""
                 full = d.county or ""
-                if not ((before and d.within(before)) or (full != name and full in text)):
-                    continue
+                nxt = text[b : b + 1]
+                standalone = not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in "的和与及等到至"
+                in_context = standalone and self._province_in(d, text)  # not 宁蒗县, 杨浦滨江, 红山文化
+                if not ((before and d.within(before)) or (full != name and full in text) or in_context):
+                    continue  # 临安, 德清 on a page about 浙江
             out.append((a, b))
         return out
 
