@@ -144,7 +144,11 @@ def main(argv: list[str]) -> int:
             "ratio_to_jieba": round(whole / base, 3),
             "stage_share": {k: round(v / timings["total"], 3) for k, v in stages.items()},
         },
-        "pipeline_all_cores": {"workers": cores, "seconds": round(parallel, 3), "ratio_to_jieba": round(parallel / base, 3)},
+        "pipeline_all_cores": {
+            "workers": cores,
+            "seconds": round(parallel, 3),
+            "ratio_to_jieba": round(parallel / base, 3),
+        },
         "cold_start_seed_s": round(cold, 3),
         "peak_rss_mib": peak_mib,
         "big_input": big,

@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         "rjieba and jieba are the older spelling of --segmenter",
     )
     r.add_argument("--segmenter", choices=["rjieba", "jieba"], default=None, help="segmentation engine (rjieba)")
-    r.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: an existing scheduler (default: a LocalCluster)")
+    r.add_argument(
+        "--scheduler", metavar="ADDRESS", help="with --engine dask: an existing scheduler (default: a LocalCluster)"
+    )
     r.add_argument(
         "--partition-size", type=_positive, default=50, metavar="N", help="with --engine dask: documents per task"
     )
@@ -111,7 +113,11 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except QueryError as exc:
         print(f"govmine: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    text = format_table(cols, rows, max_width=args.max_width) + "\n" if args.format == "table" else format_rows(cols, rows, args.format)
+    text = (
+        format_table(cols, rows, max_width=args.max_width) + "\n"
+        if args.format == "table"
+        else format_rows(cols, rows, args.format)
+    )
     if args.output:
         from .writer import write_text_atomic
 
@@ -130,7 +136,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     out = Path(args.out) if args.out else root / "models" / "themes"
     try:
-        train(root, out, seed=SEED if args.seed is None else args.seed, log=lambda m: print(f"govmine: {m}", file=sys.stderr))
+        train(
+            root,
+            out,
+            seed=SEED if args.seed is None else args.seed,
+            log=lambda m: print(f"govmine: {m}", file=sys.stderr),
+        )
     except ValueError as exc:
         print(f"govmine: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -205,11 +216,19 @@ def _evaluate_themes(args: argparse.Namespace, gold: list) -> int:
     pred = {a: set(th or []) for a, th in zip(t["article_id"].to_pylist(), t["themes"].to_pylist(), strict=True)}
     missing = [g.article_id for g in gold if g.article_id not in pred]
     score = article_f1(pred, gold)
-    print(f"article themes: {score['articles']} articles   P {score['precision']:.3f}  R {score['recall']:.3f}  F1 {score['f1']:.3f}")
+    p, r, f = score["precision"], score["recall"], score["f1"]
+    print(f"article themes: {score['articles']} articles   P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
     if missing:
-        print(f"govmine: warning: {len(missing)} gold articles are not in {args.out} (e.g. {missing[0]})", file=sys.stderr)
+        print(
+            f"govmine: warning: {len(missing)} gold articles are not in {args.out} (e.g. {missing[0]})", file=sys.stderr
+        )
     errors = [
-        {"article": g.article_id, "predicted": sorted(pred.get(g.article_id, set())), "core": sorted(g.core), "ok": sorted(g.ok)}
+        {
+            "article": g.article_id,
+            "predicted": sorted(pred.get(g.article_id, set())),
+            "core": sorted(g.core),
+            "ok": sorted(g.ok),
+        }
         for g in gold
         if pred.get(g.article_id, set()) != set(g.core)
     ]

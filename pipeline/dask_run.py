@@ -33,7 +33,9 @@ def _worker_pipeline(engine: str) -> Any:
     return Pipeline(engine=engine)
 
 
-def process_partition(docs: Sequence[RawDocument], engine: str) -> tuple[dict[str, Any], dict[str, float], list[tuple[int, int, int, int]]]:
+def process_partition(
+    docs: Sequence[RawDocument], engine: str
+) -> tuple[dict[str, Any], dict[str, float], list[tuple[int, int, int, int]]]:
     """On a worker: the documents of one partition through the pipeline.
 
     Returns:
@@ -50,7 +52,9 @@ def process_partition(docs: Sequence[RawDocument], engine: str) -> tuple[dict[st
         res = pipe.process(doc)
         for table, recs in res.rows.items():
             rows.setdefault(table, []).extend(recs)
-        stats.append((len(res.articles), len(res.sentences), len(res.rejects), int(bool(res.rejects and not res.articles))))
+        stats.append(
+            (len(res.articles), len(res.sentences), len(res.rejects), int(bool(res.rejects and not res.articles)))
+        )
     return {t: to_table(t, recs) for t, recs in rows.items()}, dict(pipe.timings), stats
 
 
@@ -76,7 +80,9 @@ def run_partitions(
     workers: int,
     scheduler: str | None,
     partition_size: int,
-) -> Iterator[tuple[list[RawDocument], list[Reject], dict[str, Any], dict[str, float], list[tuple[int, int, int, int]]]]:
+) -> Iterator[
+    tuple[list[RawDocument], list[Reject], dict[str, Any], dict[str, float], list[tuple[int, int, int, int]]]
+]:
     """Each partition's documents, ingest rejects and results, in input order, computed on a Dask cluster.
 
     At most ``2 * workers`` partitions are in flight, so the client's memory stays bounded."""

@@ -191,10 +191,17 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
         for r in rows:
-            w.writerow(["" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for v in r])
+            w.writerow(
+                [
+                    "" if v is None else json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                    for v in r
+                ]
+            )
         return buf.getvalue()
     if fmt == "json":
-        return "".join(json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str) + "\n" for r in rows)
+        return "".join(
+            json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str) + "\n" for r in rows
+        )
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -97,7 +97,6 @@ class Pipeline:
         """The stages a run uses unless told otherwise, sharing this pipeline's segmenter."""
         from .extract.entities import EntityRecognizer, EntityStage
         from .extract.facts import FactExtractor, FactStage
-
         from .extract.initiatives import InitiativeStage
         from .themes import load_model
 
@@ -340,7 +339,9 @@ def _processed(
     if ctx.get_start_method() == "fork":
         _WORKER_PIPE = pipe  # the children inherit the loaded pipeline: no second start-up
     window = workers * 4
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(pipe.engine,)) as ex:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(pipe.engine,)
+    ) as ex:
         pending: list[tuple[RawDocument | Reject, Any]] = []
 
         def drain(keep: int) -> Iterator[tuple[RawDocument | Reject, DocResult | None]]:
@@ -433,7 +434,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
 
         if config.executor == "dask":
             _run_dask(config, pipe, items(), writer, summary, workers, progress)
-        for item, res in (_processed(pipe, items(), workers) if config.executor != "dask" else ()):
+        for item, res in _processed(pipe, items(), workers) if config.executor != "dask" else ():
             if isinstance(item, Reject):
                 batch.rejects.append(item)
                 summary.rejects += 1

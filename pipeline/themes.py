@@ -135,16 +135,26 @@ class ThemeModel:
         p = self.pipeline.predict_proba([join_words(ws, c) for ws, c in zip(word_lists, ctxs, strict=True)])
         return [[float(x) for x in row] for row in p]
 
-    def article_themes(self, text_probs: Sequence[float], initiative_probs: Sequence[Sequence[float]]) -> list[ThemeScore]:
+    def article_themes(
+        self, text_probs: Sequence[float], initiative_probs: Sequence[Sequence[float]]
+    ) -> list[ThemeScore]:
         """An article's themes from its own text's probabilities and those of its initiatives."""
         s = article_scores(initiative_probs, text_probs, self.article)
         chosen = article_selection(s, self.article)
-        return [ThemeScore(t.code, t.label, round(v, 4), i in chosen) for i, (t, v) in enumerate(zip(self.themes, s, strict=True))]
+        return [
+            ThemeScore(t.code, t.label, round(v, 4), i in chosen)
+            for i, (t, v) in enumerate(zip(self.themes, s, strict=True))
+        ]
 
-    def scores(self, probs: Sequence[Sequence[float]], thresholds: Sequence[float] | None = None) -> list[list[ThemeScore]]:
+    def scores(
+        self, probs: Sequence[Sequence[float]], thresholds: Sequence[float] | None = None
+    ) -> list[list[ThemeScore]]:
         th = thresholds or self.thresholds
         return [
-            [ThemeScore(t.code, t.label, round(p, 4), p >= th[i]) for i, (t, p) in enumerate(zip(self.themes, row, strict=True))]
+            [
+                ThemeScore(t.code, t.label, round(p, 4), p >= th[i])
+                for i, (t, p) in enumerate(zip(self.themes, row, strict=True))
+            ]
             for row in probs
         ]
 

@@ -152,7 +152,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def train(root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed: int = SEED, log: Any = print) -> dict[str, Any]:
+def train(
+    root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed: int = SEED, log: Any = print
+) -> dict[str, Any]:
     """Train, evaluate and write the theme model; returns the metadata written to ``meta.json``."""
     import numpy as np
     import sklearn
@@ -195,7 +197,9 @@ def train(root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed
     p_test = model.predict_proba(x_test)
     held = _per_theme(p_test.tolist(), y_test.tolist(), thresholds)
     kw_train = keyword_scores([r["text"] for r in train_rows])
-    kw_th = [_best_threshold([row[i] for row in kw_train], y_train[:, i].tolist(), [1, 2, 3]) for i in range(len(codes))]
+    kw_th = [
+        _best_threshold([row[i] for row in kw_train], y_train[:, i].tolist(), [1, 2, 3]) for i in range(len(codes))
+    ]
     kw_held = _per_theme(keyword_scores([r["text"] for r in test_rows]), y_test.tolist(), kw_th)
     log(f"held-out clause macro-F1 {held['macro_f1']} (keyword rules {kw_held['macro_f1']})")
 
@@ -226,7 +230,13 @@ def train(root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed
                 for floor in (None, 0.1, 0.2, 0.3):
                     if floor is not None and floor >= t:
                         continue
-                    how = {"top": top, "text_weight": w, "thresholds": [t] * len(codes), "floor": floor, "max_chars": 4000}
+                    how = {
+                        "top": top,
+                        "text_weight": w,
+                        "thresholds": [t] * len(codes),
+                        "floor": floor,
+                        "max_chars": 4000,
+                    }
                     f = article_f1(predict(tune_gold, how), tune_gold)["f1"]
                     if best is None or f > best[0] + 1e-9:
                         best = (f, how)
@@ -249,7 +259,8 @@ def train(root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed
     kw_tune = article_f1(kw_predict(tune_gold, kbest), tune_gold)
     kw_held_art = article_f1(kw_predict(held_gold, kbest), held_gold)
     kw_held_best = max(article_f1(kw_predict(held_gold, k), held_gold)["f1"] for k in ks)
-    log(f"articles held-out F1 {art_held['f1']} (keyword rules {kw_held_art['f1']}, at their best threshold {kw_held_best})")
+    kw = f"keyword rules {kw_held_art['f1']}, at their best threshold {kw_held_best}"
+    log(f"articles held-out F1 {art_held['f1']} ({kw})")
 
     # 5. write atomically
     out = Path(out_dir)
@@ -324,11 +335,11 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "TF-IDF over jieba words (1-2 grams) and character 1-3 grams of the clause followed by the words of its",
         "sentence marked `ctx_`, into one logistic regression per theme",
-        "(one-vs-rest, `class_weight=balanced`, C=16 chosen by cross-validation, liblinear). A theme is given when its probability reaches",
-        "the theme's threshold, chosen on out-of-fold probabilities of a 5-fold cross-validation grouped by",
-        "document on the training split. Article scores mix the whole text's probability (weight",
-        f"{meta['article']['text_weight']}) with the mean of the top {meta['article']['top']} initiative",
-        f"probabilities; threshold {meta['article']['thresholds'][0]}, chosen on `articles_tuning.json`.",
+        "(one-vs-rest, `class_weight=balanced`, C=16 chosen by cross-validation, liblinear). A theme is given",
+        "when its probability reaches the theme's threshold, chosen on out-of-fold probabilities of a 5-fold",
+        "cross-validation grouped by document on the training split. Article scores mix the whole text's",
+        f"probability (weight {meta['article']['text_weight']}) with the mean of the top {meta['article']['top']}",
+        f"initiative probabilities; threshold {meta['article']['thresholds'][0]}, chosen on `articles_tuning.json`.",
         "",
         "## Training run",
         "",
@@ -340,14 +351,16 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "## Clauses: per-theme scores",
         "",
-        "| theme | 主题 | clauses | threshold | CV P | CV R | CV F1 | held-out P | held-out R | held-out F1 | keywords F1 |",
+        "| theme | 主题 | clauses | threshold | CV P | CV R | CV F1 | held-out P | held-out R | held-out F1 "
+        "| keywords F1 |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for i, c in enumerate(meta["codes"]):
         cv, h, k = m["clauses_cv"][c], m["clauses_heldout"][c], m["clauses_heldout_keywords"][c]
         lines.append(
             f"| `{c}` | {themes[c].label} | {meta['data']['label_counts'][c]} | {meta['thresholds'][i]} | "
-            f"{cv['precision']} | {cv['recall']} | {cv['f1']} | {h['precision']} | {h['recall']} | {h['f1']} | {k['f1']} |"
+            f"{cv['precision']} | {cv['recall']} | {cv['f1']} | {h['precision']} | {h['recall']} | {h['f1']} | "
+            f"{k['f1']} |"
         )
     lines += [
         f"| **macro** | | | | | | {m['clauses_cv']['macro_f1']} | | | **{m['clauses_heldout']['macro_f1']}** | "
@@ -367,7 +380,8 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{m['articles_tuning']['precision']} | {m['articles_tuning']['recall']} | {m['articles_tuning']['f1']} | "
         f"{m['articles_tuning_keywords']['f1']} |",
         f"| `articles_heldout.json` | {m['articles_heldout']['articles']} | {m['articles_heldout']['precision']} | "
-        f"{m['articles_heldout']['recall']} | **{m['articles_heldout']['f1']}** | {m['articles_heldout_keywords']['f1']} "
+        f"{m['articles_heldout']['recall']} | **{m['articles_heldout']['f1']}** | "
+        f"{m['articles_heldout_keywords']['f1']} "
         f"(at their best threshold on this set: {m['articles_heldout_keywords_best_threshold_f1']}) |",
         "",
         "Keyword rules: a theme is given when its cue words (themes.toml) occur at least "

@@ -119,7 +119,10 @@ def recognizer():
         # a county's short name after its own province
         ("学习贯彻落实二十大精神，浙江义乌的鸡鸣山社区正通过全", ["浙江", "义乌", "鸡鸣山社区"]),
         # 太要 is tagged a verb, 下庄 is cut into 下|庄: both are names between a unit and a bare suffix
-        ("日前，走进陕西省渭南市潼关县太要镇欧家城村，现代化大棚", ["陕西省", "渭南市", "潼关县", "太要镇", "欧家城村"]),
+        (
+            "日前，走进陕西省渭南市潼关县太要镇欧家城村，现代化大棚",
+            ["陕西省", "渭南市", "潼关县", "太要镇", "欧家城村"],
+        ),
         ("2024年底的一个周末，苹果园街道下庄社区居民王健看到", ["苹果园街道", "下庄社区"]),
         # landmarks: a station named by a direction, a square after its community, a river after a classifier
         ("签约落地项目 4个，盘活东客站 58、47万平方米楼盘", ["东客站"]),
@@ -187,7 +190,10 @@ def test_entities_programmes_told_from_other_quotations(recognizer, text: str, p
         ("中国同卢森堡、老挝签署合作文件", [("中国", "PLACE"), ("卢森堡", "PLACE"), ("老挝", "PLACE")]),
         ("《四川天府新区条例》正式出台", []),
         # a village whose first character jieba cut off
-        ("走进四川凉山越西县呷古村，绣娘", [("四川", "PLACE"), ("凉山", "PLACE"), ("越西县", "PLACE"), ("呷古村", "PLACE")]),
+        (
+            "走进四川凉山越西县呷古村，绣娘",
+            [("四川", "PLACE"), ("凉山", "PLACE"), ("越西县", "PLACE"), ("呷古村", "PLACE")],
+        ),
     ],
 )
 def test_entities_bodies_countries_and_titles(recognizer, text: str, expected: list) -> None:

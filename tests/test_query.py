@@ -53,7 +53,12 @@ def test_cli_formats(out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert rows[0] == {"headline": "回民区：以组织力引领城市基层治理现代化"}
     assert main(["query", str(out), sql, "--format", "csv", "-o", str(tmp_path / "h.csv")]) == 0
     assert (tmp_path / "h.csv").read_text(encoding="utf-8").splitlines()[0] == "headline"
-    assert main(["query", str(out), "--preset", "themes-by-place", "--format", "parquet", "-o", str(tmp_path / "t.parquet")]) == 0
+    assert (
+        main(
+            ["query", str(out), "--preset", "themes-by-place", "--format", "parquet", "-o", str(tmp_path / "t.parquet")]
+        )
+        == 0
+    )
     assert pq.read_table(tmp_path / "t.parquet").column_names == ["place", "theme", "initiatives"]
 
 

@@ -44,7 +44,9 @@ _SPIRIT = re.compile(
 _TITLE = re.compile(r"《[^《》\n]{1,80}》")
 _CHINA_STYLE = re.compile(r"中国(?=式|特色)")
 _COMMITTEE = re.compile(r"(?:省委|市委|区委|州委|自治区党委)(?=副?书记|常委)")
-_SHARED_SUFFIX = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})、([\u4e00-\u9fff]{2,3})(?=[两二]个?(?:村|镇|乡|社区|嘎查))")
+_SHARED_SUFFIX = re.compile(
+    r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})、([\u4e00-\u9fff]{2,3})(?=[两二]个?(?:村|镇|乡|社区|嘎查))"
+)
 _BUILDING = re.compile(r"[0-9０-９]{1,4}号(?:楼|院)")
 _QUESTION = re.compile(r"什么|怎么|如何|吗$|哪")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}")
