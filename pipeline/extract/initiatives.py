@@ -113,11 +113,16 @@ def _action(
     text: str, tokens: Sequence[tuple[int, int]], start: int, end: int, words: InitiativeWords
 ) -> tuple[int, int] | None:
     """The first action word of a clause (as a token) with an object after it, outside quotations."""
-    quotes = _quoted(text, start, end)
-    for s, e in tokens:
-        if s < start or e > end:
+    quotes: list[tuple[int, int]] | None = None
+    for k in range(bisect_left(tokens, (start, -1)), len(tokens)):
+        s, e = tokens[k]
+        if e > end:
+            break
+        if text[s:e] not in words.actions:
             continue
-        if text[s:e] not in words.actions or any(a <= s < b for a, b in quotes):
+        if quotes is None:
+            quotes = _quoted(text, start, end)
+        if any(a <= s < b for a, b in quotes):
             continue
         obj = text[e:end].strip(_TRIM)
         if sum(1 for ch in obj if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) >= words.min_object_chars:
