@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -61,10 +60,14 @@ def _big_input(inputs: list[str], mb: int, folder: Path) -> Path:
 def _peak_mib(cmd: list[str]) -> tuple[float, float]:
     """Peak resident set (MiB, of the process or its largest child) and wall time of a command."""
     t0 = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(cmd, check=True)
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return round(peak / 1024, 1), round(time.perf_counter() - t0, 1)
+    proc = subprocess.Popen(cmd)
+    # wait4 gives this child's own resource use (with its waited-for workers), not the maximum over every
+    # child this process ever had (forked pipeline workers of the runs above would otherwise count)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return round(usage.ru_maxrss / 1024, 1), round(time.perf_counter() - t0, 1)
 
 
 def main(argv: list[str]) -> int:
