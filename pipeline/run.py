@@ -362,7 +362,8 @@ def _processed(
     _WORKER_PIPE = None
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file, read in 1 MiB chunks."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -417,7 +418,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
 
         def items() -> Iterator[RawDocument | Reject]:
             for path in files:
-                input_info.append({"path": str(path), "bytes": path.stat().st_size, "sha256": _sha256(path)})
+                input_info.append({"path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path)})
                 docs = read_documents(path)
                 while True:
                     t1 = time.perf_counter()

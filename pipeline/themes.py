@@ -17,7 +17,6 @@ Library use::
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tomllib
@@ -162,13 +161,6 @@ class ThemeModel:
         """Theme scores of each text (an initiative clause or a sentence)."""
         return self.scores(self.proba(texts, segmenter))
 
-    def classify_article(
-        self, text: str, initiative_probs: Sequence[Sequence[float]], segmenter: Segmenter | None = None
-    ) -> list[ThemeScore]:
-        """An article's themes from its own text and the probabilities of its initiatives."""
-        text_probs = self.proba([text[: self.article.get("max_chars", 4000)]], segmenter)[0]
-        return self.article_themes(text_probs, initiative_probs)
-
 
 def article_scores(
     initiative_probs: Sequence[Sequence[float]], text_probs: Sequence[float], how: dict[str, Any]
@@ -234,11 +226,3 @@ def _shipped() -> ThemeModel:
 def classify_themes(texts: Sequence[str]) -> list[list[ThemeScore]]:
     """Theme scores of each text with the shipped model (loaded on first use)."""
     return _shipped().classify(list(texts))
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .run import file_sha256
 from .segment import Segmenter
-from .themes import ThemeModel, article_scores, article_selection, file_sha256, keyword_scores, load_themes, prepare
+from .themes import ThemeModel, article_scores, article_selection, keyword_scores, load_themes, prepare
+from .writer import write_json_atomic, write_text_atomic
 
 __all__ = ["ArticleGold", "article_f1", "build_pipeline", "train"]
 
@@ -136,20 +137,6 @@ def _article_inputs(root: Path, ids: set[str], segmenter: Segmenter) -> dict[str
                 [a.text[i.sentence_start : i.sentence_end] for i in inits],
             )
     return out
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def train(
@@ -279,7 +266,7 @@ def train(
     finally:
         for name, vec in model.named_steps["features"].transformer_list:
             vec.vocabulary_ = {t: i for i, t in enumerate(vocab[name])}
-    _atomic_write(out / "vocabulary.json", json.dumps(vocab, ensure_ascii=False, separators=(",", ":")).encode())
+    write_text_atomic(out / "vocabulary.json", json.dumps(vocab, ensure_ascii=False, separators=(",", ":")))
     trusted = sio.get_untrusted_types(file=tmp_model)
     os.chmod(tmp_model, 0o644)
     os.replace(tmp_model, out / "model.skops")
@@ -315,8 +302,8 @@ def train(
             "keyword_article_threshold_per_1000_chars": kbest,
         },
     }
-    _atomic_write(out / "meta.json", (json.dumps(meta, ensure_ascii=False, indent=2) + "\n").encode())
-    _atomic_write(out / "README.md", model_card(meta).encode())
+    write_json_atomic(out / "meta.json", meta)
+    write_text_atomic(out / "README.md", model_card(meta))
     return meta
 
 

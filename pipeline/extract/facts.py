@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -631,10 +631,11 @@ class FactStage:
         mentions = [r.mention for r in (done.get("entities", ()) if isinstance(done, dict) else ())]
         places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region")]
         orgs = [m for m in mentions if m.label == "ORG"]
+        place_starts, org_starts = [m.start for m in places], [m.start for m in orgs]
         for n, f in enumerate(self.extractor.extract(text), 1):
             rs, re_ = article.mapped.raw_span(f.start, f.end)
-            place = _nearest(places, f) or article.place
-            org = _nearest(orgs, f)
+            place = nearest_before(places, place_starts, f.start, f.sentence_start) or article.place
+            org = nearest_before(orgs, org_starts, f.start, f.sentence_start)
             out.append(
                 FactRecord(
                     article_id=article.article_id,
@@ -650,13 +651,15 @@ class FactStage:
         return out
 
 
-def _nearest(mentions: Sequence[Any], f: Fact) -> str | None:
-    """The mention nearest before the fact within its sentence (the one that governs it), by its text."""
-    best = None
-    for m in mentions:
-        if f.sentence_start <= m.start and m.end <= f.start and (best is None or m.start > best.start):
-            best = m
-    return None if best is None else best.text
+def nearest_before(mentions: Sequence[Any], starts: Sequence[int], pos: int, floor: int) -> str | None:
+    """Text of the mention nearest before ``pos`` that starts at or after ``floor`` (its sentence's start): the
+    one that governs what is at ``pos``. ``mentions`` are sorted by start and ``starts`` are their starts."""
+    k = bisect_right(starts, pos) - 1
+    while k >= 0 and mentions[k].start >= floor:
+        if mentions[k].end <= pos:
+            return mentions[k].text
+        k -= 1
+    return None
 
 
 _DEFAULT: FactExtractor | None = None

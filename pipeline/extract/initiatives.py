@@ -14,7 +14,7 @@ sentence, else the article's place), the facts inside its span, and its themes (
 from __future__ import annotations
 
 import tomllib
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -262,6 +262,7 @@ class InitiativeStage:
 
     def __call__(self, article: Any, done: Any) -> list[Any]:
         from ..records import InitiativeRecord
+        from .facts import nearest_before
 
         text = article.text
         sents = [(s.start, s.end, s.tokens) for s in done.get("sentences", ())]
@@ -291,13 +292,7 @@ class InitiativeStage:
         out = []
         for n, it in enumerate(inits, 1):
             rs, re_ = article.mapped.raw_span(it.start, it.end)
-            place = None
-            k = bisect_right(place_starts, it.start) - 1
-            while k >= 0 and places[k].start >= it.sentence_start:  # the nearest place before it in its sentence
-                if places[k].end <= it.start:
-                    place = places[k].text
-                    break
-                k -= 1
+            place = nearest_before(places, place_starts, it.start, it.sentence_start)
             lo, hi = bisect_left(fact_starts, it.start), bisect_left(fact_starts, it.end)
             ids = tuple(f.fact_id for f in facts[lo:hi] if f.fact.end <= it.end)
             row = probs[n - 1] if probs else []
