@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -109,11 +109,33 @@ class ThemeModel:
         article: how article scores are made from initiative and text scores (see :func:`article_scores`).
     """
 
-    def __init__(self, pipeline: Any, thresholds: Sequence[float], article: dict[str, Any]) -> None:
-        self.pipeline = pipeline
+    def __init__(
+        self,
+        pipeline: Any,
+        thresholds: Sequence[float],
+        article: dict[str, Any],
+        scorer: Any = None,
+        load_pipeline: Callable[[], Any] | None = None,
+    ) -> None:
+        self._pipeline = pipeline
+        self._load_pipeline = load_pipeline
+        self.scorer = scorer
         self.thresholds = list(thresholds)
         self.article = dict(article)
         self.themes = load_themes()
+
+    @property
+    def pipeline(self) -> Any:
+        """The scikit-learn pipeline (loaded from the skops file on first use when the model was loaded
+        with its fast scorer)."""
+        if self._pipeline is None and self._load_pipeline is not None:
+            self._pipeline = self._load_pipeline()
+        return self._pipeline
+
+    def _predict(self, docs: list[str]) -> list[list[float]]:
+        if self.scorer is not None:
+            return self.scorer.proba(docs).tolist()
+        return self.pipeline.predict_proba(docs).tolist()
 
     def proba(
         self, texts: Sequence[str], segmenter: Segmenter | None = None, contexts: Sequence[str] | None = None
@@ -121,8 +143,7 @@ class ThemeModel:
         """Per-theme probabilities of each text (with its sentence as context, when given)."""
         if not texts:
             return []
-        p = self.pipeline.predict_proba(prepare(texts, segmenter, contexts))
-        return [[float(x) for x in row] for row in p]
+        return self._predict(prepare(texts, segmenter, contexts))
 
     def proba_words(
         self, word_lists: Sequence[Sequence[str]], contexts: Sequence[Sequence[str]] | None = None
@@ -131,8 +152,7 @@ class ThemeModel:
         if not word_lists:
             return []
         ctxs = contexts if contexts is not None else [()] * len(word_lists)
-        p = self.pipeline.predict_proba([join_words(ws, c) for ws, c in zip(word_lists, ctxs, strict=True)])
-        return [[float(x) for x in row] for row in p]
+        return self._predict([join_words(ws, c) for ws, c in zip(word_lists, ctxs, strict=True)])
 
     def article_themes(
         self, text_probs: Sequence[float], initiative_probs: Sequence[Sequence[float]]
@@ -191,31 +211,49 @@ def article_selection(scores: Sequence[float], how: dict[str, Any]) -> set[int]:
     return chosen
 
 
-def load_model(path: str | os.PathLike[str] | None = None) -> ThemeModel:
-    """Load a trained model directory (``models/themes`` by default): the pipeline with skops, trusting only
-    the scikit-learn and numpy types ``meta.json`` lists, and the vectorizers' vocabularies from JSON.
+def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) -> ThemeModel:
+    """Load a trained model directory (``models/themes`` by default).
+
+    With ``fast`` (the default) the model predicts with :class:`pipeline.scorer.LinearScorer`, which reads
+    the fitted numbers straight from ``model.skops`` (no scikit-learn import; the same probabilities), and
+    the scikit-learn pipeline is loaded only if ``model.pipeline`` is asked for. Otherwise, or when the
+    archive holds a pipeline the scorer does not implement, the pipeline is loaded with skops, trusting
+    only the scikit-learn and numpy types ``meta.json`` lists; the vectorizers' vocabularies come from
+    ``vocabulary.json`` either way.
 
     Raises:
         FileNotFoundError: no model there (run ``govmine train``).
     """
-    import skops.io as sio
-
     d = Path(path) if path is not None else MODEL_DIR
-    model_file, meta_file = d / "model.skops", d / "meta.json"
+    model_file, meta_file, vocab_file = d / "model.skops", d / "meta.json", d / "vocabulary.json"
     if not model_file.exists() or not meta_file.exists():
         raise FileNotFoundError(f"{d}: no trained theme model (run `govmine train`)")
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    # skops refuses to load any type outside this list (UntrustedTypesFoundException)
-    pipe = sio.load(model_file, trusted=list(meta.get("trusted_types", [])))
-    vocab_file = d / "vocabulary.json"
-    if vocab_file.exists():  # the vectorizers' vocabularies, kept as plain JSON
-        vocab = json.loads(vocab_file.read_text(encoding="utf-8"))
-        for name, vec in pipe.named_steps["features"].transformer_list:
-            terms = vocab[name]
-            if len(terms) != len(vec.idf_):
-                raise ValueError(f"{vocab_file}: {name} has {len(terms)} terms for {len(vec.idf_)} weights")
-            vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
-    return ThemeModel(pipe, meta["thresholds"], meta["article"])
+    vocab = json.loads(vocab_file.read_text(encoding="utf-8")) if vocab_file.exists() else None
+
+    def load_pipeline() -> Any:
+        import skops.io as sio
+
+        # skops refuses to load any type outside this list (UntrustedTypesFoundException)
+        pipe = sio.load(model_file, trusted=list(meta.get("trusted_types", [])))
+        if vocab is not None:  # the vectorizers' vocabularies, kept as plain JSON
+            for name, vec in pipe.named_steps["features"].transformer_list:
+                terms = vocab[name]
+                if len(terms) != len(vec.idf_):
+                    raise ValueError(f"{vocab_file}: {name} has {len(terms)} terms for {len(vec.idf_)} weights")
+                vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        return pipe
+
+    if fast and vocab is not None:
+        from .scorer import UnsupportedModel, read_skops_linear
+
+        try:
+            scorer = read_skops_linear(model_file, vocab)
+        except UnsupportedModel:
+            pass
+        else:
+            return ThemeModel(None, meta["thresholds"], meta["article"], scorer=scorer, load_pipeline=load_pipeline)
+    return ThemeModel(load_pipeline(), meta["thresholds"], meta["article"])
 
 
 @lru_cache(maxsize=1)

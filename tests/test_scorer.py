@@ -1,0 +1,114 @@
+"""The fast theme scorer gives the scikit-learn pipeline's probabilities, and refuses what it can't."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.scorer import UnsupportedModel, read_skops_linear
+from pipeline.themes import MODEL_DIR, load_model, prepare
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_model_scores_equal_sklearn_on_every_annotated_clause() -> None:
+    rows = [json.loads(x) for x in (ROOT / "corpus/annotations/clauses.jsonl").read_text("utf-8").splitlines()]
+    docs = prepare([r["text"] for r in rows], None, [r.get("context", "") for r in rows])
+    fast, slow = load_model(), load_model(fast=False)
+    assert fast.scorer is not None and slow.scorer is None
+    a = slow.pipeline.predict_proba(docs)
+    b = fast.scorer.proba(docs)
+    assert a.shape == b.shape == (len(rows), 10)
+    assert np.abs(a - b).max() < 1e-9
+    # the same model behind both: the fast one still offers the scikit-learn pipeline
+    assert type(fast.pipeline).__name__ == "Pipeline"
+
+
+def _tiny(tmp_path: Path, **chars: object) -> tuple[object, Path, dict[str, list[str]]]:
+    import skops.io as sio
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    texts = [
+        "设立 “ 红蜂 驿站 ” 31 个 ctx_服务 ctx_外卖 ctx_骑手",
+        "建立 网格 党支部 226 个",
+        "开展 义诊 活动 ctx_志愿者",
+        "推行 “ 未访 （ 诉 ） 先办 ” ctx_矛盾 ctx_调解",
+        "精简 社区 工作 事项 超 50%",
+        "APP 上线 便民 服务 ctx_12345",
+    ]
+    y = np.array([[0, 1], [1, 0], [0, 0], [0, 0], [1, 1], [0, 1]])
+    params = dict(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True) | chars
+    pipe = Pipeline(
+        [
+            (
+                "features",
+                FeatureUnion(
+                    [
+                        ("words", TfidfVectorizer(token_pattern=r"[^ ]+", ngram_range=(1, 2), sublinear_tf=True)),
+                        ("chars", TfidfVectorizer(**params)),
+                    ]
+                ),
+            ),
+            ("clf", OneVsRestClassifier(LogisticRegression(C=10.0, solver="liblinear"))),
+        ]
+    ).fit(texts, y)
+    path = tmp_path / "tiny.skops"
+    sio.dump(pipe, path)
+    vocab = {
+        name: sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+        for name, vec in pipe.named_steps["features"].transformer_list
+    }
+    return pipe, path, vocab
+
+
+def test_tokenisation_edge_cases_match_sklearn(tmp_path: Path) -> None:
+    pipe, path, vocab = _tiny(tmp_path)
+    scorer = read_skops_linear(path, vocab)
+    docs = [
+        "",  # nothing known: the intercepts alone
+        "   ",
+        "设立 红蜂 驿站",
+        "APP 便民 服务",  # lowercased as the vectorizer does
+        "网格\t党支部\u3000226 个",  # other whitespace: a word token for one analyzer, a split for the other
+        "一 个",  # one-character words: padded n-grams counted once
+        "未知 词语 只有 ctx_未知",
+        "建立 网格 党支部 226 个 建立 网格 党支部",  # repeated terms: sublinear counts
+    ]
+    assert np.abs(pipe.predict_proba(docs) - scorer.proba(docs)).max() < 1e-12
+
+
+@pytest.mark.parametrize(
+    "chars",
+    [
+        {"norm": "l1"},
+        {"analyzer": "char"},
+        {"lowercase": False},
+        {"binary": True},
+    ],
+)
+def test_other_vectorizers_are_refused(tmp_path: Path, chars: dict[str, object]) -> None:
+    _, path, vocab = _tiny(tmp_path, **chars)
+    with pytest.raises(UnsupportedModel):
+        read_skops_linear(path, vocab)
+
+
+def test_a_model_the_scorer_refuses_falls_back_to_sklearn(tmp_path: Path) -> None:
+    pipe, path, vocab = _tiny(tmp_path, norm="l1")
+    d = tmp_path / "model"
+    d.mkdir()
+    path.rename(d / "model.skops")
+    meta = json.loads((MODEL_DIR / "meta.json").read_text("utf-8"))
+    import skops.io as sio
+
+    meta["trusted_types"] = sio.get_untrusted_types(file=d / "model.skops")
+    (d / "meta.json").write_text(json.dumps(meta), "utf-8")
+    (d / "vocabulary.json").write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+    m = load_model(d)
+    assert m.scorer is None
+    assert m.proba_words([["建立", "网格", "党支部"]]) == pipe.predict_proba(["建立 网格 党支部"]).tolist()
