@@ -78,7 +78,38 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--root", default=".", metavar="DIR", help="project folder holding corpus/ (default: .)")
     t.add_argument("--out", default=None, metavar="DIR", help="model folder (default: ROOT/models/themes)")
     t.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed one)")
+    rp = sub.add_parser("report", help="write a self-contained HTML report of a run (charts, facts, articles)")
+    rp.add_argument("out", metavar="OUT", help="output folder of a run")
+    rp.add_argument("--html", metavar="FILE", help="the HTML file to write (default: OUT/report.html)")
+    rp.add_argument(
+        "--max-facts", type=_positive, default=None, metavar="N", help="facts in the facts table (default 100000)"
+    )
+    rp.add_argument(
+        "--text-mb",
+        type=_positive,
+        default=None,
+        metavar="MB",
+        help="article text embedded, in MB of UTF-8 (default 16); over it an article shows its fact sentences only",
+    )
+    rp.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
     return p
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import ReportError, ReportLimits, write_report
+
+    defaults = ReportLimits()
+    limits = ReportLimits(
+        max_facts=args.max_facts or defaults.max_facts,
+        text_budget=args.text_mb * 2**20 if args.text_mb else defaults.text_budget,
+    )
+    try:
+        summary = write_report(args.out, args.html, limits)
+    except ReportError as exc:
+        print(f"govmine: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"govmine: {summary.line()} -> {summary.path}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
@@ -307,6 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_train(args)
         if args.command == "query":
             return _cmd_query(args)
+        if args.command == "report":
+            return _cmd_report(args)
     except KeyboardInterrupt:
         print("govmine: interrupted; the output folder is unchanged", file=sys.stderr)
         return 130
