@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python >= 3.11 and make):
 #   make run    create .venv, install govmine, run the pipeline on the bundled corpus into outputs/
+#               (and write its HTML report, outputs/bundled/report.html)
 #   make test   create .venv if missing, install the dev extras, run the tests
 PYTHON ?= python3
 VENV   := .venv
@@ -28,6 +29,7 @@ dev: $(VENV)/.installed-dev
 
 run: $(VENV)/.installed
 	$(BIN)/govmine run $(INPUTS) --out $(OUT) --force $(ARGS)
+	$(BIN)/govmine report $(OUT) --html $(OUT)/report.html
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(ARGS)

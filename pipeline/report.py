@@ -594,7 +594,8 @@ def _embed_texts(
 
 
 def _columns(con: Any, sql: str) -> dict[str, list[Any]]:
-    t = con.sql(sql).fetch_arrow_table()
+    rel = con.sql(sql)
+    t = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()  # duckdb 2 renamed it
     return {name: t.column(name).to_pylist() for name in t.column_names}
 
 
