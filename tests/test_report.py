@@ -359,3 +359,28 @@ def test_report_renders_chinese_glyphs_not_boxes(browser: Any, report: Path) -> 
     )
     assert abs(width - 5 * 32) < 2
     assert _severe(browser) == []
+
+
+def test_report_scale_2000_articles_opens_in_seconds(browser: Any, out: Path, tmp_path: Path) -> None:
+    """A smaller version of bench/bench_report.py: the test run repeated to 2,000 articles, with limits that bite."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "bench" / "bench_report.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    big = tmp_path / "big"
+    rows = bench.replicate(out, big, 2000)
+    con = connect(out)
+    per_article = con.sql("SELECT count(*) FROM facts").fetchall()[0][0] / 7
+    assert rows["articles"] == 2000 and abs(rows["facts"] - 2000 * per_article) < 2 * per_article
+    s = write_report(big, tmp_path / "big.html", ReportLimits(max_facts=5000, text_budget=2**20))
+    assert s.articles == 2000 and s.facts == rows["facts"] and s.facts_in_table == 5000
+    assert s.full_texts > 100 and s.skipped_spans == 0 and s.seconds < 30
+    r = bench.load_times(browser, tmp_path / "big.html")
+    assert r["console_errors"] == [] and r["ready_s"] < 15 and r["fact_to_article_s"] < 5, r
+    # a copy's fact opens the copy's article, marked like the original
+    key = "1ae8b1067945540b#1~5/10"
+    browser.execute_script(f"location.hash = '#fact/' + encodeURIComponent('{key}')")
+    _wait(browser, "return document.body.dataset.article === '1ae8b1067945540b#1~5'")
+    assert _wait(browser, "return document.querySelector('mark.fact.selected')").text == "226个"
