@@ -82,7 +82,7 @@ class ReportLimits:
     max_facts: int = 100_000
     text_budget: int = 16 * 2**20
     max_rejects: int = 10_000
-    max_counted: int = 300
+    max_counted: int = 1000
 
 
 @dataclass(frozen=True, slots=True)
