@@ -108,6 +108,7 @@ def _driver(profile: str) -> Any:
         "--disable-sync",
         f"--user-data-dir={profile}",
         "--window-size=1400,1000",
+        "--enable-precise-memory-info",
     ):
         opts.add_argument(a)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -176,23 +177,30 @@ def main() -> int:
     ap.add_argument("--articles", type=int, nargs="+", default=[10_000], help="sizes of the synthetic outputs")
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "report.json"), help="results file")
     ap.add_argument("--no-browser", action="store_true", help="generation and size only")
+    ap.add_argument("--max-facts", type=int, default=None, help="the report's facts table limit (default 100000)")
+    ap.add_argument("--text-mb", type=int, default=None, help="the report's text budget in MB (default 16)")
     args = ap.parse_args()
     src = Path(args.src)
     if not (src / "manifest.json").is_file():
         print(f"bench_report: {src} is no run's output; run `make run` first", file=sys.stderr)
         return 2
     have_browser = Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists() and not args.no_browser
-    results: dict[str, Any] = {"limits": ReportLimits().__repr__(), "runs": {}}
+    d = ReportLimits()
+    limits = ReportLimits(
+        max_facts=args.max_facts or d.max_facts,
+        text_budget=args.text_mb * 2**20 if args.text_mb else d.text_budget,
+    )
+    results: dict[str, Any] = {"limits": repr(limits), "runs": {}}
     with tempfile.TemporaryDirectory(prefix="bench_report.") as tmp:
         driver = _driver(str(Path(tmp) / "profile")) if have_browser else None
         try:
-            results["runs"][str(src)] = measure(src, Path(tmp) / "src.html", driver, ReportLimits())
+            results["runs"][f"{src.name} (as run)"] = measure(src, Path(tmp) / "src.html", driver, limits)
             for n in args.articles:
                 out = Path(tmp) / f"out{n}"
                 t0 = time.perf_counter()
                 rows = replicate(src, out, n)
                 print(f"synthetic output of {rows['articles']} articles in {time.perf_counter() - t0:.1f} s: {rows}")
-                results["runs"][f"synthetic {n}"] = measure(out, Path(tmp) / f"r{n}.html", driver, ReportLimits()) | {
+                results["runs"][f"synthetic {n}"] = measure(out, Path(tmp) / f"r{n}.html", driver, limits) | {
                     "rows": rows
                 }
                 shutil.rmtree(out)

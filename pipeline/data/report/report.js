@@ -142,7 +142,9 @@
       x: [rev(g.v)], y: [rev(g.p)], customdata: [rev(g.n)],
       hovertemplate: ["%{y}: %{x:,} " + g.unit + "（%{customdata} 个数字之和）<extra></extra>"],
     }, [0]);
-    Plotly.relayout(gd, { "title.text": `各地的数量：${esc(g.entity)}（${esc(g.unit)}）<br><sup>counted where: the printed counts of one thing, summed per place</sup>`, height: Math.max(320, 26 * g.p.length + 120) });
+    const height = Math.max(320, 26 * g.p.length + 120);
+    gd.style.height = height + "px";
+    Plotly.relayout(gd, { "title.text": `各地的数量：${esc(g.entity)}（${esc(g.unit)}）<br><sup>counted where: the printed counts of one thing, summed per place</sup>`, height });
     gd.dataset.entity = g.entity;
   }
 
@@ -232,8 +234,13 @@
       ],
     });
     t.on("rowClick", (e, row) => { location.hash = "#fact/" + encodeURIComponent(factKey(row.getData().i)); });
-    t.on("dataFiltered", (filters, rws) => { $("facts-count").textContent = `${rws.length.toLocaleString()} / ${F.a.length.toLocaleString()} facts`; });
-    t.on("tableBuilt", () => { applyFactFilter(); $("facts-count").textContent = `${F.a.length.toLocaleString()} facts`; document.body.dataset.factsTable = "1"; });
+    const count = (n) => { $("facts-count").textContent = `${n.toLocaleString()} / ${F.a.length.toLocaleString()} facts`; };
+    t.on("dataFiltered", (filters, rws) => count(rws.length));
+    t.on("tableBuilt", () => {
+      applyFactFilter();
+      count(t.getDataCount("active"));
+      document.body.dataset.factsTable = "1";
+    });
     tables.facts = t;
     $("facts-search").addEventListener("input", debounce((ev) => {
       factFilter.terms = ev.target.value.toLowerCase().split(/\s+/).filter(Boolean);
