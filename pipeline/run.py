@@ -217,7 +217,7 @@ class RunConfig:
     force: bool = False
     engine: str = "rjieba"
     batch_size: int = 200
-    batch_chars: int = 1_000_000  # a batch is also written once its documents hold this many characters
+    batch_chars: int = 100_000  # a batch is also written once its documents hold this many characters (memory)
     append: bool = False  # add to an existing output; documents whose doc_id it already holds are skipped
     executor: str = "local"  # "local" (this process and --workers) or "dask" (tasks on a Dask cluster)
     scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster of `workers` processes

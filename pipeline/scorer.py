@@ -35,7 +35,7 @@ from scipy.sparse import csr_matrix
 __all__ = ["LinearScorer", "UnsupportedModel", "Vectorizer", "read_skops_linear"]
 
 # cached character n-grams of at most this many distinct words (then the cache starts again)
-WORD_CACHE = 200_000
+WORD_CACHE = 100_000
 
 
 class UnsupportedModel(ValueError):
@@ -51,36 +51,35 @@ class Vectorizer:
     vocabulary: dict[str, int]
     idf: np.ndarray
     sublinear_tf: bool = True
-    _cache: dict[str, tuple[array, array]] = field(default_factory=dict, repr=False)
+    _cache: dict[str, array] = field(default_factory=dict, repr=False)
 
-    def _char_counts(self, word: str) -> tuple[array, array]:
-        """The vocabulary's n-grams of one (lowercased) word as ``char_wb`` pads and cuts it, counted."""
+    def _char_grams(self, word: str) -> array:
+        """The vocabulary's n-grams of one (lowercased) word as ``char_wb`` pads and cuts it (a feature
+        index per occurrence)."""
         hit = self._cache.get(word)
         if hit is not None:
             return hit
         w = f" {word} "
         lo, hi = self.ngram_range
-        counts: dict[int, int] = {}
         vocab = self.vocabulary
+        ids = array("i")
         for n in range(lo, hi + 1):
             if len(w) <= n:  # the whole padded word, once, and no longer n-grams (sklearn's _char_wb_ngrams)
                 j = vocab.get(w)
                 if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
+                    ids.append(j)
                 break
             for i in range(len(w) - n + 1):
                 j = vocab.get(w[i : i + n])
                 if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-        out = (array("q", counts), array("d", counts.values()))
+                    ids.append(j)
         if len(self._cache) >= WORD_CACHE:
             self._cache.clear()
-        self._cache[word] = out
-        return out
+        self._cache[word] = ids
+        return ids
 
-    def add_features(self, doc: str, cols: Any, vals: Any) -> int:
-        """Append one lowercased document's feature indexes and counts (repeats allowed); returns how many."""
-        before = len(cols)
+    def add_features(self, doc: str, cols: array) -> None:
+        """Append one lowercased document's feature indexes to ``cols``, once per occurrence."""
         if self.analyzer == "word":
             vocab = self.vocabulary
             toks = [t for t in doc.split(" ") if t]
@@ -93,13 +92,9 @@ class Vectorizer:
                     if j is not None:
                         got.append(j)
             cols.fromlist(got)
-            vals.fromlist([1.0] * len(got))
-            return len(got)
+            return
         for w in doc.split():
-            ids, cnts = self._char_counts(w)
-            cols.extend(ids)
-            vals.extend(cnts)
-        return len(cols) - before
+            cols.extend(self._char_grams(w))
 
 
 class LinearScorer:
@@ -131,22 +126,15 @@ class LinearScorer:
             return out
         lowered = [d.lower() for d in docs]
         for v, off in zip(self.vectorizers, self.offsets, strict=False):
-            cols = array("q")
-            vals = array("d")
-            indptr = array("q", [0])
+            cols = array("i")
+            indptr = array("i", [0])
             for doc in lowered:
-                v.add_features(doc, cols, vals)
+                v.add_features(doc, cols)
                 indptr.append(len(cols))
             if not cols:
                 continue
-            x = csr_matrix(
-                (
-                    np.frombuffer(vals, dtype=np.float64),
-                    np.frombuffer(cols, dtype=np.int64),
-                    np.frombuffer(indptr, dtype=np.int64),
-                ),
-                shape=(n, len(v.idf)),
-            )
+            idx = np.frombuffer(cols, dtype=np.int32)
+            x = csr_matrix((np.ones(len(idx)), idx, np.frombuffer(indptr, dtype=np.int32)), shape=(n, len(v.idf)))
             x.sum_duplicates()  # term counts
             if v.sublinear_tf:
                 np.log(x.data, out=x.data)
