@@ -331,7 +331,7 @@ def _chart_counted(groups: Sequence[dict[str, Any]]) -> Any:
             customdata=g["n"][::-1],
             orientation="h",
             marker={"color": "#e45756"},
-            hovertemplate="%{y}: %{x:,} " + g["unit"] + "（%{customdata} 个数字之和）<extra></extra>",
+            hovertemplate="%{y}: %{x:,} " + html.escape(g["unit"]) + "（%{customdata} 个数字之和）<extra></extra>",
         )
     )
     title = f"各地的数量：{html.escape(g['entity'])}（{html.escape(g['unit'])}）" if groups else "各地的数量"

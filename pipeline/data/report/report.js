@@ -41,6 +41,7 @@
 
   const S = (i) => (i === undefined || i === null || i < 0 ? null : D.strings[i]);
   const themeLabel = (c) => (D.themes[c] ? D.themes[c][1] : String(c));
+  let themeByCode = new Map();
   const factKey = (fi) => D.articles.id[D.facts.a[fi]] + "/" + D.facts.id[fi];
   const headline = (ai) => D.articles.headline[ai] || D.articles.id[ai];
 
@@ -140,7 +141,7 @@
     const rev = (a) => a.slice().reverse();
     Plotly.restyle(gd, {
       x: [rev(g.v)], y: [rev(g.p)], customdata: [rev(g.n)],
-      hovertemplate: ["%{y}: %{x:,} " + g.unit + "（%{customdata} 个数字之和）<extra></extra>"],
+      hovertemplate: ["%{y}: %{x:,} " + esc(g.unit) + "（%{customdata} 个数字之和）<extra></extra>"],
     }, [0]);
     const height = Math.max(320, 26 * g.p.length + 120);
     gd.style.height = height + "px";
@@ -451,7 +452,7 @@
     for (const [, s, e, action, name, themes] of inis) {
       if (s < pos) continue;
       upto(s);
-      const title = `举措 ${action}${name ? " · " + name : ""}${themes.length ? " · " + themes.map((c) => themeLabel(D.themes.findIndex((x) => x[0] === c))).join("、") : ""}`;
+      const title = `举措 ${action}${name ? " · " + name : ""}${themes.length ? " · " + themes.map((c) => themeByCode.get(c) || c).join("、") : ""}`;
       out.push(`<span class="ini" title="${esc(title)}">`);
       upto(e);
       out.push("</span>");
@@ -464,6 +465,7 @@
   async function main() {
     const t0 = performance.now();
     D = await unpack("data-core");
+    themeByCode = new Map(D.themes);
     overview();
     $("loading").hidden = true;
     await route();
