@@ -115,27 +115,64 @@ class LinearScorer:
         self.intercept = np.asarray(intercept, dtype=np.float64)
 
     @property
+    def joins_contexts(self) -> bool:
+        """Whether contexts can be counted apart (word n-grams of at most two words)."""
+        return all(v.analyzer != "word" or v.ngram_range[1] <= 2 for v in self.vectorizers)
+
+    @property
     def n_themes(self) -> int:
         return int(self.coef.shape[1])
 
-    def decision(self, docs: Sequence[str]) -> np.ndarray:
-        """``(len(docs), n_themes)`` decision values."""
+    @staticmethod
+    def _counts(v: Vectorizer, lowered: Sequence[str]) -> csr_matrix:
+        cols = array("i")
+        indptr = array("i", [0])
+        for doc in lowered:
+            v.add_features(doc, cols)
+            indptr.append(len(cols))
+        idx = np.frombuffer(cols, dtype=np.int32)
+        x = csr_matrix(
+            (np.ones(len(idx)), idx, np.frombuffer(indptr, dtype=np.int32)), shape=(len(lowered), len(v.idf))
+        )
+        x.sum_duplicates()  # term counts
+        return x
+
+    def decision(self, docs: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        """``(len(docs), n_themes)`` decision values of the documents, or, with ``contexts``, of each
+        document followed by a space and its context (``docs[i] + " " + contexts[i]`` when the context is
+        not empty). A context shared by several documents (the sentence of several clauses) is read once:
+        counts add up, and the one word bigram across the join is added."""
         n = len(docs)
         out = np.tile(self.intercept, (n, 1))
         if not n:
             return out
         lowered = [d.lower() for d in docs]
+        if contexts is not None and not self.joins_contexts:
+            lowered = [f"{d} {c}" if c else d for d, c in zip(lowered, (c.lower() for c in contexts), strict=True)]
+            contexts = None
+        if contexts is not None:
+            first: dict[str, int] = {}
+            which = np.fromiter((first.setdefault(c, len(first)) for c in contexts), np.int64, n)
+            ctx_lowered = [c.lower() for c in first]
         for v, off in zip(self.vectorizers, self.offsets, strict=False):
-            cols = array("i")
-            indptr = array("i", [0])
-            for doc in lowered:
-                v.add_features(doc, cols)
-                indptr.append(len(cols))
-            if not cols:
+            x = self._counts(v, lowered)
+            if contexts is not None:
+                x = x + self._counts(v, ctx_lowered)[which]
+                if v.analyzer == "word" and v.ngram_range[0] <= 2 <= v.ngram_range[1]:
+                    # the bigram of the document's last word and the context's first
+                    rows, cols = [], []
+                    for r, (d, k) in enumerate(zip(lowered, which.tolist(), strict=True)):
+                        c = ctx_lowered[k]
+                        if d.strip(" ") and c.strip(" "):
+                            g = d.rstrip(" ").rsplit(" ", 1)[-1] + " " + c.lstrip(" ").split(" ", 1)[0]
+                            j = v.vocabulary.get(g)
+                            if j is not None:
+                                rows.append(r)
+                                cols.append(j)
+                    if rows:
+                        x = x + csr_matrix((np.ones(len(rows)), (rows, cols)), shape=x.shape)
+            if not x.nnz:
                 continue
-            idx = np.frombuffer(cols, dtype=np.int32)
-            x = csr_matrix((np.ones(len(idx)), idx, np.frombuffer(indptr, dtype=np.int32)), shape=(n, len(v.idf)))
-            x.sum_duplicates()  # term counts
             if v.sublinear_tf:
                 np.log(x.data, out=x.data)
                 x.data += 1.0
@@ -146,9 +183,10 @@ class LinearScorer:
             out += x @ self.coef[off : off + len(v.idf)]
         return out
 
-    def proba(self, docs: Sequence[str]) -> np.ndarray:
-        """``(len(docs), n_themes)`` probabilities (each theme's own logistic regression)."""
-        return 1.0 / (1.0 + np.exp(-self.decision(docs)))
+    def proba(self, docs: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
+        """``(len(docs), n_themes)`` probabilities (each theme's own logistic regression); ``contexts`` as
+        in :meth:`decision`."""
+        return 1.0 / (1.0 + np.exp(-self.decision(docs, contexts)))
 
 
 # --- reading the numbers from a skops archive -------------------------------------------------------------

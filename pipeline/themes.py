@@ -152,6 +152,10 @@ class ThemeModel:
         if not word_lists:
             return []
         ctxs = contexts if contexts is not None else [()] * len(word_lists)
+        if self.scorer is not None:  # each sentence read once, however many of its clauses are scored
+            texts = [join_words(ws) for ws in word_lists]
+            marked = [" ".join("ctx_" + w for w in c if not w.isspace()) for c in ctxs]
+            return self.scorer.proba(texts, marked).tolist()
         return self._predict([join_words(ws, c) for ws, c in zip(word_lists, ctxs, strict=True)])
 
     def article_themes(

@@ -112,3 +112,27 @@ def test_a_model_the_scorer_refuses_falls_back_to_sklearn(tmp_path: Path) -> Non
     m = load_model(d)
     assert m.scorer is None
     assert m.proba_words([["建立", "网格", "党支部"]]) == pipe.predict_proba(["建立 网格 党支部"]).tolist()
+
+
+def test_contexts_read_once_give_the_joined_documents_scores(tmp_path: Path) -> None:
+    pipe, path, vocab = _tiny(tmp_path)
+    scorer = read_skops_linear(path, vocab)
+    texts = ["设立 红蜂 驿站 31 个", "建立 网格", "", "网格 党支部", "APP 服务", "一"]
+    ctxs = ["ctx_服务 ctx_外卖", "ctx_服务 ctx_外卖", "ctx_志愿者", "", "ctx_12345 ctx_APP", "ctx_服务 ctx_外卖"]
+    joined = [f"{t} {c}" if c else t for t, c in zip(texts, ctxs, strict=True)]
+    assert np.abs(pipe.predict_proba(joined) - scorer.proba(texts, ctxs)).max() < 1e-12
+    # the bigram across the join counts: 个 ctx_服务 is a feature of the first document
+    assert "个 ctx_服务" in vocab["words"]
+
+
+def test_pipeline_words_path_equals_sklearn_on_annotated_clauses() -> None:
+    from pipeline.themes import _segmenter
+
+    rows = [json.loads(x) for x in (ROOT / "corpus/annotations/clauses.jsonl").read_text("utf-8").splitlines()]
+    seg = _segmenter()
+    words = [seg.cut(r["text"]) for r in rows]
+    ctx = [seg.cut(r["context"]) if r.get("context") else () for r in rows]
+    fast, slow = load_model(), load_model(fast=False)
+    a = np.array(fast.proba_words(words, ctx))
+    b = np.array(slow.proba_words(words, ctx))
+    assert np.abs(a - b).max() < 1e-9
