@@ -174,6 +174,33 @@ def _suffix(unit: str, rules: LayoutRules) -> str:
     return next((sfx for sfx in rules.place_suffixes if unit.endswith(sfx)), "")
 
 
+LEDE_CHARS = 400
+
+
+def known_place(unit: str, rules: LayoutRules) -> bool:
+    """Whether a unit can be an article's place: one of county level or above (its suffix 省 市 区 县 州 旗
+    盟 …) must be in the gazetteer, alone (回民区, 黄石市), as an autonomous prefecture's short form
+    (玉树州, 黔东南州) or after the province or city that holds it (北京石景山区, 青海玉树州); 较好完成市,
+    统筹推动县 and 革命老区 are clauses and kinds of area, not places. Lower units (街道, 镇, 村, 社区) are
+    not in the gazetteer and pass."""
+    if _suffix(unit, rules) not in rules.high_level:
+        return True
+    from .gazetteer import load_gazetteer
+
+    return _in_gazetteer(unit, load_gazetteer())
+
+
+def _in_gazetteer(unit: str, gaz: object) -> bool:
+    lookup = gaz.lookup  # type: ignore[attr-defined]
+    if lookup(unit):
+        return True
+    if unit.endswith("州") and any(d.level == 2 for d in lookup(unit[:-1])):
+        return True
+    return any(
+        any(d.level <= 2 for d in lookup(unit[:i])) and _in_gazetteer(unit[i:], gaz) for i in range(2, len(unit) - 1)
+    )
+
+
 def _has_high_level(text: str, chain: list[tuple[int, int]], rules: LayoutRules) -> bool:
     """The chain holds a unit of county level or above (its longest suffix: 社区 is not 区)."""
     return any(_suffix(text[s:e], rules) in rules.high_level for s, e in chain)
@@ -209,23 +236,25 @@ def main_place(
             return prefix
         for part in ([rest] if sep else []) + [h]:
             chain = place_chain(part, 0, rules, cut)
-            if chain:
+            if chain and known_place(part[chain[-1][0] : chain[-1][1]], rules):
                 s, e = chain[-1]
                 return part[s:e]
         # 2026年上海市政府工作报告: a county-level place after a leading year.
         y = re.match(r"\d{4}\s*年(?:度)?", h)
         if y:
             chain = place_chain(h, y.end(), rules, cut)
-            if chain and _has_high_level(h, chain, rules):
+            if chain and _has_high_level(h, chain, rules) and known_place(h[chain[-1][0] : chain[-1][1]], rules):
                 return h[chain[-1][0] : chain[-1][1]]
     text = mapped.text
     m = rules.report_place.search(text[:600])
     if m:
         chain = place_chain(m.group(1), 0, rules, cut)
-        if chain and _has_high_level(m.group(1), chain, rules):
-            return m.group(1)[chain[-1][0] : chain[-1][1]]
+        unit = m.group(1)[chain[-1][0] : chain[-1][1]] if chain else ""
+        if chain and _has_high_level(m.group(1), chain, rules) and known_place(unit, rules):
+            return unit
     first_par_end = text.find("\n", body_start)
-    lede = text[body_start : first_par_end if first_par_end >= 0 else len(text)]
+    # the first paragraph, up to a news lede's length (a report printed without line breaks is one paragraph)
+    lede = text[body_start : first_par_end if first_par_end >= 0 else len(text)][:LEDE_CHARS]
     for m in _CLAUSE_START.finditer(lede):
         pos = m.end()
         lead = next((w for w in rules.lead_words if lede.startswith(w, pos)), "")
@@ -233,7 +262,7 @@ def main_place(
             chain = place_chain(lede, p, rules, cut)
             # In running text only a chain with a county-level (or higher) unit counts: 多次走进社区
             # ends like a community but is a clause.
-            if chain and _has_high_level(lede, chain, rules):
+            if chain and _has_high_level(lede, chain, rules) and known_place(lede[chain[-1][0] : chain[-1][1]], rules):
                 s, e = chain[-1]
                 return lede[s:e]
     if dateline is not None:

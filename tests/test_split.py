@@ -182,3 +182,47 @@ def test_split_record_with_two_datelines_splits(pipe: Pipeline) -> None:
     arts = pipe.articles(doc)
     assert [a.place for a in arts] == ["赛罕区", "舍必崖乡"]
     assert [[b.name for b in a.byline] for a in arts] == [["杨彩霞"], ["赵宇昕"]]
+
+
+@pytest.mark.parametrize(
+    ("unit", "known"),
+    [
+        ("回民区", True),
+        ("犍为县", True),
+        ("北京石景山区", True),  # a district after its municipality
+        ("青海玉树州", True),  # an autonomous prefecture's short form after its province
+        ("黔东南州", True),
+        ("万通路街道", True),  # below county level: not in the gazetteer, passes
+        ("鸡鸣山社区", True),
+        ("较好完成市", False),  # clauses that end like a place
+        ("统筹推动县", False),
+        ("全年共实施省市", False),
+        ("作为黄石市", False),
+        ("革命老区", False),  # a kind of area
+        ("小麦主产区", False),
+    ],
+)
+def test_known_place(unit: str, known: bool) -> None:
+    from pipeline.layout import load_rules
+    from pipeline.split import known_place
+
+    assert known_place(unit, load_rules()) is known
+
+
+def test_report_places_are_places(pipe: Pipeline) -> None:
+    """A city's work report opening 较好完成市十七届人大… gets no made-up place (it had 较好完成市)."""
+    import json
+
+    recs = {}
+    for p in sorted((CORPUS / "reports").glob("govwork_city2024_part*.jsonl")):
+        for line in p.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            if r["id"] in ("govwork_city2024:绵阳", "govwork_city2024:潍坊", "govwork_city2024:亳州"):
+                recs[r["id"]] = r
+    places = {}
+    for rid, r in recs.items():
+        doc = RawDocument(rid, "reports.jsonl", 1, r["text"], "record", title=r.get("title"))
+        places[rid] = [a.place for a in pipe.articles(doc)]
+    assert places["govwork_city2024:绵阳"] == [None]
+    assert places["govwork_city2024:潍坊"] == [None]
+    assert places["govwork_city2024:亳州"] == ["亳州市"]
