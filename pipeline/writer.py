@@ -111,6 +111,16 @@ class OutputWriter:
         self._writer(table).write_table(pa.Table.from_pylist(rows, schema=schema))
         self.counts[table] += len(rows)
 
+    def write_arrow(self, table: str, tables: Iterable[pa.Table]) -> None:
+        """Append rows already made into Arrow tables of the table's schema (from worker processes) as one
+        row group."""
+        tabs = [t for t in tables if t.num_rows]
+        if not tabs:
+            return
+        data = pa.concat_tables(tabs)
+        self._writer(table).write_table(data)
+        self.counts[table] += data.num_rows
+
     def _writer(self, table: str) -> pq.ParquetWriter:
         w = self._writers.get(table)
         if w is None:
