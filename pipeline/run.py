@@ -207,6 +207,9 @@ class Pipeline:
                     done[table] = fn(art, done)
                     self.timings[stage] += time.perf_counter() - t0
                     out.rows[table].extend(done[table])
+                    if "article_place" in done:  # the entities stage found the place an article is about
+                        art = replace(art, place=done.pop("article_place"))
+                        out.rows["articles"][k] = art
                 if "article_themes" in done:  # the themes stage's verdict on the whole article
                     themes, scores = done["article_themes"]
                     out.rows["articles"][k] = replace(art, themes=themes, theme_scores=scores)

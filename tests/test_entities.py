@@ -214,3 +214,23 @@ def test_entities_bodies_countries_and_titles(recognizer, text: str, expected: l
 )
 def test_entities_places_in_context(recognizer, text: str, places: list[str]) -> None:
     assert _by(recognizer.extract(text), "PLACE") == places
+
+
+def test_dominant_place_needs_a_clear_majority() -> None:
+    from types import SimpleNamespace as M
+
+    from pipeline.extract.entities import dominant_place
+
+    def place(path: str) -> M:
+        return M(label="PLACE", subtype="admin", normalized=path)
+
+    # a city's report: its city and the districts in it
+    report = [place("四川省/绵阳市")] * 4 + [place("四川省/绵阳市/涪城区"), place("四川省"), place("北京市")]
+    assert dominant_place(report) == "绵阳市"
+    # a round-up of items from several provinces: none
+    roundup = [place("辽宁省/沈阳市"), place("辽宁省"), place("湖南省"), place("湖南省/长沙市"), place("广东省")]
+    assert dominant_place(roundup) is None
+    # too few mentions to tell
+    assert dominant_place([place("浙江省/杭州市")] * 2) is None
+    # the most specific unit that still dominates
+    assert dominant_place([place("河北省/唐山市/玉田县")] * 3 + [place("河北省/唐山市")]) == "玉田县"

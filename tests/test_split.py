@@ -226,3 +226,11 @@ def test_report_places_are_places(pipe: Pipeline) -> None:
     assert places["govwork_city2024:绵阳"] == [None]
     assert places["govwork_city2024:潍坊"] == [None]
     assert places["govwork_city2024:亳州"] == ["亳州市"]
+    # the entities stage then finds the place the report names throughout, and its facts carry it
+    full = Pipeline()
+    for rid, city in (("govwork_city2024:绵阳", "绵阳市"), ("govwork_city2024:潍坊", "潍坊市")):
+        r = recs[rid]
+        res = full.process(RawDocument(rid, "reports.jsonl", 1, r["text"], "record"))
+        assert [a.place for a in res.articles] == [city]
+        places_of_facts = [f.place for f in res.rows["facts"]]
+        assert places_of_facts.count(city) > len(places_of_facts) / 2

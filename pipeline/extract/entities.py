@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_right, insort
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -839,7 +840,37 @@ class EntityStage:
                 d = self.recognizer.gazetteer.resolve(p)
                 if d is not None:
                     ctx.extend(x for x in (d.city, d.province) if x)
-        for n, m in enumerate(self.recognizer.extract(article.text, byline=article.byline, context=ctx), 1):
+        mentions = self.recognizer.extract(article.text, byline=article.byline, context=ctx)
+        for n, m in enumerate(mentions, 1):
             rs, re_ = article.mapped.raw_span(m.start, m.end)
             out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
+        if not article.place and isinstance(done, dict):
+            place = dominant_place(mentions)
+            if place:
+                done["article_place"] = place  # the driver puts it on the article before the later stages
         return out
+
+
+DOMINANT_MIN = 3  # mentions of the place
+DOMINANT_SHARE = 0.5  # of the article's county-or-higher place mentions
+
+
+def dominant_place(mentions: Sequence[Any]) -> str | None:
+    """The place an article without a headline, lede or dateline place is about: the county-or-higher unit
+    its text names most, when that is at least :data:`DOMINANT_MIN` mentions and :data:`DOMINANT_SHARE` of
+    all such mentions (a city's work report names its city throughout: 建设现代化绵阳 …); its full name
+    (绵阳市). A news round-up naming many places gets none."""
+    paths = [m.normalized for m in mentions if m.label == "PLACE" and m.subtype == "admin" and m.normalized]
+    if not paths:
+        return None
+    # a county counts for its city and province too: 涪城区 is 绵阳市 news
+    counts: Counter[str] = Counter()
+    for p in paths:
+        parts = p.split("/")
+        for k in range(1, len(parts) + 1):
+            counts["/".join(parts[:k])] += 1
+    cands = [(p, n) for p, n in counts.items() if n >= DOMINANT_MIN and n / len(paths) >= DOMINANT_SHARE]
+    if not cands:
+        return None
+    # the most specific unit that dominates
+    return max(cands, key=lambda pn: (pn[0].count("/"), pn[1]))[0].rsplit("/", 1)[-1]
