@@ -103,6 +103,17 @@ class Gazetteer:
         narrowed = [d for d in cands if any(_within(d, c) for c in context)]
         return narrowed or cands
 
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is a unit of the list: alone (回民区, 黄石市), as an autonomous prefecture's short
+        form (玉树州, 黔东南州), or after the province or city that holds it (北京石景山区, 青海玉树州)."""
+        if self.lookup(name):
+            return True
+        if name.endswith("州") and any(d.level == 2 for d in self.lookup(name[:-1])):
+            return True
+        return any(
+            any(d.level <= 2 for d in self.lookup(name[:i])) and self.knows(name[i:]) for i in range(2, len(name) - 1)
+        )
+
     def resolve(self, name: str, *, context: tuple[str, ...] = ()) -> Division | None:
         """The one division ``name`` means in this context, or None when unknown or still ambiguous."""
         cands = self.lookup(name, context=context)

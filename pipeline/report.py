@@ -293,19 +293,24 @@ def _chart_facts_per_theme(con: Any, themes: dict[str, str]) -> Any:
 
 
 def _counted(con: Any, limit: int) -> list[dict[str, Any]]:
-    """Counted things (entity and unit of count facts) printed for two places or more, with their sum per place."""
+    """Counted things (entity and unit of count facts) printed for two places or more, with their sum per place;
+    named programmes first (红蜂驿站 by district), then the rest by how many places print them."""
     rows = con.sql(
         f"""
         WITH c AS (
             SELECT entity, unit, place, sum(value) AS total, count(*) AS n FROM facts
             WHERE kind = 'count' AND entity <> '' AND place IS NOT NULL GROUP BY 1, 2, 3
+        ), prog AS (
+            SELECT DISTINCT text AS entity FROM entities WHERE label = 'PROGRAMME'
         ), g AS (
-            SELECT entity, unit, count(*) AS places, sum(n) AS facts FROM c GROUP BY 1, 2 HAVING count(*) >= 2
-            ORDER BY places DESC, facts DESC, entity, unit LIMIT {int(limit)}
+            SELECT entity, unit, count(*) AS places, sum(n) AS facts,
+                   entity IN (SELECT entity FROM prog) AS programme
+            FROM c GROUP BY 1, 2 HAVING count(*) >= 2
+            ORDER BY programme DESC, places DESC, facts DESC, entity, unit LIMIT {int(limit)}
         )
         SELECT g.entity, g.unit, g.places, g.facts, c.place, c.total, c.n
         FROM g JOIN c USING (entity, unit)
-        ORDER BY g.places DESC, g.facts DESC, g.entity, g.unit, c.total DESC, c.place
+        ORDER BY g.programme DESC, g.places DESC, g.facts DESC, g.entity, g.unit, c.total DESC, c.place
         """
     ).fetchall()
     out: list[dict[str, Any]] = []

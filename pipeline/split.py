@@ -187,18 +187,7 @@ def known_place(unit: str, rules: LayoutRules) -> bool:
         return True
     from .gazetteer import load_gazetteer
 
-    return _in_gazetteer(unit, load_gazetteer())
-
-
-def _in_gazetteer(unit: str, gaz: object) -> bool:
-    lookup = gaz.lookup  # type: ignore[attr-defined]
-    if lookup(unit):
-        return True
-    if unit.endswith("州") and any(d.level == 2 for d in lookup(unit[:-1])):
-        return True
-    return any(
-        any(d.level <= 2 for d in lookup(unit[:i])) and _in_gazetteer(unit[i:], gaz) for i in range(2, len(unit) - 1)
-    )
+    return load_gazetteer().knows(unit)
 
 
 def _has_high_level(text: str, chain: list[tuple[int, int]], rules: LayoutRules) -> bool:

@@ -234,3 +234,20 @@ def test_dominant_place_needs_a_clear_majority() -> None:
     assert dominant_place([place("浙江省/杭州市")] * 2) is None
     # the most specific unit that still dominates
     assert dominant_place([place("河北省/唐山市/玉田县")] * 3 + [place("河北省/唐山市")]) == "玉田县"
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # kinds of area and clauses that end like a unit of county level or above are not places
+        ("推进棚户区改造，创建全国文明城市，经开区新增企业", []),
+        ("深入推进农村集体经营性建设用地入市改革", []),
+        # named units still are, with or without their province
+        ("涪城区和游仙区", ["涪城区", "游仙区"]),
+        ("北京石景山区", ["北京", "石景山区"]),
+        # regions named without a suffix
+        ("东三省和三区三州", ["东三省", "三区三州"]),
+    ],
+)
+def test_high_level_units_must_be_known(recognizer, text: str, places: list[str]) -> None:
+    assert [m.text for m in recognizer.extract(text) if m.label == "PLACE"] == places

@@ -38,6 +38,10 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
+# suffixes of units of county level or above: such a unit is a place only if the gazetteer knows it
+_HIGH_LEVEL = frozenset(
+    ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "旗", "盟", "州")
+)
 _CONTRAST = re.compile(r"(?:从|由|变|把|将)“([^“”\n]{1,20})”(?:向|到|为|变为|变成|转为|迈向)“([^“”\n]{1,20})”")
 _SPIRIT = re.compile(
     r"(?:弘扬|传承|践行|发扬|赓续|大力弘扬|学习)([\u4e00-\u9fff]{2,8}?精神)(?:和|、|与)?([\u4e00-\u9fff]{2,8}?精神)?"
@@ -634,6 +638,13 @@ class EntityRecognizer:
                     continue  # 贫困地区, 低洼地区: a kind of area; 长三角地区 names one
                 if kind == "road" and name.endswith(self._not_roads):
                     continue
+                if (
+                    kind == "admin"
+                    and sfx in _HIGH_LEVEL
+                    and self.gazetteer is not None
+                    and not self.gazetteer.knows(text[start:end])
+                ):
+                    continue  # of county level or above but not in the list: 棚户区, 文明城市, 经开区, 用地入市
                 if kind == "admin":
                     insort(unit_ends, end)
                 yield Mention(text[start:end], "PLACE", start, end, "suffix", kind)

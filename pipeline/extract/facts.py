@@ -652,12 +652,15 @@ class FactStage:
 
 
 def nearest_before(mentions: Sequence[Any], starts: Sequence[int], pos: int, floor: int) -> str | None:
-    """Text of the mention nearest before ``pos`` that starts at or after ``floor`` (its sentence's start): the
-    one that governs what is at ``pos``. ``mentions`` are sorted by start and ``starts`` are their starts."""
+    """Name of the mention nearest before ``pos`` that starts at or after ``floor`` (its sentence's start): the
+    one that governs what is at ``pos``. ``mentions`` are sorted by start and ``starts`` are their starts. A
+    place the gazetteer resolved is named in full (山东 -> 山东省), so that places count together."""
     k = bisect_right(starts, pos) - 1
     while k >= 0 and mentions[k].start >= floor:
-        if mentions[k].end <= pos:
-            return mentions[k].text
+        m = mentions[k]
+        if m.end <= pos:
+            norm = getattr(m, "normalized", None)
+            return norm.rsplit("/", 1)[-1] if norm and m.label == "PLACE" else m.text
         k -= 1
     return None
 
