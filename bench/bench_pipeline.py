@@ -57,17 +57,25 @@ def _big_input(inputs: list[str], mb: int, folder: Path) -> Path:
     return out
 
 
+# Started from a fresh interpreter: a child forked from this (large) process would inherit its resident set into
+# ru_maxrss, which Linux keeps across exec, so the launcher starts the command and reports wait4's figure.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(proc.pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def _peak_mib(cmd: list[str]) -> tuple[float, float]:
-    """Peak resident set (MiB, of the process or its largest child) and wall time of a command."""
+    """Peak resident set (MiB, of the process or its largest child) and wall time of a command, measured by a
+    small launcher process (see ``_LAUNCHER``)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd)
-    # wait4 gives this child's own resource use (with its waited-for workers), not the maximum over every
-    # child this process ever had (forked pipeline workers of the runs above would otherwise count)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise subprocess.CalledProcessError(proc.returncode, cmd)
-    return round(usage.ru_maxrss / 1024, 1), round(time.perf_counter() - t0, 1)
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], check=True, capture_output=True, text=True)
+    kib, code = (int(x) for x in out.stdout.split()[-2:])
+    if code:
+        raise subprocess.CalledProcessError(code, cmd)
+    return round(kib / 1024, 1), round(time.perf_counter() - t0, 1)
 
 
 def main(argv: list[str]) -> int:
