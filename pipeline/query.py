@@ -104,16 +104,23 @@ def connect(out: str | Path, con: Any = None) -> Any:
     manifest = root / "manifest.json"
     if manifest.is_file():  # the manifest lists the parts of finished runs; anything else is an orphan
         try:
-            parts = json.loads(manifest.read_text(encoding="utf-8")).get("parts") or {}
+            m = json.loads(manifest.read_text(encoding="utf-8"))
         except ValueError:
             raise QueryError(f"{manifest}: not valid JSON") from None
+        if not isinstance(m, dict) or not isinstance(m.get("parts") or {}, dict):
+            raise QueryError(f"{manifest}: not a govmine manifest (a JSON object with a parts object)")
+        parts = m.get("parts") or {}
     for name, (schema, _) in TABLES.items():
         files = sorted((root / name).glob("*.parquet")) if (root / name).is_dir() else []
         if name in parts:
             files = [f for f in files if f.name in set(parts[name])]
         if files:
             paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-            con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{paths}])")
+            try:
+                con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{paths}])")
+            except duckdb.Error as exc:  # a damaged or foreign part file
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise QueryError(f"{root / name}: cannot read its part files ({first})") from None
         else:
             empty = pa.Table.from_pylist([], schema=schema)
             con.register(f"_{name}_empty", empty)

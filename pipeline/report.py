@@ -124,6 +124,7 @@ class _Piece:
 class _Counter:
     skipped: dict[str, int] = field(default_factory=lambda: {"facts": 0, "entities": 0, "initiatives": 0})
     overlapped: int = 0
+    nested_facts: int = 0  # facts overlapping another fact: shown through that fact's mark
 
 
 def _asset(name: str) -> str:
@@ -166,13 +167,23 @@ def _pack(obj: Any) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
 
 
-def _connect(out: Path) -> Any:
+def _connect(out: Path, manifest: dict[str, Any]) -> Any:
+    """A DuckDB connection with the run's tables, after checking that every part the manifest lists is there
+    (a report of a run with missing parts would silently count less)."""
     from .query import QueryError, connect
 
-    if not out.is_dir():
-        raise ReportError(f"{out}: no such output folder")
-    if not (out / "manifest.json").is_file():
-        raise ReportError(f"{out}: no manifest.json (not the output of a finished govmine run)")
+    parts = manifest.get("parts")
+    if isinstance(parts, dict):
+        missing = [
+            f"{t}/{name}"
+            for t, names in parts.items()
+            if isinstance(names, list)
+            for name in names
+            if not (out / str(t) / str(name)).is_file()
+        ]
+        if missing:
+            shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+            raise ReportError(f"{out}: {len(missing)} part(s) listed in manifest.json are missing ({shown})")
     try:
         return connect(out)
     except QueryError as exc:
@@ -180,6 +191,10 @@ def _connect(out: Path) -> Any:
 
 
 def _manifest(out: Path) -> dict[str, Any]:
+    if not out.is_dir():
+        raise ReportError(f"{out}: no such output folder")
+    if not (out / "manifest.json").is_file():
+        raise ReportError(f"{out}: no manifest.json (not the output of a finished govmine run)")
     try:
         m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -193,7 +208,7 @@ def _documents(manifest: dict[str, Any]) -> int | None:
     runs = manifest.get("runs") or [manifest]
     try:
         return sum(int((r.get("counts") or {}).get("documents", 0)) for r in runs)
-    except (TypeError, ValueError):
+    except (AttributeError, TypeError, ValueError):
         return None
 
 
@@ -265,8 +280,9 @@ def _chart_facts_per_theme(con: Any, themes: dict[str, str]) -> Any:
         con.sql(
             """
             SELECT theme, count(DISTINCT fact_id) FROM (
-                SELECT unnest(themes) AS theme, unnest(fact_ids) AS fact_id FROM (
-                    SELECT themes, fact_ids FROM initiatives WHERE len(themes) > 0 AND len(fact_ids) > 0))
+                SELECT theme, unnest(fact_ids) AS fact_id FROM (
+                    SELECT unnest(themes) AS theme, fact_ids FROM initiatives
+                    WHERE len(themes) > 0 AND len(fact_ids) > 0))
             GROUP BY 1
             """
         ).fetchall()
@@ -336,10 +352,14 @@ def _chart_counted(groups: Sequence[dict[str, Any]]) -> Any:
             customdata=g["n"][::-1],
             orientation="h",
             marker={"color": "#e45756"},
-            hovertemplate="%{y}: %{x:,} " + html.escape(g["unit"]) + "（%{customdata} 个数字之和）<extra></extra>",
+            hovertemplate="%{y}: %{x:,} "
+            + html.escape(g["unit"], quote=False)
+            + "（%{customdata} 个数字之和）<extra></extra>",
         )
     )
-    title = f"各地的数量：{html.escape(g['entity'])}（{html.escape(g['unit'])}）" if groups else "各地的数量"
+    # plotly renders a small HTML subset and does not decode &quot;: escape only what would be markup
+    esc = lambda x: html.escape(x, quote=False)  # noqa: E731
+    title = f"各地的数量：{esc(g['entity'])}（{esc(g['unit'])}）" if groups else "各地的数量"
     title += "<br><sup>counted where: the printed counts of one thing, summed per place</sup>"
     fig.update_layout(
         _layout(
@@ -429,6 +449,7 @@ class _ArticleText:
         self.ents: list[list[int]] = []
         self.inis: list[list[Any]] = []
         self._ini_spans: list[list[tuple[int, int, list[Any]]]] = [[] for _ in pieces]
+        self._fact_at: dict[tuple[int, int, int], int] = {}
 
     def locate(self, start: int, end: int, surface: str | None) -> tuple[int, int, int] | None:
         """(piece, local start, local end) of an article span, when it lies in one piece and matches ``surface``."""
@@ -447,10 +468,20 @@ class _ArticleText:
         f = self.pieces[piece].to16
         return f(i) if f else i
 
-    def add_fact(self, fi: int, loc: tuple[int, int, int]) -> None:
+    def add_fact(self, fi: int, loc: tuple[int, int, int]) -> bool:
+        """Mark a fact; one that overlaps a fact marked before (千瓦 inside 60万千瓦) is shown through that
+        fact's mark (its entry names the host) and False is returned."""
         k, s, e = loc
-        _place(self.marks[k], s, e)  # facts come first: none is refused unless two facts overlap
-        self.facts.append([fi, k, self._u(k, s), self._u(k, e)])
+        if _place(self.marks[k], s, e):  # facts come first: only another fact can be in the way
+            self.facts.append([fi, k, self._u(k, s), self._u(k, e)])
+            self._fact_at[(k, s, e)] = fi
+            return True
+        host = next(
+            (h for (hk, hs, he), h in self._fact_at.items() if hk == k and hs < e and s < he),
+            None,
+        )
+        self.facts.append([fi, k, self._u(k, s), self._u(k, e), host])
+        return False
 
     def add_entity(self, loc: tuple[int, int, int], label: int, title: str | None) -> bool:
         k, s, e = loc
@@ -554,7 +585,8 @@ def _embed_texts(
         if loc is None:
             counter.skipped["facts"] += 1
             continue
-        at.add_fact(fi, loc)
+        if not at.add_fact(fi, loc):
+            counter.nested_facts += 1
 
     labels = {lab: i for i, lab in enumerate(ENTITY_LABELS)}
     for ai, s, e, text, label, normalized in con.sql(
@@ -613,15 +645,24 @@ def build_report(out: str | Path, limits: ReportLimits | None = None) -> tuple[s
     """The report's HTML and figures about it (counts, what was left out, skipped spans).
 
     Raises:
-        ReportError: ``out`` is not the output of a finished run.
+        ReportError: ``out`` is not the output of a finished run, or its tables cannot be read.
     """
+    import duckdb
+
+    root = Path(out)
+    manifest = _manifest(root)
+    con = _connect(root, manifest)
+    try:
+        return _build(root, con, manifest, limits or ReportLimits())
+    except duckdb.Error as exc:  # a damaged part file, a table from another schema version
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ReportError(f"{root}: cannot read the run's tables ({first})") from None
+
+
+def _build(root: Path, con: Any, manifest: dict[str, Any], limits: ReportLimits) -> tuple[str, dict[str, Any]]:
     import plotly
     import plotly.offline
 
-    limits = limits or ReportLimits()
-    root = Path(out)
-    con = _connect(root)
-    manifest = _manifest(root)
     themes = _themes()
     strings = _Strings()
     counter = _Counter()
@@ -695,6 +736,7 @@ def build_report(out: str | Path, limits: ReportLimits | None = None) -> tuple[s
         "sentence_only": len([a for a in snippets if a not in full]),
         "skipped_spans": counter.skipped,
         "overlapping_entities": counter.overlapped,
+        "nested_facts": counter.nested_facts,
         "rejects_listed": len(rejects),
         "limits": {
             "max_facts": limits.max_facts,
@@ -743,8 +785,9 @@ def build_report(out: str | Path, limits: ReportLimits | None = None) -> tuple[s
 
 
 def _script(js: str) -> str:
-    # inline <script> content ends at the first "</script"; none of the vendored files has one, but be safe
-    return js.replace("</script", "<\\/script")
+    # inline <script> content ends at the first "</script", in any case; none of the vendored files has one, but a
+    # future version might (it can only be inside a string or a regular expression, where <\/ means </)
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

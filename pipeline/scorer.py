@@ -36,6 +36,7 @@ __all__ = ["LinearScorer", "UnsupportedModel", "Vectorizer", "read_skops_linear"
 
 # cached character n-grams of at most this many distinct words (then the cache starts again)
 WORD_CACHE = 100_000
+LONG_WORD = 64  # longer words are not cached
 
 
 class UnsupportedModel(ValueError):
@@ -73,6 +74,8 @@ class Vectorizer:
                 j = vocab.get(w[i : i + n])
                 if j is not None:
                     ids.append(j)
+        if len(word) > LONG_WORD:
+            return ids  # a long digit or Latin run: rare, and its ids would fill the cache
         if len(self._cache) >= WORD_CACHE:
             self._cache.clear()
         self._cache[word] = ids
@@ -211,6 +214,16 @@ def _items(node: dict[str, Any]) -> list[Any]:
 
 
 def read_skops_linear(path: str | Path, vocabularies: dict[str, list[str]]) -> LinearScorer:
+    """See :func:`_read_skops_linear`; an archive of any other shape raises :class:`UnsupportedModel`."""
+    try:
+        return _read_skops_linear(path, vocabularies)
+    except UnsupportedModel:
+        raise
+    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+        raise UnsupportedModel(f"{path}: not the pipeline this scorer reads ({type(exc).__name__}: {exc})") from None
+
+
+def _read_skops_linear(path: str | Path, vocabularies: dict[str, list[str]]) -> LinearScorer:
     """A :class:`LinearScorer` from a skops archive of ``Pipeline([("features", FeatureUnion([...
     TfidfVectorizer ...])), ("clf", OneVsRestClassifier(LogisticRegression(...)))])``, with each
     vectorizer's terms from ``vocabularies`` (in feature order).
@@ -268,6 +281,9 @@ def read_skops_linear(path: str | Path, vocabularies: dict[str, list[str]]) -> L
                 and p["vocabulary"] is None
                 and (p["analyzer"] == "char_wb" or (p["analyzer"] == "word" and p["token_pattern"] == "[^ ]+"))
             )
+            dtype = a.get("dtype", {})
+            if not (dtype.get("__loader__") == "TypeNode" and dtype.get("__class__") == "float64"):
+                ok = False  # another dtype rounds the weights differently
             if not ok:
                 raise UnsupportedModel(f"vectorizer {name}: {p}")
             idf = array(_attrs(a["_tfidf"], "TfidfTransformer")["idf_"])

@@ -144,3 +144,11 @@ def test_quantities_seed_sentence_all_counts() -> None:
         ("400项", 400, "项"),
         ("96.4%", 96.4, "%"),
     ]
+
+
+def test_no_quantity_inside_the_one_before() -> None:
+    """100万千瓦以上 is one quantity; its 千 (read as the unit's first character) is not a second one, 1000 瓦."""
+    from pipeline.extract.quantities import extract_quantities
+
+    qs = extract_quantities("加快能源结构调整优化，新增新能源装机100万千瓦以上。")
+    assert [(q.surface, q.value, q.unit, q.qualifier) for q in qs] == [("100万千瓦", 1000000.0, "千瓦", "over")]

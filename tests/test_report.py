@@ -358,6 +358,19 @@ def test_report_renders_chinese_glyphs_not_boxes(browser: Any, report: Path) -> 
         "return r.getBoundingClientRect().width"
     )
     assert abs(width - 5 * 32) < 2
+    # the report's own text: an article's headline and the chart labels are set in the CJK stack and drawn as glyphs
+    _open(browser, report, "#article/" + "1ae8b1067945540b%231")
+    _wait(browser, "return document.querySelector('#article h2.headline') !== null")
+    head = browser.find_element(By.CSS_SELECTOR, "#article h2.headline")
+    assert head.text == "回民区：以组织力引领城市基层治理现代化"
+    assert "Noto Sans CJK SC" in head.value_of_css_property("font-family")
+    shot = head.screenshot_as_png
+    browser.execute_script("arguments[0].style.color = getComputedStyle(arguments[0]).backgroundColor", head)
+    assert shot != head.screenshot_as_png, "the headline renders as nothing"
+    _open(browser, report)
+    ticks = browser.find_elements(By.CSS_SELECTOR, "#chart-themes-place .ytick text")
+    assert ticks and any(re.search("[\u4e00-\u9fff]", t.text) for t in ticks)
+    assert all("Noto Sans CJK SC" in t.value_of_css_property("font-family") for t in ticks)
     assert _severe(browser) == []
 
 
@@ -384,3 +397,62 @@ def test_report_scale_2000_articles_opens_in_seconds(browser: Any, out: Path, tm
     browser.execute_script(f"location.hash = '#fact/' + encodeURIComponent('{key}')")
     _wait(browser, "return document.body.dataset.article === '1ae8b1067945540b#1~5'")
     assert _wait(browser, "return document.querySelector('mark.fact.selected')").text == "226个"
+
+
+def test_damaged_outputs_get_one_line(tmp_path: Path, out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def copy(name: str) -> Path:
+        d = tmp_path / name
+        shutil.copytree(out, d)
+        (d / "report.html").unlink(missing_ok=True)
+        return d
+
+    listed = copy("listed")  # a part the manifest lists is gone: the report would silently count less
+    (listed / "facts" / "part-00000.parquet").unlink()
+    truncated = copy("truncated")  # a damaged part file
+    f = truncated / "facts" / "part-00000.parquet"
+    f.write_bytes(f.read_bytes()[:100])
+    notobj = copy("notobj")  # a manifest that is no object
+    (notobj / "manifest.json").write_text("[]", encoding="utf-8")
+    old = copy("old")  # facts written by another schema version: a column is missing
+    import pyarrow.parquet as pq
+
+    f = old / "facts" / "part-00000.parquet"
+    pq.write_table(pq.read_table(f).drop_columns(["check_status"]), f)
+    expect = {
+        listed: "missing (facts/part-00000.parquet)",
+        truncated: "cannot read its part files",
+        notobj: "manifest",
+        old: "cannot read the run's tables",
+    }
+    for d, words in expect.items():
+        assert main(["report", str(d)]) == 2, d
+        err = capsys.readouterr().err
+        assert err.startswith("govmine: error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+        assert words in err, err
+        assert not (d / "report.html").exists()
+
+
+def test_facts_per_theme_counts_every_theme_of_an_initiative(out: Path) -> None:
+    """An initiative with two themes and three facts gives each theme all three facts (not one each)."""
+    from pipeline.report import _chart_facts_per_theme, _themes
+
+    con = connect(out)
+    want: dict[str, set[str]] = {}
+    for themes, facts in con.sql("SELECT themes, fact_ids FROM initiatives").fetchall():
+        for t in themes:
+            want.setdefault(t, set()).update(facts)
+    assert any(len(t) > 1 and len(f) > 1 for t, f in con.sql("SELECT themes, fact_ids FROM initiatives").fetchall())
+    labels = _themes()
+    fig = _chart_facts_per_theme(con, labels)
+    got = dict(zip(fig.data[0].customdata, fig.data[0].y, strict=True))
+    assert {c: n for c, n in got.items() if n} == {c: len(f) for c, f in want.items() if f}
+
+
+def test_a_fact_inside_another_is_shown_through_it() -> None:
+    from pipeline.report import _ArticleText, _Piece
+
+    text = "新增新能源装机100万千瓦以上。"
+    at = _ArticleText([_Piece(0, text, _utf16(text))], full=True)
+    assert at.add_fact(0, at.locate(7, 13, "100万千瓦"))
+    assert not at.add_fact(1, at.locate(11, 13, "千瓦"))
+    assert at.facts == [[0, 0, 7, 13], [1, 0, 11, 13, 0]]  # the second names the fact whose mark shows it

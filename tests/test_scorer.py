@@ -90,6 +90,7 @@ def test_tokenisation_edge_cases_match_sklearn(tmp_path: Path) -> None:
         {"analyzer": "char"},
         {"lowercase": False},
         {"binary": True},
+        {"dtype": np.float32},  # rounds the weights: no longer the same probabilities
     ],
 )
 def test_other_vectorizers_are_refused(tmp_path: Path, chars: dict[str, object]) -> None:
@@ -136,3 +137,20 @@ def test_pipeline_words_path_equals_sklearn_on_annotated_clauses() -> None:
     a = np.array(fast.proba_words(words, ctx))
     b = np.array(slow.proba_words(words, ctx))
     assert np.abs(a - b).max() < 1e-9
+
+
+def test_an_archive_of_another_shape_is_refused_not_a_crash(tmp_path: Path) -> None:
+    import zipfile
+
+    _, path, vocab = _tiny(tmp_path)
+    bad = tmp_path / "renamed.skops"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "schema.json":
+                data = data.replace(b'"_tfidf"', b'"_tfidf_renamed"')
+            dst.writestr(item, data)
+    with pytest.raises(UnsupportedModel):
+        read_skops_linear(bad, vocab)
+    with pytest.raises(UnsupportedModel):
+        read_skops_linear(path, {"chars": vocab["chars"]})  # a vectorizer missing from vocabulary.json

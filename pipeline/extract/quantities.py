@@ -250,6 +250,8 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
         if q is None:
             continue
         value, unit, factor_kind, num_end, end, unit_text, inner_over = q
+        if out and start < out[-1].end:
+            continue  # inside the quantity before it, whose unit it read: 千 of 100万千瓦以上
         kind = factor_kind
         # Q4: exclusions.
         if _in_spans(start, quotes, cursor):

@@ -93,6 +93,7 @@
     note += bad
       ? ` Spans whose offsets do not match the text (not marked): facts ${sk.facts}, entities ${sk.entities}, initiatives ${sk.initiatives}.`
       : " Every embedded span matches its text.";
+    if (i.nested_facts) note += ` ${fmt(i.nested_facts)} facts lie inside another fact and are marked with it.`;
     $("limits").textContent = note;
     $("manifest").innerHTML = manifestHTML(D.manifest);
     setupCounted();
@@ -360,14 +361,19 @@
       return;
     }
     const F = D.facts;
-    const el = $("fact-" + fi);
+    // a fact inside another fact (千瓦 of 60万千瓦) is shown through that fact's mark
+    const t = T ? T[String(ai)] : undefined;
+    const entry = t ? t.f.find((x) => x[0] === fi) : undefined;
+    const host = entry && entry.length > 4 ? entry[4] : undefined;
+    const el = $("fact-" + (host ?? fi));
     const check = D.checks.find((c) => c.fact_id === factKey(fi));
     box.hidden = false;
     box.innerHTML = `<b>选中的数字 selected fact</b>: <b>${esc(F.s[fi])}</b> = ${fmt(F.v[fi])} ${esc(S(F.u[fi]))}` +
       ` · ${esc(S(F.q[fi]))} · 计数对象 ${esc(S(F.e[fi]) || "–")} · 地点 ${esc(S(F.p[fi]) || "–")}` +
       (S(F.o[fi]) ? ` · 机构 ${esc(S(F.o[fi]))}` : "") +
       (check ? ` · <span class="flag-${esc(check.status)}">${esc(check.status)}: ${esc(check.detail)}</span>` : "") +
-      (el ? "" : ' · <span class="note">(its offsets do not match the embedded text: not marked)</span>');
+      (el && host !== undefined && host !== null ? ` · <span class="note">(inside the number ${esc(F.s[host])}, marked there)</span>` : "") +
+      (el ? "" : ' · <span class="note">(not in the embedded text: not marked)</span>');
     if (el) {
       el.classList.add("selected");
       el.scrollIntoView({ block: "center" });
@@ -424,7 +430,7 @@
   function renderPiece(text, k, t) {
     const F = D.facts;
     const marks = [];
-    for (const [fi, pk, s, e] of t.f) if (pk === k) marks.push({ s, e, fi });
+    for (const [fi, pk, s, e, host] of t.f) if (pk === k && host === undefined) marks.push({ s, e, fi });
     for (const [pk, s, e, lab, title] of t.e) if (pk === k) marks.push({ s, e, lab: D.labels[lab], title });
     marks.sort((a, b) => a.s - b.s);
     const inis = t.i.filter((x) => x[0] === k).sort((a, b) => a[1] - b[1]);
@@ -441,7 +447,8 @@
       return `<mark class="entity l-${m.lab}" data-label="${m.lab}"${m.title ? ` title="${esc(m.title)}"` : ""}>${body}</mark>`;
     };
     const upto = (end) => {
-      while (mi < marks.length && marks[mi].e <= end) {
+      // marks are sorted by start: one that starts before pos overlaps the last drawn and is dropped, whatever its end
+      while (mi < marks.length && (marks[mi].s < pos || marks[mi].e <= end)) {
         const m = marks[mi++];
         if (m.s < pos) continue; // overlaps are removed when the report is built; never cut text twice
         out.push(esc(text.slice(pos, m.s)), markHTML(m));
