@@ -53,6 +53,7 @@ class Vectorizer:
     idf: np.ndarray
     sublinear_tf: bool = True
     _cache: dict[str, array] = field(default_factory=dict, repr=False)
+    _heads: frozenset[str] | None = field(default=None, repr=False)
 
     def _char_grams(self, word: str) -> array:
         """The vocabulary's n-grams of one (lowercased) word as ``char_wb`` pads and cuts it (a feature
@@ -81,6 +82,12 @@ class Vectorizer:
         self._cache[word] = ids
         return ids
 
+    def _bigram_heads(self) -> frozenset[str]:
+        """First words of the vocabulary's word bigrams: a pair whose first word is not one cannot be a feature."""
+        if self._heads is None:
+            self._heads = frozenset(t.split(" ", 1)[0] for t in self.vocabulary if t.count(" ") == 1)
+        return self._heads
+
     def add_features(self, doc: str, cols: array) -> None:
         """Append one lowercased document's feature indexes to ``cols``, once per occurrence."""
         if self.analyzer == "word":
@@ -89,15 +96,23 @@ class Vectorizer:
             lo, hi = self.ngram_range
             got: list[int] = []
             for n in range(lo, hi + 1):
-                grams = toks if n == 1 else [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
+                if n == 1:
+                    grams: Sequence[str] = toks
+                elif n == 2:
+                    heads = self._bigram_heads()
+                    grams = [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False) if a in heads]
+                else:
+                    grams = [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
                 for g in grams:
                     j = vocab.get(g)
                     if j is not None:
                         got.append(j)
             cols.fromlist(got)
             return
+        cache = self._cache
         for w in doc.split():
-            cols.extend(self._char_grams(w))
+            ids = cache.get(w)
+            cols.extend(ids if ids is not None else self._char_grams(w))
 
 
 class LinearScorer:
