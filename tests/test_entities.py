@@ -251,3 +251,21 @@ def test_dominant_place_needs_a_clear_majority() -> None:
 )
 def test_high_level_units_must_be_known(recognizer, text: str, places: list[str]) -> None:
     assert [m.text for m in recognizer.extract(text) if m.label == "PLACE"] == places
+
+
+def test_a_round_up_of_separate_items_has_no_dominant_place() -> None:
+    from types import SimpleNamespace as M
+
+    from pipeline.extract.entities import dominant_place
+
+    def place(path: str, start: int) -> M:
+        return M(label="PLACE", subtype="admin", normalized=path, start=start)
+
+    # a 国内联播快讯 of 8 items: one item names 辽宁 three times, two others name other provinces
+    items = [100 * k for k in range(1, 9)]
+    mentions = [place("辽宁省", 410), place("辽宁省/沈阳市", 420), place("辽宁省", 450), place("湖南省", 610)]
+    assert dominant_place(mentions) == "辽宁省"  # read as one story, 辽宁 would dominate
+    assert dominant_place(mentions, items) is None  # it is named in 1 item of 8
+    # a story whose items all name its city keeps it
+    city = [place("四川省/绵阳市", k + 10) for k in items]
+    assert dominant_place(city, items) == "绵阳市"

@@ -856,31 +856,50 @@ class EntityStage:
             rs, re_ = article.mapped.raw_span(m.start, m.end)
             out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
         if not article.place and isinstance(done, dict):
-            place = dominant_place(mentions)
+            sections = [x.start for x in done.get("sentences", ()) if getattr(x, "kind", "") == "subheading"]
+            if (
+                not ROUNDUP_ITEMS[0] <= len(sections) <= ROUNDUP_ITEMS[1]
+                or len(article.text) / (len(sections) + 1) > ROUNDUP_ITEM_CHARS
+            ):
+                sections = []  # the sections of one story (a report's 一、二、三 or its lists), not separate items
+            place = dominant_place(mentions, sections)
             if place:
                 done["article_place"] = place  # the driver puts it on the article before the later stages
         return out
 
 
 DOMINANT_MIN = 3  # mentions of the place
+ROUNDUP_ITEMS = (3, 30)  # subheadings of this many short items make an article a round-up of separate news
+ROUNDUP_ITEM_CHARS = 400  # characters per item, at most
 DOMINANT_SHARE = 0.5  # of the article's county-or-higher place mentions
 
 
-def dominant_place(mentions: Sequence[Any]) -> str | None:
+def dominant_place(mentions: Sequence[Any], sections: Sequence[int] = ()) -> str | None:
     """The place an article without a headline, lede or dateline place is about: the county-or-higher unit
     its text names most, when that is at least :data:`DOMINANT_MIN` mentions and :data:`DOMINANT_SHARE` of
     all such mentions (a city's work report names its city throughout: 建设现代化绵阳 …); its full name
-    (绵阳市). A news round-up naming many places gets none."""
-    paths = [m.normalized for m in mentions if m.label == "PLACE" and m.subtype == "admin" and m.normalized]
-    if not paths:
+    (绵阳市). With ``sections`` (the start offsets of the subheadings of a round-up's items), the unit must also
+    be named in at least half of the items: a news round-up is a run of separate stories, and the one item that
+    names 辽宁 several times does not make the round-up 辽宁's."""
+    admin = [m for m in mentions if m.label == "PLACE" and m.subtype == "admin" and m.normalized]
+    if not admin:
         return None
     # a county counts for its city and province too: 涪城区 is 绵阳市 news
     counts: Counter[str] = Counter()
-    for p in paths:
-        parts = p.split("/")
+    where: dict[str, set[int]] = {}
+    for m in admin:
+        parts = m.normalized.split("/")
+        sec = bisect_right(sections, m.start) if sections else 0
         for k in range(1, len(parts) + 1):
-            counts["/".join(parts[:k])] += 1
-    cands = [(p, n) for p, n in counts.items() if n >= DOMINANT_MIN and n / len(paths) >= DOMINANT_SHARE]
+            unit = "/".join(parts[:k])
+            counts[unit] += 1
+            where.setdefault(unit, set()).add(sec)
+    items = max(len(sections), 1)  # the items after the subheadings (what comes before the first is a lead-in)
+    cands = [
+        (p, n)
+        for p, n in counts.items()
+        if n >= DOMINANT_MIN and n / len(admin) >= DOMINANT_SHARE and len(where[p]) / items >= DOMINANT_SHARE
+    ]
     if not cands:
         return None
     # the most specific unit that dominates
