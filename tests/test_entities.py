@@ -269,3 +269,9 @@ def test_a_round_up_of_separate_items_has_no_dominant_place() -> None:
     # a story whose items all name its city keeps it
     city = [place("四川省/绵阳市", k + 10) for k in items]
     assert dominant_place(city, items) == "绵阳市"
+
+
+def test_a_direction_jieba_cut_off_stays_on_the_village(recognizer) -> None:
+    # jieba cuts 西 | 辛庄村; the village is 西辛庄村 (李连成's village in 河南濮阳)
+    text = "而在30多年前，西辛庄村遍地都是盐碱"
+    assert [(m.text, m.start) for m in recognizer.extract(text) if m.label == "PLACE"] == [("西辛庄村", 8)]

@@ -38,6 +38,8 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
+_LOW_LEVEL = frozenset(("村", "社区", "街道", "镇", "乡", "嘎查"))
+_DIRECTIONS = frozenset("东西南北")
 # suffixes of units of county level or above: such a unit is a place only if the gazetteer knows it
 _HIGH_LEVEL = frozenset(
     ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "省", "市", "区", "县", "旗", "盟", "州")
@@ -605,6 +607,8 @@ class EntityRecognizer:
                 start = t[2]
                 if t[0] == sfx or len(t[0]) - len(sfx) < 2 or kind != "admin":
                     start = self._place_start(toks, k)
+                elif sfx in _LOW_LEVEL and k > 0 and toks[k - 1][0] in _DIRECTIONS and toks[k - 1][3] == start:
+                    start = toks[k - 1][2]  # 西 | 辛庄村: jieba cuts a leading direction off a village's name
                 # a province or city found in the characters, or a unit found before, starts the next
                 # unit: 山西晋城 | 东圣社区, 犀牛脚镇 | 大环社区 (a zone or a lake keeps its name: 成都东部新区)
                 i = bisect_right(unit_ends, t[2]) - 1
