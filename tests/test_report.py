@@ -7,7 +7,9 @@ reason, where those are absent (``.ci/run`` installs them with ``fonts-noto-cjk`
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
+import importlib.util
 import json
 import re
 import shutil
@@ -49,6 +51,16 @@ def report(out: Path) -> Path:
     path = out / "report.html"
     assert main(["report", str(out), "--html", str(path)]) == 0
     return path
+
+
+@functools.cache
+def _bench() -> Any:
+    """bench/bench_report.py as a module: its synthetic outputs and its Chromium driver."""
+    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "bench" / "bench_report.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench
 
 
 def _blob(page: str, name: str) -> Any:
@@ -168,26 +180,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Any:
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
     if missing:
         pytest.skip(f"no {' or '.join(missing)}: apt-get install chromium chromium-driver fonts-noto-cjk")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for a in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-        "--window-size=1400,1000",
-    ):
-        opts.add_argument(a)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[dev]')")
+    # the same Chromium flags as the benchmark (headless, no sandbox as root, no background networking)
+    driver = _bench()._driver(str(tmp_path_factory.mktemp("chromium")))
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
@@ -376,12 +371,7 @@ def test_report_renders_chinese_glyphs_not_boxes(browser: Any, report: Path) -> 
 
 def test_report_scale_2000_articles_opens_in_seconds(browser: Any, out: Path, tmp_path: Path) -> None:
     """A smaller version of bench/bench_report.py: the test run repeated to 2,000 articles, with limits that bite."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_report", ROOT / "bench" / "bench_report.py")
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = _bench()
     big = tmp_path / "big"
     rows = bench.replicate(out, big, 2000)
     con = connect(out)

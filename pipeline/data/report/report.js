@@ -202,6 +202,16 @@
     return (...a) => { clearTimeout(h); h = setTimeout(() => fn(...a), ms); };
   }
 
+  // the facts and articles tables: rows indexed by "i", pages of 50
+  const PAGED = {
+    index: "i",
+    layout: "fitColumns",
+    pagination: true,
+    paginationSize: 50,
+    paginationSizeSelector: [25, 50, 100, 500],
+    paginationCounter: "rows",
+  };
+
   function initFacts() {
     if (tables.facts) return;
     const F = D.facts;
@@ -215,13 +225,8 @@
       rows[i] = r;
     }
     const t = new Tabulator("#facts-table", {
+      ...PAGED,
       data: rows,
-      index: "i",
-      layout: "fitColumns",
-      pagination: true,
-      paginationSize: 50,
-      paginationSizeSelector: [25, 50, 100, 500],
-      paginationCounter: "rows",
       placeholder: "没有数字 no facts",
       columns: [
         { title: "数值 value", field: "v", sorter: "number", hozAlign: "right", width: 120, formatter: (c) => fmt(c.getValue()) },
@@ -262,13 +267,8 @@
       return r;
     });
     const t = new Tabulator("#articles-table", {
+      ...PAGED,
       data: rows,
-      index: "i",
-      layout: "fitColumns",
-      pagination: true,
-      paginationSize: 50,
-      paginationSizeSelector: [25, 50, 100, 500],
-      paginationCounter: "rows",
       columns: [
         { title: "标题 headline", field: "h", minWidth: 260 },
         { title: "地点 place", field: "p", width: 110 },
