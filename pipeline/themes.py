@@ -40,6 +40,7 @@ __all__ = [
     "keyword_scores",
     "load_model",
     "load_themes",
+    "roundup_selection",
 ]
 
 # the committed model of the checkout; GOVMINE_THEME_MODEL points elsewhere (an installed copy, a retrained one)
@@ -159,11 +160,23 @@ class ThemeModel:
         return self._predict([join_words(ws, c) for ws, c in zip(word_lists, ctxs, strict=True)])
 
     def article_themes(
-        self, text_probs: Sequence[float], initiative_probs: Sequence[Sequence[float]]
+        self,
+        text_probs: Sequence[float],
+        initiative_probs: Sequence[Sequence[float]],
+        items: Sequence[int] | None = None,
+        n_items: int = 0,
     ) -> list[ThemeScore]:
-        """An article's themes from its own text's probabilities and those of its initiatives."""
+        """An article's themes from its own text's probabilities and those of its initiatives.
+
+        For a news round-up (:func:`pipeline.roundup.roundup_items`), ``items`` gives the item number of
+        each initiative (0 before the first item) and ``n_items`` the number of items: a theme is then kept
+        only when it runs through the round-up (see :func:`roundup_selection`)."""
         s = article_scores(initiative_probs, text_probs, self.article)
         chosen = article_selection(s, self.article)
+        if n_items and items is not None:
+            chosen = roundup_selection(
+                chosen, initiative_probs, items, n_items, self.thresholds, float(self.article.get("roundup_share", 0.5))
+            )
         return [
             ThemeScore(t.code, t.label, round(v, 4), i in chosen)
             for i, (t, v) in enumerate(zip(self.themes, s, strict=True))
@@ -213,6 +226,27 @@ def article_selection(scores: Sequence[float], how: dict[str, Any]) -> set[int]:
         if scores[best] >= floor:
             chosen.add(best)
     return chosen
+
+
+def roundup_selection(
+    chosen: set[int],
+    initiative_probs: Sequence[Sequence[float]],
+    items: Sequence[int],
+    n_items: int,
+    thresholds: Sequence[float],
+    share: float = 0.5,
+) -> set[int]:
+    """The themes of a news round-up: of those chosen, the ones whose initiatives (at or above the clause
+    threshold) stand in at least ``share`` of its items, and in two at least. A round-up of unrelated
+    news is about none of its items' themes (the annotation guidelines label it so); one whose items
+    share a theme (a page of volunteer stories) keeps it."""
+    need = max(2.0, share * n_items)
+    keep = set()
+    for i in chosen:
+        hit = {item for item, row in zip(items, initiative_probs, strict=True) if item and row[i] >= thresholds[i]}
+        if len(hit) >= need:
+            keep.add(i)
+    return keep
 
 
 def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) -> ThemeModel:

@@ -9,7 +9,8 @@ Steps (fixed seeds, so the same data gives the same model and the same card):
 3. fit on the whole training split and score the held-out clauses, beside the keyword-rule baseline
    (cue words of ``data/themes.toml``, its count threshold chosen on the training split);
 4. choose how article scores are made (mix and threshold) on the tuning article gold
-   (``articles_tuning.json``) and score the held-out article gold (``articles_heldout.json``), model and
+   (``articles_tuning.json``, ``articles_check.json``, ``articles_extra.json``: every labelled article of a
+   training document) and score the held-out article gold (``articles_heldout.json``), model and
    keyword baseline side by side;
 5. write ``model.skops``, ``meta.json`` and ``README.md`` (the model card) atomically.
 """
@@ -26,15 +27,27 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .roundup import item_of, roundup_items
 from .run import file_sha256
 from .segment import Segmenter
-from .themes import ThemeModel, article_scores, article_selection, keyword_scores, load_themes, prepare
+from .themes import (
+    ThemeModel,
+    article_scores,
+    article_selection,
+    keyword_scores,
+    load_themes,
+    prepare,
+    roundup_selection,
+)
 from .writer import write_json_atomic, write_text_atomic
 
 __all__ = ["ArticleGold", "article_f1", "build_pipeline", "train"]
 
 SEED = 20261127
 GRID = [round(0.05 * i, 2) for i in range(1, 20)]
+# article gold of training documents (corpus/annotations/NAME.json): the article mix and threshold are chosen on all
+TUNING_ARTICLE_GOLD = ("articles_tuning", "articles_check", "articles_extra")
+ROUNDUP_SHARE = 0.5  # a news round-up's theme must stand in this share of its items (pipeline.themes.roundup_selection)
 
 
 def build_pipeline(seed: int = SEED) -> Any:
@@ -120,8 +133,20 @@ def article_f1(pred: dict[str, set[str]], gold: Sequence[ArticleGold]) -> dict[s
     return {"precision": round(prec, 3), "recall": round(rec, 3), "f1": round(f1, 3), "articles": len(gold)}
 
 
-def _article_inputs(root: Path, ids: set[str], segmenter: Segmenter) -> dict[str, tuple[str, list[str], list[str]]]:
-    """Article text and initiative clause texts of the gold articles, as the pipeline makes them."""
+@dataclass(frozen=True)
+class ArticleInput:
+    """A gold article as the pipeline sees it: its text, its initiative clauses with their sentences,
+    and, for a news round-up, the item number of each clause and the number of items."""
+
+    text: str
+    clauses: list[str]
+    contexts: list[str]
+    items: list[int]
+    n_items: int
+
+
+def _article_inputs(root: Path, ids: set[str], segmenter: Segmenter) -> dict[str, ArticleInput]:
+    """The gold articles' inputs, as the pipeline makes them."""
     from .extract.initiatives import find_initiatives
     from .run import Pipeline, iter_articles
 
@@ -131,10 +156,13 @@ def _article_inputs(root: Path, ids: set[str], segmenter: Segmenter) -> dict[str
     for a in iter_articles([root / "corpus" / "seed", root / "corpus" / "news"], pipe):
         if a.article_id in ids:
             inits = find_initiatives(a.text, segmenter)
-            out[a.article_id] = (
+            rounds = roundup_items([s.start for s in a.subheadings], len(a.text))
+            out[a.article_id] = ArticleInput(
                 a.text,
                 [i.text for i in inits],
                 [a.text[i.sentence_start : i.sentence_end] for i in inits],
+                [item_of(rounds, i.start) for i in inits] if rounds else [],
+                len(rounds),
             )
     return out
 
@@ -192,22 +220,27 @@ def train(
 
     # 4. articles: choose the mix and threshold on the tuning gold, score the held-out gold
     tm = ThemeModel(model, thresholds, {})
-    tune_gold = read_article_gold(ann / "articles_tuning.json")
+    tune_sets = {n: read_article_gold(ann / f"{n}.json") for n in TUNING_ARTICLE_GOLD}
+    tune_gold = [g for gs in tune_sets.values() for g in gs]
     held_gold = read_article_gold(ann / "articles_heldout.json")
-    inputs = _article_inputs(root, {g.article_id for g in tune_gold + held_gold}, seg)
-    missing = [g.article_id for g in tune_gold + held_gold if g.article_id not in inputs]
+    every = tune_gold + held_gold
+    inputs = _article_inputs(root, {g.article_id for g in every}, seg)
+    missing = [g.article_id for g in every if g.article_id not in inputs]
     if missing:
         raise ValueError(f"article gold names articles the corpus does not have: {missing[:5]}")
     probs = {}
-    for aid, (text, clauses, contexts) in inputs.items():
-        probs[aid] = (tm.proba([text[:4000]], seg)[0], tm.proba(clauses, seg, contexts) if clauses else [])
+    for aid, a in inputs.items():
+        probs[aid] = (tm.proba([a.text[:4000]], seg)[0], tm.proba(a.clauses, seg, a.contexts) if a.clauses else [])
 
     def predict(gold: Sequence[ArticleGold], how: dict[str, Any]) -> dict[str, set[str]]:
         out = {}
         for g in gold:
             tp, ip = probs[g.article_id]
-            s = article_scores(ip, tp, how)
-            out[g.article_id] = {codes[i] for i in article_selection(s, how)}
+            chosen = article_selection(article_scores(ip, tp, how), how)
+            a = inputs[g.article_id]
+            if a.n_items:  # a news round-up: only themes that run through its items
+                chosen = roundup_selection(chosen, ip, a.items, a.n_items, thresholds, how["roundup_share"])
+            out[g.article_id] = {codes[i] for i in chosen}
         return out
 
     best: tuple[float, dict[str, Any]] | None = None
@@ -223,6 +256,7 @@ def train(
                         "thresholds": [t] * len(codes),
                         "floor": floor,
                         "max_chars": 4000,
+                        "roundup_share": ROUNDUP_SHARE,
                     }
                     f = article_f1(predict(tune_gold, how), tune_gold)["f1"]
                     if best is None or f > best[0] + 1e-9:
@@ -231,11 +265,12 @@ def train(
     how = best[1]
     art_tune = article_f1(predict(tune_gold, how), tune_gold)
     art_held = article_f1(predict(held_gold, how), held_gold)
+    art_sets = {name: article_f1(predict(gs, how), gs) for name, gs in tune_sets.items()}
 
     def kw_predict(gold: Sequence[ArticleGold], k: float) -> dict[str, set[str]]:
         out = {}
         for g in gold:
-            text = inputs[g.article_id][0]
+            text = inputs[g.article_id].text
             s = keyword_scores([text])[0]
             per_kchar = [v / max(len(text), 1) * 1000 for v in s]
             out[g.article_id] = {c for c, v in zip(codes, per_kchar, strict=True) if v >= k}
@@ -296,6 +331,7 @@ def train(
             "keyword_thresholds": kw_th,
             "articles_tuning": art_tune,
             "articles_heldout": art_held,
+            "articles_tuning_sets": art_sets,
             "articles_tuning_keywords": kw_tune,
             "articles_heldout_keywords": kw_held_art,
             "articles_heldout_keywords_best_threshold_f1": kw_held_best,
@@ -328,7 +364,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "when its probability reaches the theme's threshold, chosen on out-of-fold probabilities of a 5-fold",
         "cross-validation grouped by document on the training split. Article scores mix the whole text's",
         f"probability (weight {meta['article']['text_weight']}) with the mean of the top {meta['article']['top']}",
-        f"initiative probabilities; threshold {meta['article']['thresholds'][0]}, chosen on `articles_tuning.json`.",
+        f"initiative probabilities; threshold {meta['article']['thresholds'][0]}, chosen on the article gold of",
+        "training documents (the three tuning files below).",
         "",
         "## Training run",
         "",
@@ -365,13 +402,26 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "| gold | articles | model P | model R | model F1 | keyword rules F1 |",
         "|---|---|---|---|---|---|",
-        f"| `articles_tuning.json` (mix and threshold chosen here) | {m['articles_tuning']['articles']} | "
+        f"| tuning: the three files below (mix and threshold chosen here) | {m['articles_tuning']['articles']} | "
         f"{m['articles_tuning']['precision']} | {m['articles_tuning']['recall']} | {m['articles_tuning']['f1']} | "
         f"{m['articles_tuning_keywords']['f1']} |",
+    ]
+    for name, a in m.get("articles_tuning_sets", {}).items():
+        lines.append(f"| - `{name}.json` | {a['articles']} | {a['precision']} | {a['recall']} | {a['f1']} | |")
+    lines += [
         f"| `articles_heldout.json` | {m['articles_heldout']['articles']} | {m['articles_heldout']['precision']} | "
         f"{m['articles_heldout']['recall']} | **{m['articles_heldout']['f1']}** | "
         f"{m['articles_heldout_keywords']['f1']} "
         f"(at their best threshold on this set: {m['articles_heldout_keywords_best_threshold_f1']}) |",
+        "",
+        "The tuning articles come from training documents, so the clause model has seen some of their clauses;",
+        "their scores are optimistic. The held-out articles' documents were never used.",
+    ]
+    lines += [
+        "",
+        "A news round-up (`pipeline.roundup`: 3-30 short items under subheadings, no lead paragraph) keeps only",
+        f"the themes whose initiatives stand in at least {meta['article'].get('roundup_share', 0.5)} of its items,",
+        "and in two at least.",
         "",
         "Keyword rules: a theme is given when its cue words (themes.toml) occur at least "
         f"{m['keyword_article_threshold_per_1000_chars']} times per 1,000 characters (clauses: at least the",

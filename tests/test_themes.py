@@ -115,3 +115,32 @@ def test_spacy_component_sets_doc_cats() -> None:
     assert docs[1]._.govmine_themes == ["livelihood"]
     assert docs[0].cats["org_building"] > 0.5 > docs[0].cats["economy"]
     assert docs[2].cats == {} and docs[2]._.govmine_themes == []
+
+
+def _bundled_article(bundled, article_id: str):
+    return next(a for a in bundled.articles if a.article_id == article_id)
+
+
+def test_roundup_items_tell_news_in_brief_from_a_story_in_sections(bundled, seed_run) -> None:
+    from pipeline.roundup import item_of, roundup_items
+
+    brief = _bundled_article(bundled, "xwlb:20241021:08#1")  # 国内联播快讯: eleven unrelated items
+    items = roundup_items([h.start for h in brief.subheadings], len(brief.text))
+    assert len(items) == 11 and items[0] == 13
+    assert brief.text[items[0] :].startswith("第三轮第三批中央生态环境")
+    assert item_of(items, items[0]) == 1 and item_of(items, items[0] - 1) == 0
+    # the seed page's 回民区 article has four sections too, but after a lead paragraph: one story
+    story = next(a for a in seed_run.articles if a.article_id.endswith("#1"))
+    assert len(story.subheadings) == 4
+    assert roundup_items([h.start for h in story.subheadings], len(story.text)) == []
+
+
+def test_a_news_roundup_is_not_about_the_theme_of_one_item(bundled) -> None:
+    brief = _bundled_article(bundled, "xwlb:20241021:08#1")
+    assert brief.themes == ()  # one item on industry made it `economy` before round-ups were told apart
+    # a round-up whose items share a theme keeps it: two of three items must carry it
+    from pipeline.themes import roundup_selection
+
+    probs = [[0.9, 0.0], [0.8, 0.0], [0.1, 0.9]]
+    assert roundup_selection({0, 1}, probs, [1, 2, 3], 3, [0.5, 0.5]) == {0}
+    assert roundup_selection({0, 1}, probs, [1, 1, 3], 3, [0.5, 0.5]) == set()

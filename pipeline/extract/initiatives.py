@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..roundup import item_of, roundup_items
 from ..segment import Segmenter, split_sentences
 
 __all__ = ["Initiative", "InitiativeStage", "InitiativeWords", "find_initiatives", "load_words"]
@@ -281,7 +282,9 @@ class InitiativeStage:
             words = [i.words or tuple(self._cut(i.text)) for i in inits] + [art_words]
             rows = self.model.proba_words(words, ctx)
             probs, text_probs = rows[:-1], rows[-1]
-            scores = self.model.article_themes(text_probs, probs)
+            # a news round-up keeps only the themes that run through its items (pipeline.roundup)
+            items = roundup_items([h.start for h in getattr(article, "subheadings", ())], len(text))
+            scores = self.model.article_themes(text_probs, probs, [item_of(items, i.start) for i in inits], len(items))
             done["article_themes"] = (
                 tuple(s.code for s in scores if s.selected),
                 tuple((s.code, s.score) for s in scores),
