@@ -10,6 +10,7 @@ and publishes the tables atomically with a manifest. A document that fails a sta
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -345,6 +346,21 @@ def _init_worker(engine: str) -> None:
     global _WORKER_PIPE
     if _WORKER_PIPE is None:
         _WORKER_PIPE = Pipeline(engine=engine)
+        _collect_less()
+
+
+# generation thresholds of Python's cyclic garbage collector during a run (the default is (700, 10, 10))
+GC_THRESHOLDS = (100_000, 50, 1000)
+
+
+def _collect_less() -> None:
+    """Make the cyclic garbage collector run rarely, once the pipeline is loaded. A run allocates millions
+    of short-lived objects (tokens, spans, rows) that reference counting frees, and with the default
+    thresholds the collector kept walking them and the loaded dictionaries and models: about 2 s of a
+    25 s run on the bundled corpus, for about 5 MB more peak memory this way. The loaded objects are
+    frozen (never collected; after a fork the workers share them without copying on a collection)."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _processed(
@@ -432,10 +448,12 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
     workers = config.workers or ((os.cpu_count() or 1) if total_bytes >= AUTO_WORKERS_BYTES else 1)
     if progress is not None:
         progress.reset(total=total_bytes)
+    gc_thresholds = gc.get_threshold()
     try:
         t0 = time.perf_counter()
         pipe = Pipeline(engine=config.engine)
         load_seconds = time.perf_counter() - t0
+        _collect_less()
         batch = DocResult()
         n_batch = n_chars = 0
 
@@ -525,4 +543,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
     except BaseException:
         writer.abort()
         raise
+    finally:
+        gc.set_threshold(*gc_thresholds)
+        gc.unfreeze()
     return summary

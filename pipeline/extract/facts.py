@@ -271,8 +271,20 @@ def _verbish(t: _Tok, w: FactWords) -> bool:
     return t.flag in _VERB_FLAGS and t.text[-1] not in w.noun_end
 
 
+_HAN_WORD = re.compile("[\u4e00-\u9fff·]+")
+
+
 def _is_han(s: str) -> bool:
-    return bool(s) and all("\u4e00" <= c <= "\u9fff" or c in "·" for c in s)
+    """Whether ``s`` is non-empty and all ideographs (or the name dot ·)."""
+    return _HAN_WORD.fullmatch(s) is not None
+
+
+def _ending(text: str, words: tuple[str, ...], start: int, end: int) -> str | None:
+    """The first of ``words`` that ``text[start:end]`` ends with, or None (one C-level test first: most
+    texts end with none of them)."""
+    if not text.endswith(words, start, end):
+        return None
+    return next(x for x in words if text.endswith(x, start, end))
 
 
 def _clause_start(sent: str, end: int, floor: int) -> int:
@@ -323,7 +335,7 @@ class _Attacher:
             if m is not None and m.start() < m.end():
                 rest = rest[: m.start()]  # 新增城镇就业6.1万人、占全区31.8％; 9.86万人，为年计划的118.8%
             else:
-                lw = next((x for x in self.w.link_words if rest.endswith(x)), None)
+                lw = _ending(rest, self.w.link_words, 0, len(rest))
                 if lw is None:
                     return False
                 rest = rest[: -len(lw)]
@@ -434,7 +446,7 @@ class _Attacher:
         while True:  # strip spaces and linking words at the character level: 完成率达 -> 完成率
             while end > floor and sent[end - 1] in " \u3000":
                 end -= 1
-            lw = next((x for x in w.link_words if sent.endswith(x, floor, end)), None)
+            lw = _ending(sent, w.link_words, floor, end)
             if lw is None:
                 m = w.left_strip.search(sent, floor, end)
                 if m is None or m.start() == m.end():

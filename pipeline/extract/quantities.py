@@ -205,13 +205,14 @@ def _arabic(s: str) -> float:
     return float(s.translate(_FULLWIDTH).replace(",", ""))
 
 
+@lru_cache(maxsize=8)
+def _quote_rx(limit: int) -> re.Pattern[str]:
+    return re.compile(rf"“[^“”\n]{{1,{limit}}}”|‘[^‘’\n]{{1,{limit}}}’|「[^「」\n]{{1,{limit}}}」")
+
+
 def _quote_spans(text: str, limit: int) -> list[tuple[int, int]]:
     """Short quotations “…”, ‘…’ and 「…」 (content at most ``limit`` characters)."""
-    spans = []
-    rx = rf"“[^“”\n]{{1,{limit}}}”|‘[^‘’\n]{{1,{limit}}}’|「[^「」\n]{{1,{limit}}}」"
-    for m in re.finditer(rx, text):
-        spans.append((m.start(), m.end()))
-    return spans
+    return [m.span() for m in _quote_rx(limit).finditer(text)]
 
 
 def _in_spans(pos: int, spans: list[tuple[int, int]], idx: list[int]) -> bool:
