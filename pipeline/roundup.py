@@ -17,13 +17,22 @@ __all__ = ["ROUNDUP_ITEMS", "ROUNDUP_ITEM_CHARS", "ROUNDUP_LEAD_CHARS", "item_of
 ROUNDUP_ITEMS = (3, 30)  # subheadings of this many short items make an article a round-up of separate news
 ROUNDUP_ITEM_CHARS = 400  # characters per item, at most (on average)
 ROUNDUP_LEAD_CHARS = 40  # the first item starts within this many characters (a dateline at most, no lead)
+HEADING_GAP = 2  # subheadings this close (a line break) are one heading printed over several lines
 
 
-def roundup_items(subheading_starts: Sequence[int], text_len: int) -> list[int]:
-    """The start offsets of a round-up's items (its subheadings, sorted), or ``[]`` when the article is
-    not a round-up: it has between 3 and 30 subheadings, its items average at most 400 characters, and
-    its first item starts within the first 40 characters (no lead paragraph)."""
-    starts = sorted(subheading_starts)
+def roundup_items(subheadings: Sequence[tuple[int, int]], text_len: int) -> list[int]:
+    """The start offsets of a round-up's items, or ``[]`` when the article is not a round-up.
+
+    ``subheadings`` are the (start, end) spans of the article's subheadings. Subheadings with no text between
+    them are one heading (a headline printed over several lines at the top of an item). The article is a
+    round-up when it has between 3 and 30 items, they average at most 400 characters, and the first starts
+    within the first 40 characters (no lead paragraph)."""
+    starts: list[int] = []
+    last_end = None
+    for start, end in sorted(subheadings):
+        if last_end is None or start - last_end > HEADING_GAP:
+            starts.append(start)
+        last_end = end
     if not ROUNDUP_ITEMS[0] <= len(starts) <= ROUNDUP_ITEMS[1]:
         return []
     if text_len / (len(starts) + 1) > ROUNDUP_ITEM_CHARS or starts[0] > ROUNDUP_LEAD_CHARS:

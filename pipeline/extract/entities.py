@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import re
 import tomllib
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
+from operator import itemgetter
 from typing import Any
 
 from ..gazetteer import Gazetteer, load_gazetteer
+from ..roundup import roundup_items
 from ..segment import Segmenter
 
 __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
@@ -195,15 +197,44 @@ def country_names() -> frozenset[str]:
 @lru_cache(maxsize=4)
 def _name_automaton(gazetteer: Gazetteer) -> Any:
     """An Aho-Corasick automaton over the gazetteer's names and the world's country names of two
-    characters or more (built once)."""
+    characters or more (built once), as :func:`_name_spans` reads them: over their UTF-8 bytes, with each
+    name's length in characters."""
     import ahocorasick
 
     auto = ahocorasick.Automaton()
     for name in set(gazetteer.index) | country_names():
         if len(name) >= 2:
-            auto.add_word(name, name)
+            auto.add_word(_as_bytes(name), len(name))
     auto.make_automaton()
     return auto
+
+
+def _as_bytes(text: str) -> str:
+    """The UTF-8 bytes of ``text``, one latin-1 character per byte (lone surrogates kept)."""
+    return text.encode("utf-8", "surrogatepass").decode("latin-1")
+
+
+_UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _name_spans(auto: Any, text: str) -> set[tuple[int, int]]:
+    """``(start, end)`` character spans of every occurrence of a name of ``auto`` (:func:`_name_automaton`)
+    in ``text``, overlapping ones included.
+
+    The automaton reads UTF-8 bytes: pyahocorasick looks a trie node's children up one after the other, and
+    the root of a trie of Chinese names has thousands of first characters but only a few first bytes (about
+    seven times faster on the bundled corpus). A match of a name's whole UTF-8 sequence starts and ends on
+    character boundaries; its end in characters is the number of characters (bytes that are not UTF-8
+    continuation bytes) up to it, counted on from the previous match (matches come in order of their ends).
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    out: set[tuple[int, int]] = set()
+    chars = done = 0  # the text's first `done` bytes hold `chars` characters
+    for last, n in auto.iter(data.decode("latin-1")):
+        chars += len(data[done : last + 1].translate(None, _UTF8_CONTINUATION))
+        done = last + 1
+        out.add((chars - n, chars))
+    return out
 
 
 class _Suffixes:
@@ -252,6 +283,11 @@ class EntityRecognizer:
             x[-1] for x in self.w.admin + self.w.roads + self.w.landmarks + self.w.compounds + self.w.zones
         )
         self._role_last = frozenset(x[-1] for x in self.w.roles)
+        # the characters a place-name or role word can end with, to find such words in the text at C speed
+        self._place_last_rx = re.compile("[" + re.escape("".join(sorted(self._place_last))) + "]")
+        self._role_last_rx = re.compile("[" + re.escape("".join(sorted(self._role_last))) + "]")
+        self._ends: tuple[list[_Tok], list[int]] = ([], [])  # a token list and its tokens' end offsets
+        self._in_text: tuple[str, dict[str, bool]] = ("", {})  # a text and which names it holds
         self._not_roads = tuple(self.w.not_roads)
         self._org_sfx = _Suffixes(self.w.org_suffixes)
         self._org_rx = re.compile("|".join(map(re.escape, self.w.org_suffixes)))
@@ -284,7 +320,7 @@ class EntityRecognizer:
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # nothing inside 《…》 is marked
         out: list[Mention] = []
         toks = self._tokens(text)
-        self._bounds = {t[2] for t in toks} | {t[3] for t in toks}
+        self._bounds = {0, *self._token_ends(toks)} if toks else set()  # tokens follow each other from 0
 
         def claim(m: Mention | None) -> None:
             if m is None or m.end <= m.start or any(taken[m.start : m.end]):
@@ -356,13 +392,31 @@ class EntityRecognizer:
             if m.start() in self._bounds and m.end() in self._bounds:
                 yield m
 
+    def _token_ends(self, toks: list[_Tok]) -> list[int]:
+        """The end offset of each token, in order (built once per token list)."""
+        if self._ends[0] is not toks:
+            self._ends = (toks, list(map(itemgetter(3), toks)))
+        return self._ends[1]
+
+    def _ending_with(self, rx: re.Pattern[str], text: str, toks: list[_Tok]) -> list[int]:
+        """Indexes, in order, of the tokens whose last character ``rx`` (a character class) matches: found from
+        the characters of the text, not by reading every token (the tokens cover ``text``, each starting where
+        the one before ends, so a token ends after a matched character or none does)."""
+        ends = self._token_ends(toks)
+        out = []
+        for m in rx.finditer(text):
+            k = bisect_left(ends, m.end())
+            if k < len(ends) and ends[k] == m.end():
+                out.append(k)
+        return out
+
     def _tokens(self, text: str) -> list[_Tok]:
         tagged = self.segmenter.tag(text)
         if not tagged:
             return []
-        words = [w for w, _ in tagged]
+        words = list(map(itemgetter(0), tagged))
         ends = list(accumulate(map(len, words)))
-        return list(zip(words, [f for _, f in tagged], [0, *ends[:-1]], ends, strict=True))
+        return list(zip(words, map(itemgetter(1), tagged), [0, *ends[:-1]], ends, strict=True))
 
     # -- E1 programmes ----------------------------------------------------------------------------
 
@@ -449,18 +503,16 @@ class EntityRecognizer:
                 break
         cands: list[Mention] = []
         hits = list(self._org_rx.finditer(text))
-        ends = {t[3]: i for i, t in enumerate(toks)} if hits else {}
-        tok_starts = [t[2] for t in toks] if hits else []
-        starts = {t[2]: i for i, t in enumerate(toks)} if hits else {}
+        ends = self._token_ends(toks) if hits else []
+        tok_starts = list(map(itemgetter(2), toks)) if hits else []
         for m in hits:
-            # the suffix found in the characters (手工|坊 is still 手工坊), on word boundaries
-            if m.end() not in ends:
+            # the suffix found in the characters (手工|坊 is still 手工坊), on word boundaries: the (last) word
+            # that ends where it ends
+            k = bisect_right(ends, m.end()) - 1
+            if k < 0 or ends[k] != m.end():
                 continue
-            k = ends[m.end()]
             # the word holding the suffix's first character (社区党委 is one word: the suffix starts inside it)
-            k0 = starts.get(m.start())
-            if k0 is None:
-                k0 = bisect_right(tok_starts, m.start()) - 1
+            k0 = bisect_right(tok_starts, m.start()) - 1
             t = toks[k]
             sfx = m.group(0)
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
@@ -485,7 +537,17 @@ class EntityRecognizer:
         if d.city and d.city != d.province:
             names += [d.city, d.city.rstrip("市")]
         names += [d.province, d.province.rstrip("省")]
-        return any(n and len(n) >= 2 and n in text for n in names)
+        return any(n and len(n) >= 2 and self._contains(text, n) for n in names)
+
+    def _contains(self, text: str, part: str) -> bool:
+        """``part in text``, remembered for the last text asked about (the same names are asked often)."""
+        if self._in_text[0] is not text:
+            self._in_text = (text, {})
+        known = self._in_text[1]
+        hit = known.get(part)
+        if hit is None:
+            hit = known[part] = part in text
+        return hit
 
     def _gz_names_ending(self, text: str, end: int) -> list[str]:
         """Province and city names (full or short) printed right before ``end``, longest first."""
@@ -590,11 +652,10 @@ class EntityRecognizer:
 
         # administrative units first, so a road inside a unit's name (万通路街道) does not take it
         ends, admin = self._place_ends, self._admin_set
-        last = self._place_last
         cand = [
             k
-            for k, t in enumerate(toks)
-            if t[0][-1:] in last and (t[0] in admin or t[0] in self._bare_sfx or t[0].endswith(ends))
+            for k in self._ending_with(self._place_last_rx, text, toks)  # the word's last character in _place_last
+            if toks[k][0] in admin or toks[k][0] in self._bare_sfx or toks[k][0].endswith(ends)
         ]
         for wanted in ("admin", "other"):
             for k in cand:
@@ -660,7 +721,7 @@ class EntityRecognizer:
         word boundary or touches another such name (辽宁沈阳); a name inside a word (中山 of 中山西路, 山西 of
         中山西路) or before a road suffix is not one. A county's short name (义乌, 滕州) counts right after
         its own province or city (浙江义乌) or where the text also prints its full name (滕州市)."""
-        hits = sorted({(e + 1 - len(w), e + 1) for e, w in self._gz_names.iter(text)}) if self._gz_names else []
+        hits = sorted(_name_spans(self._gz_names, text)) if self._gz_names else []
         if not hits:
             return []
         bounds = self._bounds
@@ -778,8 +839,19 @@ class EntityRecognizer:
         for name in w.known_people:
             for m in self._known(name, text):
                 yield Mention(name, "PERSON", m.start(), m.end(), "known")
+        # the only tokens either rule below reads: words ending like a role word, and words tagged nr
+        flags = list(map(itemgetter(1), toks))
+        named = []
+        k = -1
+        while True:
+            try:
+                k = flags.index("nr", k + 1)
+            except ValueError:
+                break
+            named.append(k)
         role_last = self._role_last
-        for k, t in enumerate(toks):
+        for k in sorted({*self._ending_with(self._role_last_rx, text, toks), *named}):
+            t = toks[k]
             if t[0][-1:] in role_last and t[0].endswith(w.roles) and k + 1 < len(toks):
                 nk = k + 1
                 while nk < len(toks) - 1 and toks[nk][0].isspace():
@@ -860,21 +932,15 @@ class EntityStage:
             rs, re_ = article.mapped.raw_span(m.start, m.end)
             out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
         if not article.place and isinstance(done, dict):
-            sections = [x.start for x in done.get("sentences", ()) if getattr(x, "kind", "") == "subheading"]
-            if (
-                not ROUNDUP_ITEMS[0] <= len(sections) <= ROUNDUP_ITEMS[1]
-                or len(article.text) / (len(sections) + 1) > ROUNDUP_ITEM_CHARS
-            ):
-                sections = []  # the sections of one story (a report's 一、二、三 or its lists), not separate items
-            place = dominant_place(mentions, sections)
+            # a news round-up's items, not the sections of one story (a report's 一、二、三, a profile's parts)
+            items = roundup_items([(h.start, h.end) for h in getattr(article, "subheadings", ())], len(article.text))
+            place = dominant_place(mentions, items)
             if place:
                 done["article_place"] = place  # the driver puts it on the article before the later stages
         return out
 
 
 DOMINANT_MIN = 3  # mentions of the place
-ROUNDUP_ITEMS = (3, 30)  # subheadings of this many short items make an article a round-up of separate news
-ROUNDUP_ITEM_CHARS = 400  # characters per item, at most
 DOMINANT_SHARE = 0.5  # of the article's county-or-higher place mentions
 
 

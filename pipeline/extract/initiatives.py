@@ -13,12 +13,14 @@ sentence, else the article's place), the facts inside its span, and its themes (
 
 from __future__ import annotations
 
+import re
 import tomllib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
 from ..roundup import item_of, roundup_items
@@ -29,6 +31,9 @@ __all__ = ["Initiative", "InitiativeStage", "InitiativeWords", "find_initiatives
 _BREAK = frozenset("，。；：！？,;:!?\n")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "《": "》", "（": "）", "(": ")", '"': '"'}
 _TRIM = " \t\u3000，。；：！？,;:!?、等"
+# the characters that can change a clause cut: breaks, opening and closing quotes and brackets
+_MARKS = re.compile("[" + re.escape("".join(sorted(_BREAK | set(_OPEN) | set(_OPEN.values())))) + "]")
+_BREAK_AT = re.compile("[" + re.escape("".join(sorted(_BREAK))) + "]")
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,9 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     begin = start
     closing: list[str] = []
-    for i in range(start, end):
-        ch = text[i]
+    for m in _MARKS.finditer(text, start, end):  # other characters change nothing
+        i = m.start()
+        ch = m.group()
         if closing and ch == closing[-1]:
             closing.pop()
         elif ch in _OPEN and len(closing) < 4:
@@ -111,24 +117,43 @@ def _quoted(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _action(
-    text: str, tokens: Sequence[tuple[int, int]], start: int, end: int, words: InitiativeWords
+    text: str,
+    starts: Sequence[int],
+    toks: Sequence[str],
+    hits: Sequence[int],
+    start: int,
+    end: int,
+    words: InitiativeWords,
 ) -> tuple[int, int] | None:
-    """The first action word of a clause (as a token) with an object after it, outside quotations."""
+    """The first action word of a clause (as a token) with an object after it, outside quotations.
+
+    ``hits`` are the indexes of the sentence's tokens that are action words (in order), ``starts`` every
+    token's start; the clause is ``text[start:end]``."""
     quotes: list[tuple[int, int]] | None = None
-    for k in range(bisect_left(tokens, (start, -1)), len(tokens)):
-        s, e = tokens[k]
+    for k in hits[bisect_left(hits, start, key=starts.__getitem__) :]:
+        s = starts[k]
+        e = s + len(toks[k])
         if e > end:
             break
-        if text[s:e] not in words.actions:
-            continue
         if quotes is None:
             quotes = _quoted(text, start, end)
         if any(a <= s < b for a, b in quotes):
             continue
-        obj = text[e:end].strip(_TRIM)
-        if sum(1 for ch in obj if "\u4e00" <= ch <= "\u9fff" or ch.isalnum()) >= words.min_object_chars:
+        if _has_chars(text[e:end].strip(_TRIM), words.min_object_chars):
             return s, e
     return None
+
+
+def _has_chars(obj: str, need: int) -> bool:
+    """Whether ``obj`` holds at least ``need`` ideographs, letters or digits (read until there are enough)."""
+    if need <= 0:
+        return True
+    for ch in obj:
+        if "\u4e00" <= ch <= "\u9fff" or ch.isalnum():
+            need -= 1
+            if not need:
+                return True
+    return False
 
 
 def find_initiatives(
@@ -162,14 +187,19 @@ def find_initiatives(
         sentences = [(s, e, seg.cut(text[s:e])) for s, e, _ in split_sentences(text)]
     out: list[Initiative] = []
     prog_sorted = sorted(programmes)
+    actions = words.actions
     for s_start, s_end, toks in sentences:
-        spans = []
-        pos = s_start
-        for w in toks:
-            spans.append((pos, pos + len(w)))
-            pos += len(w)
+        # token k is text[starts[k]:starts[k + 1]]: the words as read from the text at their offsets (the
+        # words themselves when they are the text there, as a segmenter's are)
+        if not text.startswith("".join(toks), s_start):
+            starts = list(accumulate(map(len, toks), initial=s_start))
+            toks = [text[a:b] for a, b in zip(starts, starts[1:], strict=False)]
+        if actions.isdisjoint(toks):
+            continue  # no action word, no initiative: nothing else to read (about half the sentences)
+        starts = list(accumulate(map(len, toks), initial=s_start))
+        hits = [k for k, w in enumerate(toks) if w in actions]
         clauses = _clauses(text, s_start, s_end)
-        acts = [_action(text, spans, a, b, words) for a, b in clauses]
+        acts = [_action(text, starts, toks, hits, a, b, words) for a, b in clauses]
         i = 0
         while i < len(clauses):
             act = acts[i]
@@ -184,7 +214,10 @@ def find_initiatives(
                 end -= 1
             while start < end and text[start] in _TRIM:
                 start += 1
-            words_in = tuple(text[a:b] for a, b in spans if start <= a and b <= end and not text[a:b].isspace())
+            # its words: the tokens inside [start, end) (a run, as tokens follow each other)
+            first, stop = bisect_left(starts, start, 0, len(toks)), bisect_right(starts, end, 1) - 1
+            run = toks[first:stop]
+            words_in = tuple(w for w in run if not w.isspace()) if any(map(str.isspace, run)) else tuple(run)
             out.append(_make(text, start, end, act, s_start, s_end, prog_sorted, words, words_in))
             i = j
     return out
@@ -202,11 +235,8 @@ def _make(
     words_in: tuple[str, ...] = (),
 ) -> Initiative:
     a, b = act
-    obj_end = end
-    for k in range(b, end):  # the object runs to the end of the action's own clause
-        if text[k] in _BREAK:
-            obj_end = k
-            break
+    brk = _BREAK_AT.search(text, b, end)  # the object runs to the end of the action's own clause
+    obj_end = brk.start() if brk else end
     obj = text[b:obj_end].strip(_TRIM)
     name = None
     lo = bisect_left(programmes, (start, -1))
@@ -283,7 +313,7 @@ class InitiativeStage:
             rows = self.model.proba_words(words, ctx)
             probs, text_probs = rows[:-1], rows[-1]
             # a news round-up keeps only the themes that run through its items (pipeline.roundup)
-            items = roundup_items([h.start for h in getattr(article, "subheadings", ())], len(text))
+            items = roundup_items([(h.start, h.end) for h in getattr(article, "subheadings", ())], len(text))
             scores = self.model.article_themes(text_probs, probs, [item_of(items, i.start) for i in inits], len(items))
             done["article_themes"] = (
                 tuple(s.code for s in scores if s.selected),
