@@ -1,7 +1,7 @@
 """The ``govmine`` command: a thin shell over :mod:`pipeline.run`.
 
 Exit status: 0 when every input document was processed, 1 when some were rejected, 2 on a usage
-error (missing path, bad option, non-empty output folder), always with one clear line on stderr.
+error (missing path, bad option, an output folder holding an earlier run), always with one clear line on stderr.
 """
 
 from __future__ import annotations
@@ -33,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("inputs", nargs="+", metavar="INPUT", help="a .txt or .jsonl file, or a folder (recursive)")
     r.add_argument("--out", required=True, metavar="DIR", help="output folder for the Parquet tables")
     mode = r.add_mutually_exclusive_group()
-    mode.add_argument("--force", action="store_true", help="replace the tables of a non-empty output folder")
+    mode.add_argument(
+        "--force", action="store_true", help="replace the tables of an output folder that holds an earlier run"
+    )
     mode.add_argument(
         "--append", action="store_true", help="add to an existing output; documents it already holds are skipped"
     )

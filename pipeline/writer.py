@@ -64,7 +64,8 @@ class OutputWriter:
 
     Args:
         out_dir: the output folder (created if missing).
-        force: replace the tables of a non-empty folder; without it a non-empty folder is refused.
+        force: replace the tables of a folder that holds an earlier output; without it such a folder is refused
+            (a folder holding only other files is written into, and those files are left alone).
         tables: table names to write (default: all of :data:`pipeline.schema.TABLES`).
     """
 
@@ -89,9 +90,13 @@ class OutputWriter:
             self.previous = json.loads(manifest.read_text(encoding="utf-8"))
             self._drop_orphans()
         else:
-            visible = [p for p in self.out.iterdir() if not p.name.startswith(".")] if self.out.exists() else []
-            if visible and not force:
-                raise OutputExistsError(f"{self.out} is not empty (use --force to replace its tables, --append to add)")
+            # other files may be there (a log the shell opened there, notes): only an earlier output is in the way
+            ours = [n for n in (*TABLES, "manifest.json") if (self.out / n).exists()]
+            if ours and not force:
+                raise OutputExistsError(
+                    f"{self.out} already holds govmine output ({', '.join(ours[:3])}; "
+                    "use --force to replace its tables, --append to add)"
+                )
         self.out.mkdir(parents=True, exist_ok=True)
         for stale in self.out.glob(".staging-*"):
             shutil.rmtree(stale, ignore_errors=True)

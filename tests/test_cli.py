@@ -140,14 +140,17 @@ def test_cli_usage_errors_exit_2_one_line(argv, message, tmp_path: Path, capsys)
     assert len(err.splitlines()) == 1 and "Traceback" not in err
 
 
-def test_cli_refuses_non_empty_out_without_force(tmp_path: Path, capsys) -> None:
+def test_cli_refuses_an_earlier_output_without_force(tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "keep.txt").write_text("x", encoding="utf-8")
-    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 2
-    assert "not empty" in capsys.readouterr().err
+    (out / "run.log").write_text("x", encoding="utf-8")  # `govmine run ... --out out > out/run.log`
+    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0  # other files are not in the way
+    assert (out / "run.log").read_text(encoding="utf-8") == "x" and len(_table(out, "articles")) == 6
+    capsys.readouterr()
+    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 2  # an earlier output is
+    assert "already holds govmine output (articles, sentences, facts" in capsys.readouterr().err
     assert main(["run", str(SEED), "--out", str(out), "-q", "--force"]) == 0
-    assert (out / "keep.txt").exists() and len(_table(out, "articles")) == 6
+    assert (out / "run.log").exists() and len(_table(out, "articles")) == 6
 
 
 def test_cli_crash_leaves_previous_output_untouched(tmp_path: Path, monkeypatch) -> None:
