@@ -27,10 +27,12 @@ A test checks that both give the same probabilities on every annotated clause.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,12 @@ __all__ = ["LinearScorer", "UnsupportedModel", "Vectorizer", "read_skops_linear"
 
 # the features of at most this many distinct tokens are kept (then the table starts again)
 TOKEN_CACHE = 150_000
+
+# whether a string holds any whitespace (str.split() cuts there)
+_HAS_WHITESPACE = re.compile(r"\s").search
+
+# a word's number in _WordIndex: a whitespace-only word (left out), a word holding a space (cut in two)
+_SKIP, _SPLIT = -1, -2
 
 
 class UnsupportedModel(ValueError):
@@ -79,6 +87,12 @@ class Vectorizer:
             j = vocab.get(token) if self.ngram_range[0] <= 1 else None
             return [] if j is None else [j]
         lo, hi = self.ngram_range
+        if token and not _HAS_WHITESPACE(token):  # one word: every n-gram of the padded word (shorter than it)
+            w = f" {token} "
+            size = len(w)
+            if size > hi:
+                grams = [w[i : i + n] for n in range(lo, hi + 1) for i in range(size - n + 1)]
+                return [j for j in map(vocab.get, grams) if j is not None]
         ids: list[int] = []
         for word in token.split():
             w = f" {word} "
@@ -181,6 +195,29 @@ class _TokenIndex(dict):  # type: ignore[type-arg]
         return n
 
 
+class _WordIndex(dict):  # type: ignore[type-arg]
+    """Word -> the token number of ``(prefix + word).lower()`` in a :class:`_TokenIndex`, as the word would be
+    read between spaces in a joined text (see :meth:`LinearScorer.proba_words`): ``_SKIP`` for a word that is
+    left out (whitespace only; with no prefix also the empty word, an empty token), ``_SPLIT`` for a word
+    that holds a space (several tokens). Lowercasing token by token equals lowercasing the joined text:
+    no character lowercases to a space, and a space bounds the context of a final sigma as a text's end does."""
+
+    def __init__(self, tokens: _TokenIndex, prefix: str = "") -> None:
+        super().__init__()
+        self.tokens = tokens
+        self.prefix = prefix
+
+    def __missing__(self, word: str) -> int:
+        if word.isspace() or not (word or self.prefix):
+            n = _SKIP
+        elif " " in word:
+            n = _SPLIT
+        else:
+            n = self.tokens[(self.prefix + word).lower()]
+        self[word] = n
+        return n
+
+
 class _TokenTable:
     """Every distinct token met so far, numbered, with its features for each per-token vectorizer as a row
     of a sparse token-by-feature matrix of ones (a feature twice in one token is two entries), and, for
@@ -189,6 +226,7 @@ class _TokenTable:
     def __init__(self, vectorizers: Sequence[Vectorizer]) -> None:
         self.vectorizers = list(vectorizers)
         self.index = _TokenIndex()
+        self.word_index: dict[str, _WordIndex] = {}  # by prefix
         self._ids = [_Grow(np.int32) for _ in self.vectorizers]
         self._ptr = [_Grow(np.int64, [0]) for _ in self.vectorizers]
         self._ones = _Grow(np.float64)
@@ -214,6 +252,16 @@ class _TokenTable:
                     self._pair_word[k].extend([words.get(t, -1) for t in new])
                 self._matrices[k] = None
             new.clear()
+        return out
+
+    def word_numbers(self, words: list[str], prefix: str = "") -> np.ndarray:
+        """The token numbers of ``words`` read as ``(prefix + word).lower()`` (int64; ``_SKIP`` and ``_SPLIT``
+        as in :class:`_WordIndex`), adding the features of tokens not seen before."""
+        index = self.word_index.get(prefix)
+        if index is None:
+            index = self.word_index[prefix] = _WordIndex(self.index, prefix)
+        out = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+        self.numbers([])  # the features of the new tokens
         return out
 
     def matrix(self, k: int) -> csr_matrix:
@@ -358,6 +406,72 @@ class LinearScorer:
         np.cumsum(counts, out=indptr[1:])
         return table, tids, indptr
 
+    def _word_rows(
+        self, word_lists: Sequence[Sequence[str]], contexts: Sequence[Sequence[str]] | None, prefix: str
+    ) -> tuple[_TokenTable, np.ndarray, np.ndarray] | None:
+        """As :meth:`_rows` for the texts ``" ".join(words)`` each followed by its context's words marked with
+        ``prefix``, without joining or splitting a text; None when a word holds a space (the caller then
+        joins the texts). A context is read once however many texts share it (the same object)."""
+        table = self._token_table()
+        n = len(word_lists)
+        counts = np.fromiter(map(len, word_lists), dtype=np.int64, count=n)
+        tids = table.word_numbers(list(chain.from_iterable(word_lists)))
+        if contexts is not None:
+            first: dict[int, int] = {}
+            distinct: list[Sequence[str]] = []
+            which = np.empty(n, dtype=np.int64)
+            for i, c in enumerate(contexts):
+                j = first.get(id(c))
+                if j is None:
+                    j = first[id(c)] = len(distinct)
+                    distinct.append(c)
+                which[i] = j
+            ctx_counts = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+            ctx_tids = table.word_numbers(list(chain.from_iterable(distinct)), prefix)
+            starts = np.empty(2 * n, dtype=np.int64)
+            starts[0::2] = np.cumsum(counts) - counts
+            starts[1::2] = (np.cumsum(ctx_counts) - ctx_counts + len(tids))[which]
+            lengths = np.empty_like(starts)
+            lengths[0::2] = counts
+            lengths[1::2] = ctx_counts[which]
+            tids = _ragged_take(np.concatenate([tids, ctx_tids]), starts, lengths)
+            counts = counts + ctx_counts[which]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        if len(tids) and tids.min() < 0:
+            if (tids == _SPLIT).any():
+                return None
+            keep = tids >= 0  # whitespace-only words leave no token
+            row = np.repeat(np.arange(n), np.diff(indptr))
+            np.cumsum(np.bincount(row[keep], minlength=n), out=indptr[1:])
+            tids = tids[keep]
+        return table, tids, indptr
+
+    def proba_words(
+        self, word_lists: Sequence[Sequence[str]], contexts: Sequence[Sequence[str]] | None = None, prefix: str = ""
+    ) -> np.ndarray:
+        """:meth:`proba` of texts already cut into words: the same numbers as ``proba(docs, marked)`` with
+        ``docs[i] = " ".join(w for w in word_lists[i] if not w.isspace())`` and ``marked[i]`` the words of
+        ``contexts[i]`` so joined, each preceded by ``prefix``, but each word looked up as it is (no text is
+        joined, lowercased or split again)."""
+        n = len(word_lists)
+        rows = None
+        if n and self.joins_contexts and all(v.per_token for v in self.vectorizers):
+            rows = self._word_rows(word_lists, contexts, prefix)
+        if rows is None:  # the texts as strings
+            docs = [" ".join(w for w in ws if not w.isspace()) for ws in word_lists]
+            marked = None
+            if contexts is not None:
+                by_id: dict[int, str] = {}
+                marked = []
+                for c in contexts:
+                    m = by_id.get(id(c))
+                    if m is None:
+                        m = by_id[id(c)] = " ".join(prefix + w for w in c if not w.isspace())
+                    marked.append(m)
+            return self.proba(docs, marked)
+        return 1.0 / (1.0 + np.exp(-self._decision(n, *rows)))
+
     def decision(self, docs: Sequence[str], contexts: Sequence[str] | None = None) -> np.ndarray:
         """``(len(docs), n_themes)`` decision values of the documents, or, with ``contexts``, of each
         document followed by a space and its context (``docs[i] + " " + contexts[i]`` when the context is
@@ -372,8 +486,27 @@ class LinearScorer:
             contexts = None
         if any(v.per_token for v in self.vectorizers):
             table, tids, indptr = self._rows(lowered, contexts)
+        else:
+            table, tids, indptr = None, None, None
+        return self._decision(n, table, tids, indptr, lowered)
+
+    def _decision(
+        self,
+        n: int,
+        table: _TokenTable | None,
+        tids: np.ndarray | None,
+        indptr: np.ndarray | None,
+        lowered: Sequence[str] = (),
+    ) -> np.ndarray:
+        """Decision values of ``n`` documents from their rows of token numbers (per-token vectorizers) and
+        their lowercased texts (the others)."""
+        out = np.tile(self.intercept, (n, 1))
         for k, (v, off) in enumerate(zip(self.vectorizers, self.offsets, strict=False)):
-            x = self._token_counts(table, k, tids, indptr) if v.per_token else self._counts(v, lowered)
+            if v.per_token:
+                assert table is not None and tids is not None and indptr is not None
+                x = self._token_counts(table, k, tids, indptr)
+            else:
+                x = self._counts(v, lowered)
             if not x.nnz:
                 continue
             if v.sublinear_tf:

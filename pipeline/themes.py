@@ -154,15 +154,8 @@ class ThemeModel:
             return []
         ctxs = contexts if contexts is not None else [()] * len(word_lists)
         if self.scorer is not None:  # each sentence read once, however many of its clauses are scored
-            texts = [join_words(ws) for ws in word_lists]
-            marked_by_id: dict[int, str] = {}  # the clauses of one sentence share its word tuple: mark it once
-            marked = []
-            for c in ctxs:
-                m = marked_by_id.get(id(c))
-                if m is None:
-                    m = marked_by_id[id(c)] = " ".join("ctx_" + w for w in c if not w.isspace())
-                marked.append(m)
-            return self.scorer.proba(texts, marked).tolist()
+            # the words as join_words would join them (the clauses of one sentence share its word tuple)
+            return self.scorer.proba_words(word_lists, ctxs, prefix="ctx_").tolist()
         return self._predict([join_words(ws, c) for ws, c in zip(word_lists, ctxs, strict=True)])
 
     def article_themes(

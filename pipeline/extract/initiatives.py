@@ -23,6 +23,8 @@ from importlib import resources
 from itertools import accumulate
 from typing import Any
 
+import numpy as np
+
 from ..roundup import item_of, roundup_items
 from ..segment import Segmenter, split_sentences
 
@@ -271,6 +273,28 @@ def _default_segmenter() -> Segmenter:
     return Segmenter()
 
 
+def round_scores(rows: Sequence[Sequence[float]], digits: int = 4) -> list[list[float]]:
+    """``[[round(p, digits) for p in row] for row in rows]`` (rows of equal length), computed at C speed.
+
+    Python's ``round`` gives the double nearest to the decimal ``k / 10**digits``, where ``k`` is the exact
+    ``x * 10**digits`` rounded half to even. Here ``y = x * 10**digits`` is one correctly rounded product, off
+    from the exact one by at most ``|y| * 2**-53`` (below 2e-7 while ``|y| < 1e9``); so wherever ``y`` is
+    farther than 1e-6 from a half-integer, ``rint(y)`` is that same ``k``, and ``k / 10**digits`` (two exact
+    doubles, one correctly rounded division) is that same double. The other values (near a half, large,
+    not finite) go through ``round`` itself."""
+    if not rows:
+        return []
+    x = np.asarray(rows, dtype=np.float64)
+    scale = 10.0**digits
+    with np.errstate(invalid="ignore", over="ignore"):  # inf and nan are not exact: round() takes them
+        y = x * scale
+        out = np.rint(y) / scale
+        exact = (np.abs(y) < 1e9) & (np.abs(y - np.floor(y) - 0.5) > 1e-6)
+    for i, j in zip(*np.nonzero(~exact), strict=True):
+        out[i, j] = round(float(x[i, j]), digits)
+    return out.tolist()
+
+
 class InitiativeStage:
     """The pipeline stage: an article's initiatives as rows of the ``initiatives`` table, with their
     place, their facts and their themes; it also gives the article its themes
@@ -320,6 +344,7 @@ class InitiativeStage:
                 tuple((s.code, s.score) for s in scores),
             )
         codes = [t.code for t in self.model.themes] if self.model is not None else []
+        rounded = round_scores(probs)
         place_starts = [m.start for m in places]
         fact_starts = [f.fact.start for f in facts]
         out = []
@@ -340,7 +365,7 @@ class InitiativeStage:
                     place=place or article.place,
                     fact_ids=ids,
                     themes=tuple(c for c, p, t in zip(codes, row, th, strict=False) if p >= t),
-                    theme_scores=tuple((c, round(p, 4)) for c, p in zip(codes, row, strict=False)),
+                    theme_scores=tuple(zip(codes, rounded[n - 1], strict=False)) if probs else (),
                 )
             )
         return out
