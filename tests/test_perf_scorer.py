@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny_models import fit_tiny
 
 from pipeline import scorer as scorer_module
 from pipeline.scorer import read_skops_linear
@@ -53,27 +54,7 @@ CONTEXTS = [
 
 
 def _fit(tmp_path: Path, word_ngrams: tuple[int, int] = (1, 2)) -> tuple[object, Path, dict[str, list[str]]]:
-    import skops.io as sio
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
-    words = TfidfVectorizer(token_pattern=r"[^ ]+", ngram_range=word_ngrams, sublinear_tf=True)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
-    pipe = Pipeline(
-        [
-            ("features", FeatureUnion([("words", words), ("chars", chars)])),
-            ("clf", OneVsRestClassifier(LogisticRegression(C=10.0, solver="liblinear"))),
-        ]
-    ).fit(TEXTS, LABELS)
-    path = tmp_path / "model.skops"
-    sio.dump(pipe, path)
-    vocab = {
-        name: sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-        for name, vec in pipe.named_steps["features"].transformer_list
-    }
-    return pipe, path, vocab
+    return fit_tiny(tmp_path, TEXTS, LABELS, word_ngrams=word_ngrams, sublinear_tf=True)
 
 
 def _joined(docs: list[str], contexts: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny_models import fit_tiny
 
 from pipeline.scorer import UnsupportedModel, read_skops_linear
 from pipeline.themes import MODEL_DIR, load_model, prepare
@@ -28,12 +29,6 @@ def test_shipped_model_scores_equal_sklearn_on_every_annotated_clause() -> None:
 
 
 def _tiny(tmp_path: Path, **chars: object) -> tuple[object, Path, dict[str, list[str]]]:
-    import skops.io as sio
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
     texts = [
         "设立 “ 红蜂 驿站 ” 31 个 ctx_服务 ctx_外卖 ctx_骑手",
         "建立 网格 党支部 226 个",
@@ -43,28 +38,7 @@ def _tiny(tmp_path: Path, **chars: object) -> tuple[object, Path, dict[str, list
         "APP 上线 便民 服务 ctx_12345",
     ]
     y = np.array([[0, 1], [1, 0], [0, 0], [0, 0], [1, 1], [0, 1]])
-    params = dict(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True) | chars
-    pipe = Pipeline(
-        [
-            (
-                "features",
-                FeatureUnion(
-                    [
-                        ("words", TfidfVectorizer(token_pattern=r"[^ ]+", ngram_range=(1, 2), sublinear_tf=True)),
-                        ("chars", TfidfVectorizer(**params)),
-                    ]
-                ),
-            ),
-            ("clf", OneVsRestClassifier(LogisticRegression(C=10.0, solver="liblinear"))),
-        ]
-    ).fit(texts, y)
-    path = tmp_path / "tiny.skops"
-    sio.dump(pipe, path)
-    vocab = {
-        name: sorted(vec.vocabulary_, key=vec.vocabulary_.get)
-        for name, vec in pipe.named_steps["features"].transformer_list
-    }
-    return pipe, path, vocab
+    return fit_tiny(tmp_path, texts, y, **chars)
 
 
 def test_tokenisation_edge_cases_match_sklearn(tmp_path: Path) -> None:
