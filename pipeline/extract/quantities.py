@@ -28,7 +28,8 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -84,6 +85,11 @@ class QuantityGrammar:
     slogan_gap_max: int
     quote_max: int
     cn_descriptor_units: frozenset[str]
+    # Derived tables that only make the scan faster (None: scan without them).
+    # number_start: the characters any match of ``number`` begins with (every such character begins one).
+    number_start: re.Pattern[str] | None = field(default=None, compare=False)
+    # unit_first: first character of a unit or excluded unit -> length of the longest one it begins.
+    unit_first: dict[str, int] | None = field(default=None, compare=False)
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -134,6 +140,9 @@ def load_grammar() -> QuantityGrammar:
         for w in q[key]:
             after[w] = qual
     ex = qd["exclude"]
+    unit_first: dict[str, int] = {}
+    for u in [*units, *excluded]:
+        unit_first[u[0]] = max(unit_first.get(u[0], 0), len(u))
     return QuantityGrammar(
         number=number,
         units=units,
@@ -154,6 +163,10 @@ def load_grammar() -> QuantityGrammar:
         slogan_gap_max=int(ex["slogan_gap_max"]),
         quote_max=int(ex["quote_max_chars"]),
         cn_descriptor_units=frozenset(ex["chinese_descriptor_units"]),
+        # each alternative of ``number`` begins with an Arabic digit or a character of ``cn`` (百分之 too),
+        # and a lone such character is itself a match of ``ar`` or ``cn``
+        number_start=re.compile(rf"[0-9０-９{re.escape(cn_chars)}]"),
+        unit_first=unit_first,
     )
 
 
@@ -215,6 +228,28 @@ def _quote_spans(text: str, limit: int) -> list[tuple[int, int]]:
     return [m.span() for m in _quote_rx(limit).finditer(text)]
 
 
+def _numbers(text: str, g: QuantityGrammar) -> Iterator[re.Match[str]]:
+    """The matches of ``g.number`` in ``text``, as ``finditer`` gives them.
+
+    ``finditer`` tries the whole pattern at every position; this jumps from one possible first character to
+    the next (a one-character class scans at C speed) and matches there. A match begins at every such
+    character, so the matches (and where each one resumes the scan) are the same.
+    """
+    start_rx = g.number_start
+    if start_rx is None:
+        yield from g.number.finditer(text)
+        return
+    search, match = start_rx.search, g.number.match
+    pos = 0
+    while (c := search(text, pos)) is not None:
+        m = match(text, c.start())
+        if m is None:  # not for the packaged grammar; read on as finditer would
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def _in_spans(pos: int, spans: list[tuple[int, int]], idx: list[int]) -> bool:
     # spans are sorted and disjoint; idx is a one-element cursor that only moves forward
     i = idx[0]
@@ -240,9 +275,9 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
     """
     g = grammar or load_grammar()
     out: list[Quantity] = []
-    quotes = _quote_spans(text, g.quote_max)
+    quotes: list[tuple[int, int]] | None = None  # found when a quantity first needs them
     cursor = [0]
-    for m in g.number.finditer(text):
+    for m in _numbers(text, g):
         start = m.start()
         try:
             q = _read(text, m, g)
@@ -255,6 +290,8 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
             continue  # inside the quantity before it, whose unit it read: 千 of 100万千瓦以上
         kind = factor_kind
         # Q4: exclusions.
+        if quotes is None:
+            quotes = _quote_spans(text, g.quote_max)
         if _in_spans(start, quotes, cursor):
             continue
         if _excluded_context(text, start, end, m, g, unit_text):
@@ -302,61 +339,74 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
 
 def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, str, int, int, str, bool] | None:
     """Value, normalised unit, kind, end of the number, end of the unit, printed unit, inner 余/多."""
-    if m.group("pct"):
+    pct, frac, ar = m.group("pct", "frac", "ar")
+    if pct:
         raw = m.group("pct_n")
         v = _arabic(raw) if raw[0].isdigit() or raw[0] in "０１２３４５６７８９" else parse_chinese_numeral(raw, g)
         if v is None:
             return None
         return v, "%", "percent", m.end(), m.end(), "百分之", False
-    if m.group("frac"):
-        den, num = m.group("den"), m.group("num")
+    if frac:
+        den, num = m.group("den", "num")
         dv = _arabic(den) if den[0].isdigit() else parse_chinese_numeral(den, g)
         nv = _arabic(num) if num[0].isdigit() else parse_chinese_numeral(num, g)
         if not dv or nv is None:
             return None
         return nv / dv * 100, "%", "percent", m.end(), m.end(), "分之", False
-    inner_over = False
-    if m.group("ar"):
-        v = _arabic(m.group("ar"))
-        mag = m.group("ar_mag") or ""
-        for ch in mag:
-            v *= g.cn_units.get(ch, 1) * g.magnitudes.get(ch, 1)
-        inner_over = bool(m.group("ar_in") or m.group("ar_in2"))
-    else:
-        cn = m.group("cn")
-        v = parse_chinese_numeral(cn, g)
-        if v is None:
-            return None
-        if m.group("cn_mag"):
-            v *= g.magnitudes[m.group("cn_mag")]
-        inner_over = bool(m.group("cn_in") or m.group("cn_in2"))
     num_end = m.end()
-    # Q3: the unit, after at most two spaces.
+    # Q3: the unit, after at most two spaces. It is looked for before the value is worked out: most numbers
+    # have no unit and are dropped either way.
     pos = num_end
-    while pos < len(text) and pos - num_end < 2 and text[pos] in " \u3000\xa0":
+    n = len(text)
+    while pos < n and pos - num_end < 2 and text[pos] in " \u3000\xa0":
         pos += 1
     unit_text = ""
-    for k in range(min(g.unit_max, len(text) - pos), 0, -1):
+    first = g.unit_first
+    longest = g.unit_max if first is None else first.get(text[pos], 0) if pos < n else 0
+    for k in range(min(longest, n - pos), 0, -1):
         cand = text[pos : pos + k]
         if cand in g.units or cand in g.excluded_units:
-            after = text[pos + k] if pos + k < len(text) else ""
+            after = text[pos + k] if pos + k < n else ""
             if after and after in g.guard.get(cand, ""):
                 continue  # 五部门: 部 begins the word 部门
             unit_text = cand
             break
-    if unit_text == "个" and pos + 1 < len(text) and text[pos + 1] in g.inner_over:
+    if unit_text == "个" and pos + 1 < n and text[pos + 1] in g.inner_over:
         # 3个多小时, 两个多月: the classifier 个, then 多, then the real unit.
-        for k in range(min(g.unit_max, len(text) - pos - 2), 0, -1):
+        for k in range(min(g.unit_max, n - pos - 2), 0, -1):
             cand = text[pos + 2 : pos + 2 + k]
             if cand in g.units and g.units[cand][2] == "time":
+                v = _number_value(m, ar, g)[0]
+                if v is None:
+                    return None
                 unit, factor, kind = g.units[cand]
                 return v * factor, unit, kind, num_end, pos + 2 + k, text[pos : pos + 2 + k], True
     if not unit_text or unit_text in g.excluded_units:
+        return None
+    v, inner_over = _number_value(m, ar, g)
+    if v is None:
         return None
     unit, factor, kind = g.units[unit_text]
     if not math.isfinite(v * factor):
         return None  # a digit run too long for a float is not a count
     return v * factor, unit, kind, num_end, pos + len(unit_text), unit_text, inner_over
+
+
+def _number_value(m: re.Match[str], ar: str | None, g: QuantityGrammar) -> tuple[float | None, bool]:
+    """Q1 + Q2 for an Arabic or Chinese number: its value (None if ill-formed) and whether 余/多/来 is inside."""
+    if ar:
+        v = _arabic(ar)
+        for ch in m.group("ar_mag") or "":
+            v *= g.cn_units.get(ch, 1) * g.magnitudes.get(ch, 1)
+        a, b = m.group("ar_in", "ar_in2")
+        return v, bool(a or b)
+    cn, mag, a, b = m.group("cn", "cn_mag", "cn_in", "cn_in2")
+    cv = parse_chinese_numeral(cn, g)
+    if cv is None:
+        return None, False
+    if mag:
+        cv *= g.magnitudes[mag]
+    return cv, bool(a or b)
 
 
 def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: QuantityGrammar, unit_text: str) -> bool:
