@@ -300,6 +300,20 @@ def _ragged_take(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) ->
     return values[np.repeat(starts - out_starts, lengths) + np.arange(total)]
 
 
+def _followed_by_contexts(
+    tids: np.ndarray, counts: np.ndarray, ctx_tids: np.ndarray, ctx_counts: np.ndarray, which: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of token numbers (``counts[r]`` tokens each, in order in ``tids``), each followed by the tokens of
+    its context ``which[r]`` (contexts in order in ``ctx_tids``, ``ctx_counts[c]`` tokens each)."""
+    starts = np.empty(2 * len(counts), dtype=np.int64)
+    starts[0::2] = np.cumsum(counts) - counts
+    starts[1::2] = (np.cumsum(ctx_counts) - ctx_counts + len(tids))[which]
+    lengths = np.empty_like(starts)
+    lengths[0::2] = counts
+    lengths[1::2] = ctx_counts[which]
+    return _ragged_take(np.concatenate([tids, ctx_tids]), starts, lengths), counts + ctx_counts[which]
+
+
 def _canonical(x: csr_matrix) -> csr_matrix:
     """``x`` with each row's entries in increasing column order and duplicates summed, in linear time: two
     transpositions (each writes every column's, then every row's, entries in increasing order)."""
@@ -394,14 +408,7 @@ class LinearScorer:
             which = np.fromiter((first.setdefault(c, len(first)) for c in contexts), np.int64, len(lowered))
             ctx_flat, ctx_counts = _tokens([c.lower() for c in first])
             ctx_tids = table.numbers(ctx_flat)
-            starts = np.empty(2 * len(lowered), dtype=np.int64)
-            starts[0::2] = np.cumsum(counts) - counts
-            starts[1::2] = (np.cumsum(ctx_counts) - ctx_counts + len(tids))[which]
-            lengths = np.empty_like(starts)
-            lengths[0::2] = counts
-            lengths[1::2] = ctx_counts[which]
-            tids = _ragged_take(np.concatenate([tids, ctx_tids]), starts, lengths)
-            counts = counts + ctx_counts[which]
+            tids, counts = _followed_by_contexts(tids, counts, ctx_tids, ctx_counts, which)
         indptr = np.zeros(len(lowered) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         return table, tids, indptr
@@ -428,14 +435,7 @@ class LinearScorer:
                 which[i] = j
             ctx_counts = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
             ctx_tids = table.word_numbers(list(chain.from_iterable(distinct)), prefix)
-            starts = np.empty(2 * n, dtype=np.int64)
-            starts[0::2] = np.cumsum(counts) - counts
-            starts[1::2] = (np.cumsum(ctx_counts) - ctx_counts + len(tids))[which]
-            lengths = np.empty_like(starts)
-            lengths[0::2] = counts
-            lengths[1::2] = ctx_counts[which]
-            tids = _ragged_take(np.concatenate([tids, ctx_tids]), starts, lengths)
-            counts = counts + ctx_counts[which]
+            tids, counts = _followed_by_contexts(tids, counts, ctx_tids, ctx_counts, which)
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         if len(tids) and tids.min() < 0:

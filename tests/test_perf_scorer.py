@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tiny_models import TEXTS as TINY_TEXTS
 from tiny_models import fit_tiny
 
 from pipeline import scorer as scorer_module
@@ -16,15 +17,7 @@ from pipeline.themes import load_model, prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 
-TEXTS = [
-    "设立 “ 红蜂 驿站 ” 31 个 ctx_服务 ctx_外卖 ctx_骑手",
-    "建立 网格 党支部 226 个",
-    "开展 义诊 活动 ctx_志愿者",
-    "推行 “ 未访 （ 诉 ） 先办 ” ctx_矛盾 ctx_调解",
-    "精简 社区 工作 事项 超 50%",
-    "APP 上线 便民 服务 ctx_12345",
-    "网格 服务 网格 服务 ctx_网格",
-]
+TEXTS = [*TINY_TEXTS, "网格 服务 网格 服务 ctx_网格"]
 LABELS = np.array([[0, 1], [1, 0], [0, 0], [0, 0], [1, 1], [0, 1], [1, 0]])
 
 # documents that exercise the token table: other whitespace inside a word token, capitals, repeats, one

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tiny_models import fit_tiny
+from tiny_models import TEXTS, fit_tiny
 
 from pipeline.scorer import UnsupportedModel, read_skops_linear
 from pipeline.themes import MODEL_DIR, load_model, prepare
@@ -29,16 +29,8 @@ def test_shipped_model_scores_equal_sklearn_on_every_annotated_clause() -> None:
 
 
 def _tiny(tmp_path: Path, **chars: object) -> tuple[object, Path, dict[str, list[str]]]:
-    texts = [
-        "设立 “ 红蜂 驿站 ” 31 个 ctx_服务 ctx_外卖 ctx_骑手",
-        "建立 网格 党支部 226 个",
-        "开展 义诊 活动 ctx_志愿者",
-        "推行 “ 未访 （ 诉 ） 先办 ” ctx_矛盾 ctx_调解",
-        "精简 社区 工作 事项 超 50%",
-        "APP 上线 便民 服务 ctx_12345",
-    ]
     y = np.array([[0, 1], [1, 0], [0, 0], [0, 0], [1, 1], [0, 1]])
-    return fit_tiny(tmp_path, texts, y, **chars)
+    return fit_tiny(tmp_path, TEXTS, y, **chars)
 
 
 def test_tokenisation_edge_cases_match_sklearn(tmp_path: Path) -> None:

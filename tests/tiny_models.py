@@ -9,6 +9,16 @@ from typing import Any
 
 import numpy as np
 
+# clause texts as pipeline.themes.prepare writes them (words, then the sentence's words marked ctx_)
+TEXTS = [
+    "设立 “ 红蜂 驿站 ” 31 个 ctx_服务 ctx_外卖 ctx_骑手",
+    "建立 网格 党支部 226 个",
+    "开展 义诊 活动 ctx_志愿者",
+    "推行 “ 未访 （ 诉 ） 先办 ” ctx_矛盾 ctx_调解",
+    "精简 社区 工作 事项 超 50%",
+    "APP 上线 便民 服务 ctx_12345",
+]
+
 
 def fit_tiny(
     tmp_path: Path,
