@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .relevance import Relevance, relevance_numbers
 from .segment import Segmenter
 
 __all__ = [
@@ -108,6 +109,7 @@ class ThemeModel:
         pipeline: a fitted scikit-learn pipeline whose ``predict_proba`` gives one column per theme.
         thresholds: per-theme probability thresholds, in the taxonomy's order.
         article: how article scores are made from initiative and text scores (see :func:`article_scores`).
+        relevance: the off-topic model (:mod:`pipeline.relevance`); None lets the floor apply always.
     """
 
     def __init__(
@@ -117,8 +119,10 @@ class ThemeModel:
         article: dict[str, Any],
         scorer: Any = None,
         load_pipeline: Callable[[], Any] | None = None,
+        relevance: Relevance | None = None,
     ) -> None:
         self._pipeline = pipeline
+        self.relevance = relevance
         self._load_pipeline = load_pipeline
         self.scorer = scorer
         self.thresholds = list(thresholds)
@@ -164,14 +168,22 @@ class ThemeModel:
         initiative_probs: Sequence[Sequence[float]],
         items: Sequence[int] | None = None,
         n_items: int = 0,
+        words: Sequence[str] | None = None,
+        n_chars: int = 0,
     ) -> list[ThemeScore]:
         """An article's themes from its own text's probabilities and those of its initiatives.
 
         For a news round-up (:func:`pipeline.roundup.roundup_items`), ``items`` gives the item number of
         each initiative (0 before the first item) and ``n_items`` the number of items: a theme is then kept
-        only when it runs through the round-up (see :func:`roundup_selection`)."""
+        only when it runs through the round-up (see :func:`roundup_selection`). ``words`` (the words the
+        text probabilities were read from) and ``n_chars`` (the article's length) feed the off-topic model;
+        without them, or without that model, the floor always applies."""
         s = article_scores(initiative_probs, text_probs, self.article)
-        chosen = article_selection(s, self.article)
+        floor = True
+        if self.relevance is not None and words is not None:
+            numbers = relevance_numbers(text_probs, initiative_probs, self.thresholds, n_chars)
+            floor = self.relevance.off_topic(words, numbers) < self.relevance.threshold
+        chosen = article_selection(s, self.article, floor=floor)
         if n_items and items is not None:
             chosen = roundup_selection(
                 chosen, initiative_probs, items, n_items, self.thresholds, float(self.article.get("roundup_share", 0.5))
@@ -214,15 +226,16 @@ def article_scores(
     return out
 
 
-def article_selection(scores: Sequence[float], how: dict[str, Any]) -> set[int]:
+def article_selection(scores: Sequence[float], how: dict[str, Any], floor: bool = True) -> set[int]:
     """Indexes of the themes an article carries: those at or above their threshold; when none is, the
-    best one if it reaches ``floor`` (an article about something is about at least its main theme)."""
+    best one if it reaches ``how["floor"]`` (an article about something is about at least its main
+    theme), unless ``floor`` is False (the off-topic model says the article is about nothing)."""
     th = how["thresholds"]
     chosen = {i for i, v in enumerate(scores) if v >= th[i]}
-    floor = how.get("floor")
-    if not chosen and floor is not None and scores:
+    floor_at = how.get("floor") if floor else None
+    if not chosen and floor_at is not None and scores:
         best = max(range(len(scores)), key=lambda i: scores[i])
-        if scores[best] >= floor:
+        if scores[best] >= floor_at:
             chosen.add(best)
     return chosen
 
@@ -256,7 +269,8 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
     the scikit-learn pipeline is loaded only if ``model.pipeline`` is asked for. Otherwise, or when the
     archive holds a pipeline the scorer does not implement, the pipeline is loaded with skops, trusting
     only the scikit-learn and numpy types ``meta.json`` lists; the vectorizers' vocabularies come from
-    ``vocabulary.json`` either way.
+    ``vocabulary.json`` either way. The off-topic model (``relevance.json``, plain data, see
+    :mod:`pipeline.relevance`) is loaded when the directory has one.
 
     Raises:
         FileNotFoundError: no model there (run ``govmine train``).
@@ -267,6 +281,8 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
         raise FileNotFoundError(f"{d}: no trained theme model (run `govmine train`)")
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     vocab = json.loads(vocab_file.read_text(encoding="utf-8")) if vocab_file.exists() else None
+    # the off-topic model (pipeline.relevance): a model trained before it existed has none
+    relevance = Relevance.load(d / "relevance.json") if (d / "relevance.json").exists() else None
 
     def load_pipeline() -> Any:
         import skops.io as sio
@@ -289,8 +305,15 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
         except UnsupportedModel:
             pass
         else:
-            return ThemeModel(None, meta["thresholds"], meta["article"], scorer=scorer, load_pipeline=load_pipeline)
-    return ThemeModel(load_pipeline(), meta["thresholds"], meta["article"])
+            return ThemeModel(
+                None,
+                meta["thresholds"],
+                meta["article"],
+                scorer=scorer,
+                load_pipeline=load_pipeline,
+                relevance=relevance,
+            )
+    return ThemeModel(load_pipeline(), meta["thresholds"], meta["article"], relevance=relevance)
 
 
 @lru_cache(maxsize=1)

@@ -93,6 +93,8 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
     assert meta["data"]["sha256"] == shipped["data"]["sha256"]  # the shipped model is built from this data
     assert meta["thresholds"] == shipped["thresholds"]
     assert meta["metrics"] == shipped["metrics"]
+    assert meta["relevance"] == shipped["relevance"]
+    assert (tmp_path / "themes" / "relevance.json").read_bytes() == (MODEL_DIR / "relevance.json").read_bytes()
     m = meta["metrics"]
     assert m["clauses_heldout"]["macro_f1"] >= FLOORS["clauses_heldout_macro_f1"]
     assert m["articles_heldout"]["f1"] >= FLOORS["articles_heldout_f1"]

@@ -338,7 +338,9 @@ class InitiativeStage:
             probs, text_probs = rows[:-1], rows[-1]
             # a news round-up keeps only the themes that run through its items (pipeline.roundup)
             items = roundup_items([(h.start, h.end) for h in getattr(article, "subheadings", ())], len(text))
-            scores = self.model.article_themes(text_probs, probs, [item_of(items, i.start) for i in inits], len(items))
+            scores = self.model.article_themes(
+                text_probs, probs, [item_of(items, i.start) for i in inits], len(items), art_words, len(text)
+            )
             done["article_themes"] = (
                 tuple(s.code for s in scores if s.selected),
                 tuple((s.code, s.score) for s in scores),
