@@ -86,11 +86,19 @@ class Relevance:
         """The probability that an article is about none of the themes, from its words and its
         :func:`relevance_numbers` (TF-IDF with sublinear term frequency and L2 norm, as scikit-learn's
         ``TfidfVectorizer(sublinear_tf=True)`` makes it)."""
-        # as the vectorizer read the training articles: words lower-cased, whitespace tokens dropped
-        counts = Counter(lw for w in words if (lw := w.lower()) in self.vocabulary)
+        # as the vectorizer read the training articles: words lower-cased, whitespace tokens dropped (counted
+        # first, so each distinct word is looked up once)
+        counts: dict[int, int] = {}
+        vocab = self.vocabulary
+        for w, n in Counter(words).items():
+            col = vocab.get(w)
+            if col is None and not w.islower():
+                col = vocab.get(w.lower())
+            if col is not None:
+                counts[col] = counts.get(col, 0) + n
         z = self.intercept
         if counts:
-            cols = np.fromiter((self.vocabulary[w] for w in counts), dtype=np.intp, count=len(counts))
+            cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
             tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
             x = tf * self.idf[cols]
             z += float(x @ self.word_coef[cols]) / float(np.sqrt(x @ x))
