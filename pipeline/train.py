@@ -238,7 +238,7 @@ def fit_relevance(
         raise AssertionError(f"off-topic model: saved numbers differ from scikit-learn by {np.abs(got - want).max()}")
     report = {
         "C": c,
-        "oof_log_loss": round(loss, 4),
+        "oof_log_loss": round(loss, 3),
         "oof_auc": round(float(roc_auc_score(y, oof)), 3),
         "articles": len(y),
         "off_topic": int(y.sum()),

@@ -94,15 +94,18 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
     assert meta["thresholds"] == shipped["thresholds"]
     assert meta["metrics"] == shipped["metrics"]
     assert meta["relevance"] == shipped["relevance"]
-    # the off-topic model: the same terms and threshold, the same numbers up to the last bits (numpy's sums may
-    # round differently from one process to another, so bytes are not compared)
+    # the off-topic model: the same terms and threshold, and the same weights up to the solver's tolerance (the
+    # probabilities it learns from can differ in their last bits from one process to another, and liblinear stops
+    # within tol=1e-4 of the optimum: measured differences are under 1e-5)
     new, old = (
         json.loads((d / "relevance.json").read_text(encoding="utf-8")) for d in (tmp_path / "themes", MODEL_DIR)
     )
     assert new["terms"] == old["terms"] and new["numbers"] == old["numbers"]
     assert new["threshold"] == old["threshold"]
-    for key in ("idf", "word_coef", "number_mean", "number_scale", "number_coef", "intercept"):
-        assert new[key] == pytest.approx(old[key], rel=1e-9, abs=1e-12), key
+    for key in ("idf", "number_mean", "number_scale"):
+        assert new[key] == pytest.approx(old[key], rel=1e-9), key
+    for key in ("word_coef", "number_coef", "intercept"):
+        assert new[key] == pytest.approx(old[key], rel=1e-3, abs=1e-4), key
     m = meta["metrics"]
     assert m["clauses_heldout"]["macro_f1"] >= FLOORS["clauses_heldout_macro_f1"]
     assert m["articles_heldout"]["f1"] >= FLOORS["articles_heldout_f1"]
