@@ -4,8 +4,9 @@ Many news items are about none of them: diplomacy, disasters, science, culture, 
 leaders' general speeches (the annotation guidelines label them core ``[]``). The article rule of
 :mod:`pipeline.themes` gives an article its best theme even when no theme reaches the threshold (the
 ``floor``: an article about something is about at least its main theme). This module's model decides
-whether the article is about something: when it says the article is more likely off-topic than not, the
-floor does not apply, and the article keeps only the themes that reach the threshold by themselves.
+whether the article is about something: when its off-topic probability reaches the model's threshold (chosen
+by ``govmine train`` on the tuning articles), the floor does not apply, and the article keeps only the themes
+that reach the article threshold by themselves.
 
 The model is a logistic regression (balanced class weights) over
 
@@ -13,7 +14,7 @@ The model is a logistic regression (balanced class weights) over
   characters, as the theme model reads the article), and
 * five numbers from the theme model's probabilities (:func:`relevance_numbers`), standardised.
 
-``govmine train`` fits it with scikit-learn on the labelled articles of ``corpus/annotations`` and saves its
+``govmine train`` fits it with scikit-learn on the tuning articles of ``corpus/annotations`` and saves its
 fitted numbers to ``models/themes/relevance.json``: plain data (no code runs on load), read here without
 importing scikit-learn. ``govmine train`` checks that :meth:`Relevance.off_topic` gives scikit-learn's
 probabilities before it writes the file.
@@ -86,16 +87,19 @@ class Relevance:
         """The probability that an article is about none of the themes, from its words and its
         :func:`relevance_numbers` (TF-IDF with sublinear term frequency and L2 norm, as scikit-learn's
         ``TfidfVectorizer(sublinear_tf=True)`` makes it)."""
-        # as the vectorizer read the training articles: words lower-cased, whitespace tokens dropped (counted
-        # first, so each distinct word is looked up once)
+        if len(numbers) != len(NUMBERS):
+            raise ValueError(f"off_topic needs {len(NUMBERS)} numbers ({', '.join(NUMBERS)}), got {len(numbers)}")
+        # as the vectorizer read the training articles (the words joined by spaces, lower-cased and split at
+        # spaces); each distinct word is looked up once
         counts: dict[int, int] = {}
         vocab = self.vocabulary
-        for w, n in Counter(words).items():
-            col = vocab.get(w)
-            if col is None and not w.islower():
-                col = vocab.get(w.lower())
-            if col is not None:
-                counts[col] = counts.get(col, 0) + n
+        for word, n in Counter(words).items():
+            for w in word.split(" ") if " " in word else (word,):
+                col = vocab.get(w)
+                if col is None and not w.islower():
+                    col = vocab.get(w.lower())
+                if col is not None:
+                    counts[col] = counts.get(col, 0) + n
         z = self.intercept
         if counts:
             cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
@@ -149,8 +153,27 @@ class Relevance:
     def from_sklearn(cls, vectorizer: Any, scaler: Any, classifier: Any, threshold: float) -> Relevance:
         """From a fitted ``TfidfVectorizer`` (``sublinear_tf=True``, L2 norm), ``StandardScaler`` and a
         binary ``LogisticRegression`` over ``hstack([words, scaled numbers])``, class 1 = off-topic."""
-        if not (vectorizer.sublinear_tf and vectorizer.norm == "l2" and vectorizer.use_idf):
-            raise ValueError("the relevance words must be TF-IDF with sublinear tf and L2 norm")
+        v = vectorizer
+        if not (
+            v.sublinear_tf
+            and v.norm == "l2"
+            and v.use_idf
+            and v.lowercase
+            and not v.binary
+            and v.analyzer == "word"
+            and v.token_pattern == r"[^ ]+"
+            and tuple(v.ngram_range) == (1, 1)
+            and v.strip_accents is None
+            and v.preprocessor is None
+            and v.tokenizer is None
+            and v.stop_words is None
+        ):
+            raise ValueError(
+                'the relevance words must be TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True) over '
+                "space-joined words (unigrams, lower-cased, L2 norm)"
+            )
+        if not (scaler.with_mean and scaler.with_std):
+            raise ValueError("the relevance numbers must be standardised (StandardScaler with mean and std)")
         if list(classifier.classes_) != [0, 1]:
             raise ValueError("the relevance classifier must be binary 0/1 (1 = off-topic)")
         n = len(vectorizer.vocabulary_)

@@ -282,7 +282,12 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     vocab = json.loads(vocab_file.read_text(encoding="utf-8")) if vocab_file.exists() else None
     # the off-topic model (pipeline.relevance): a model trained before it existed has none
-    relevance = Relevance.load(d / "relevance.json") if (d / "relevance.json").exists() else None
+    relevance = None
+    if (d / "relevance.json").exists():
+        relevance = Relevance.load(d / "relevance.json")
+        card = meta.get("relevance") or {}
+        if card.get("threshold") != relevance.threshold or card.get("terms") != len(relevance.vocabulary):
+            raise ValueError(f"{d}: relevance.json does not belong to meta.json (run `govmine train` again)")
 
     def load_pipeline() -> Any:
         import skops.io as sio

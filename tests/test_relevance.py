@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.relevance import NUMBERS, Relevance, relevance_numbers
+from pipeline.relevance import Relevance, relevance_numbers
 from pipeline.themes import MODEL_DIR, article_selection, load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# real headlines of corpus/annotations/articles_random.json, already cut into words; 1 = about none of the themes
+# real headlines of bundled news items, already cut into words; 1 = about none of the themes
 HEADLINES = [
     (["多地", "高温", "持续", "西南", "东南", "等", "地", "将", "有", "新", "一轮", "降雨"], 1),
     (["修订", "《", "中国共产党", "巡视", "工作", "条例", "》"], 1),
@@ -77,7 +77,18 @@ def test_relevance_numbers() -> None:
         [0.7, 0.9, 2 / 3, math.log1p(3), math.log1p(999)]
     )
     assert relevance_numbers([0.2, 0.1], [], th, 0) == [0.2, 0.0, 0.0, 0.0, 0.0]
-    assert len(NUMBERS) == 5
+
+
+def test_off_topic_reads_words_as_the_vectorizer_did() -> None:
+    vec, scaler, clf, matrix, nums = _fitted()
+    rel = Relevance.from_sklearn(vec, scaler, clf, 0.5)
+    n = nums[0]
+    # a token holding a space is two words to the vectorizer, which also lower-cases
+    assert rel.off_topic(["高温 持续", "APP"], n) == pytest.approx(rel.off_topic(["高温", "持续", "app"], n), abs=1e-15)
+    with pytest.raises(ValueError, match="5 numbers"):
+        rel.off_topic(["高温"], n[:1])
+    with pytest.raises(ValueError, match="TfidfVectorizer"):
+        Relevance.from_sklearn(vec.set_params(ngram_range=(1, 2)), scaler, clf, 0.5)
 
 
 def test_the_floor_applies_only_to_articles_about_something() -> None:
