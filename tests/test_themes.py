@@ -94,16 +94,17 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
     assert meta["thresholds"] == shipped["thresholds"]
     assert meta["metrics"] == shipped["metrics"]
     assert meta["relevance"] == shipped["relevance"]
-    # the off-topic model: the same terms and threshold, and the same weights up to the solver's tolerance (the
-    # probabilities it learns from can differ in their last bits from one process to another, and liblinear stops
-    # within tol=1e-4 of the optimum: measured differences are under 1e-5)
+    # the off-topic model: the same terms and threshold, and the same numbers up to the solvers' tolerance (the
+    # clause models' probabilities it learns from differ by up to about 1e-5 between a fresh clone's run and another
+    # process, liblinear stopping within tol=1e-4 of the optimum; the reported metrics above are identical)
     new, old = (
         json.loads((d / "relevance.json").read_text(encoding="utf-8")) for d in (tmp_path / "themes", MODEL_DIR)
     )
     assert new["terms"] == old["terms"] and new["numbers"] == old["numbers"]
     assert new["threshold"] == old["threshold"]
-    for key in ("idf", "number_mean", "number_scale"):
-        assert new[key] == pytest.approx(old[key], rel=1e-9), key
+    assert new["idf"] == pytest.approx(old["idf"], rel=1e-9)
+    for key in ("number_mean", "number_scale"):
+        assert new[key] == pytest.approx(old[key], rel=1e-4), key
     for key in ("word_coef", "number_coef", "intercept"):
         assert new[key] == pytest.approx(old[key], rel=1e-3, abs=1e-4), key
     m = meta["metrics"]
