@@ -88,6 +88,9 @@ def run_partitions(
     At most ``2 * workers`` partitions are in flight, so the client's memory stays bounded."""
     from distributed import Client, LocalCluster
 
+    # distributed's nannies set OMP_NUM_THREADS=1, PYTHONHASHSEED and others in this process's environment for the
+    # workers they start; the caller's environment is put back when the run ends
+    environ = dict(os.environ)
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -110,6 +113,15 @@ def run_partitions(
         client.close()
         if cluster is not None:
             cluster.close()
+        _restore_environ(environ)
+
+
+def _restore_environ(saved: dict[str, str]) -> None:
+    for key in set(os.environ) - set(saved):
+        del os.environ[key]
+    for key, value in saved.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
 
 
 def _result(entry: tuple[list[RawDocument], list[Reject], Any]) -> tuple[Any, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -19,7 +20,10 @@ def test_dask_engine_matches_a_local_run(tmp_path: Path) -> None:
     local, dask = tmp_path / "local", tmp_path / "dask"
     assert main(["run", *inputs, "--out", str(local), "-q", "--workers", "1"]) == 0
     args = ["run", *inputs, "--out", str(dask), "-q", "--engine", "dask", "--workers", "2", "--partition-size", "5"]
+    environ = dict(os.environ)
     assert main(args) == 0
+    # distributed set OMP_NUM_THREADS=1, PYTHONHASHSEED ... here for its workers: the run puts them back
+    assert dict(os.environ) == environ
     assert len(list((dask / "facts").glob("part-*.parquet"))) == 3  # one part file per partition
     keys = {"articles": ["article_id"], "sentences": ["article_id", "sentence_id"], "facts": ["fact_id"],
             "entities": ["entity_id"], "initiatives": ["initiative_id"]}  # fmt: skip
