@@ -216,7 +216,7 @@ def fit_relevance(
     def fit(idx: Any, c: float) -> tuple[Any, Any, Any]:
         vec = TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True, min_df=2).fit([docs[i] for i in idx])
         scaler = StandardScaler().fit(nums[idx])
-        # liblinear: single-threaded, so the same data give the same bytes (lbfgs sums its loss over OpenMP threads)
+        # liblinear, as the clause model (lbfgs gave weights that differed in their last digits between test runs)
         clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=seed)
         return vec, scaler, clf.fit(matrix(vec, scaler, idx).tocsr(), y[idx])
 
