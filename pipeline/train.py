@@ -435,7 +435,8 @@ def train(
         vocab[name] = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
         vec.vocabulary_ = {}
     try:
-        sio.dump(model, tmp_model, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        # LZMA: 4.0 MB where deflate made 5.5 MB; read in about 0.2 s instead of 0.06 s
+        sio.dump(model, tmp_model, compression=zipfile.ZIP_LZMA)
     finally:
         for name, vec in model.named_steps["features"].transformer_list:
             vec.vocabulary_ = {t: i for i, t in enumerate(vocab[name])}
