@@ -102,6 +102,23 @@ def test_facts_rate_mismatch_is_flagged_not_fixed(fx: FactExtractor) -> None:
     assert facts[2].value == 90.4  # the printed value stays
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # 新闻联播 2025-07-07: 937/1227 = 76.37%, and the rate is printed as a lower bound
+        ("今年计划新开工改造老旧小区1227个，目前已开工改造937个，开工率超75%。", "ok"),
+        ("今年计划新开工改造老旧小区1227个，目前已开工改造937个，开工率超80%。", "mismatch"),
+        ("今年计划新开工改造老旧小区1227个，目前已开工改造937个，开工率不足80%。", "ok"),
+        ("今年计划新开工改造老旧小区1227个，目前已开工改造937个，开工率不足75%。", "mismatch"),
+        ("今年计划新开工改造老旧小区1227个，目前已开工改造937个，开工率约77%。", "ok"),
+        ("今年计划新开工改造老旧小区1227个，目前已开工改造937个，开工率达75%。", "mismatch"),
+    ],
+)
+def test_facts_rate_check_reads_the_qualifier(fx: FactExtractor, text: str, status: str) -> None:
+    rate = fx.extract(text)[-1]
+    assert rate.unit == "%" and rate.check_status == status
+
+
 def test_facts_unrelated_rate_is_not_checked(fx: FactExtractor) -> None:
     facts = fx.extract("全市3860个居民小区已成立业主委员会2522个、占比65.3%，物业管理覆盖率达95.5%；")
     assert all(f.check_status is None for f in facts)

@@ -15,7 +15,9 @@ each, the entity it counts or measures, as a short noun phrase with its offsets:
 Links: L1 from-to pairs (``由222项缩减至101项``) share a ``link_id`` with roles ``from``/``to``; L2 a rate
 (``完成率达96.4%``) after a total and a part of the same unit in its sentence (``415项 … 完成400项``) is
 linked to them (roles ``total``/``part``/``rate``) and checked: ``check_status`` is ``ok`` when part/total
-rounds to the printed rate, ``mismatch`` otherwise (``check_detail`` says by how much); nothing is fixed.
+rounds to the printed rate (is within a point of an approximate one, at or above a lower bound such as 超75%, at
+or below an upper bound such as 不足5%), ``mismatch`` otherwise (``check_detail`` says by how much); nothing is
+fixed.
 
 The same function runs inside the pipeline (on each article, via :class:`FactExtractor`) and on any
 string as a library, with the same results.
@@ -615,7 +617,14 @@ def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
         computed = part.value / tot.value * 100
         decimals = len(r.number.split(".")[1]) if "." in r.number else 0
         tolerance = 0.5 * 10**-decimals + 1e-9
-        ok = abs(computed - r.value) <= tolerance or (r.qualifier != "exact" and abs(computed - r.value) <= 1)
+        if r.qualifier in ("over", "at_least"):  # 开工率超75%: a lower bound, met by 76.37%
+            ok = computed >= r.value - tolerance
+        elif r.qualifier in ("under", "at_most"):  # 不足5%: an upper bound
+            ok = computed <= r.value + tolerance
+        elif r.qualifier == "exact":
+            ok = abs(computed - r.value) <= tolerance
+        else:  # approximate: within a point
+            ok = abs(computed - r.value) <= 1
         detail = f"{part.value:g}/{tot.value:g} = {computed:.2f}% vs {r.value:g}%"
         facts[r_i - 2] = replace(tot, link_id=lid, link_role="total")
         if tot.entity and (not part.entity or part.entity in words.verbs or words.change_only.fullmatch(part.entity)):
