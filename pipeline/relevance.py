@@ -25,13 +25,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .article_model import word_tfidf
 
 __all__ = ["NUMBERS", "Relevance", "relevance_numbers"]
 
@@ -89,23 +90,11 @@ class Relevance:
         ``TfidfVectorizer(sublinear_tf=True)`` makes it)."""
         if len(numbers) != len(NUMBERS):
             raise ValueError(f"off_topic needs {len(NUMBERS)} numbers ({', '.join(NUMBERS)}), got {len(numbers)}")
-        # as the vectorizer read the training articles (the words joined by spaces, lower-cased and split at
-        # spaces); each distinct word is looked up once
-        counts: dict[int, int] = {}
-        vocab = self.vocabulary
-        for word, n in Counter(words).items():
-            for w in word.split(" ") if " " in word else (word,):
-                col = vocab.get(w)
-                if col is None and not w.islower():
-                    col = vocab.get(w.lower())
-                if col is not None:
-                    counts[col] = counts.get(col, 0) + n
+        # as the vectorizer read the training articles (the words joined by spaces, lower-cased, split at spaces)
+        cols, x = word_tfidf(self.vocabulary, self.idf, words)
         z = self.intercept
-        if counts:
-            cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-            x = tf * self.idf[cols]
-            z += float(x @ self.word_coef[cols]) / float(np.sqrt(x @ x))
+        if len(cols):
+            z += float(x @ self.word_coef[cols])
         z += float(((np.asarray(numbers, dtype=np.float64) - self.number_mean) / self.number_scale) @ self.number_coef)
         return 1.0 / (1.0 + math.exp(-z))
 

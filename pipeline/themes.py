@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .article_model import ArticleModel
 from .relevance import Relevance, relevance_numbers
 from .segment import Segmenter
 
@@ -110,6 +111,8 @@ class ThemeModel:
         thresholds: per-theme probability thresholds, in the taxonomy's order.
         article: how article scores are made from initiative and text scores (see :func:`article_scores`).
         relevance: the off-topic model (:mod:`pipeline.relevance`); None lets the floor apply always.
+        article_model: the article model (:mod:`pipeline.article_model`), needed when the article rule
+            gives it a weight.
     """
 
     def __init__(
@@ -120,9 +123,13 @@ class ThemeModel:
         scorer: Any = None,
         load_pipeline: Callable[[], Any] | None = None,
         relevance: Relevance | None = None,
+        article_model: ArticleModel | None = None,
     ) -> None:
         self._pipeline = pipeline
         self.relevance = relevance
+        self.article_model = article_model
+        if article.get("article_weight") and article_model is None:
+            raise ValueError("the article rule gives the article model a weight, but there is no article model")
         self._load_pipeline = load_pipeline
         self.scorer = scorer
         self.thresholds = list(thresholds)
@@ -176,14 +183,21 @@ class ThemeModel:
         For a news round-up (:func:`pipeline.roundup.roundup_items`), ``items`` gives the item number of
         each initiative (0 before the first item) and ``n_items`` the number of items: a theme is then kept
         only when it runs through the round-up (see :func:`roundup_selection`). ``words`` (the words the
-        text probabilities were read from) and ``n_chars`` (the article's length) feed the off-topic model;
-        without them, or without that model, the floor always applies."""
-        s = article_scores(initiative_probs, text_probs, self.article)
+        text probabilities were read from) and ``n_chars`` (the article's length) feed the off-topic model
+        (without them, or without that model, the floor always applies) and the article model (the rule then
+        gives the article model's share of the score to the other probabilities)."""
+        how = self.article
+        article_probs = None
+        if how.get("article_weight") and self.article_model is not None and words is not None:
+            article_probs = self.article_model.proba(words)
+        elif how.get("article_weight"):
+            how = dict(how, article_weight=0.0)
+        s = article_scores(initiative_probs, text_probs, how, article_probs)
         floor = True
         if self.relevance is not None and words is not None:
             numbers = relevance_numbers(text_probs, initiative_probs, self.thresholds, n_chars)
             floor = self.relevance.off_topic(words, numbers) < self.relevance.threshold
-        chosen = article_selection(s, self.article, floor=floor)
+        chosen = article_selection(s, how, floor=floor)
         if n_items and items is not None:
             chosen = roundup_selection(
                 chosen, initiative_probs, items, n_items, self.thresholds, float(self.article.get("roundup_share", 0.5))
@@ -211,18 +225,29 @@ class ThemeModel:
 
 
 def article_scores(
-    initiative_probs: Sequence[Sequence[float]], text_probs: Sequence[float], how: dict[str, Any]
+    initiative_probs: Sequence[Sequence[float]],
+    text_probs: Sequence[float],
+    how: dict[str, Any],
+    article_probs: Sequence[float] | None = None,
 ) -> list[float]:
     """Article scores per theme: a weighted mix of the whole text's probability and the mean of the
     ``top`` highest initiative probabilities (an article is about a theme when several of its
-    initiatives are, not when one clause brushes it)."""
+    initiatives are, not when one clause brushes it), mixed in turn with the article model's probability
+    (:mod:`pipeline.article_model`) with weight ``how["article_weight"]`` when it is given."""
     top = int(how.get("top", 3))
     w = float(how.get("text_weight", 0.5))
+    a = float(how.get("article_weight", 0.0))
+    if a and article_probs is None:
+        raise ValueError("this article rule mixes in the article model's probabilities: pass article_probs")
     out = []
     for i, tp in enumerate(text_probs):
         col = sorted((row[i] for row in initiative_probs), reverse=True)[:top]
         ini = sum(col) / top if col else tp
-        out.append(w * tp + (1 - w) * ini)
+        v = w * tp + (1 - w) * ini
+        if a:
+            assert article_probs is not None
+            v = (1 - a) * v + a * article_probs[i]
+        out.append(v)
     return out
 
 
@@ -270,7 +295,8 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
     archive holds a pipeline the scorer does not implement, the pipeline is loaded with skops, trusting
     only the scikit-learn and numpy types ``meta.json`` lists; the vectorizers' vocabularies come from
     ``vocabulary.json`` either way. The off-topic model (``relevance.json``, plain data, see
-    :mod:`pipeline.relevance`) is loaded when the directory has one.
+    :mod:`pipeline.relevance`) and the article model (``article_model.npz``, numpy arrays, see
+    :mod:`pipeline.article_model`) are loaded when the directory has them.
 
     Raises:
         FileNotFoundError: no model there (run ``govmine train``).
@@ -288,6 +314,13 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
         card = meta.get("relevance") or {}
         if card.get("threshold") != relevance.threshold or card.get("terms") != len(relevance.vocabulary):
             raise ValueError(f"{d}: relevance.json does not belong to meta.json (run `govmine train` again)")
+    # the article model (pipeline.article_model): a model trained before it existed has none
+    article_model = None
+    if (d / "article_model.npz").exists():
+        article_model = ArticleModel.load(d / "article_model.npz")
+        card = meta.get("article_model") or {}
+        if card.get("terms") != len(article_model.vocabulary) or list(article_model.codes) != meta.get("codes"):
+            raise ValueError(f"{d}: article_model.npz does not belong to meta.json (run `govmine train` again)")
 
     def load_pipeline() -> Any:
         import skops.io as sio
@@ -317,8 +350,11 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
                 scorer=scorer,
                 load_pipeline=load_pipeline,
                 relevance=relevance,
+                article_model=article_model,
             )
-    return ThemeModel(load_pipeline(), meta["thresholds"], meta["article"], relevance=relevance)
+    return ThemeModel(
+        load_pipeline(), meta["thresholds"], meta["article"], relevance=relevance, article_model=article_model
+    )
 
 
 @lru_cache(maxsize=1)

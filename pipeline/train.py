@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .article_model import ArticleModel
 from .relevance import Relevance, relevance_numbers
 from .roundup import item_of, roundup_items
 from .run import file_sha256
@@ -61,6 +62,7 @@ TUNING_ARTICLE_GOLD = (
     "articles_random",
     "articles_heldout",
     "articles_outside",
+    "articles_rest",
 )
 # the held-out article gold: 120 upstream news items drawn at random and labelled after the two sets above had
 # been looked at; nothing is fitted or chosen on it
@@ -70,8 +72,14 @@ HELDOUT_ARTICLE_GOLD = "articles_fresh"
 # resamples), the standard deviation of the F1 difference between two rules of the grid is about 0.007: smaller
 # gains are noise. (The then held-out sets were also scored while this was decided, which is why they became
 # tuning data and articles_fresh the held-out set; see README.)
-INCUMBENT_ARTICLE_RULE = {"top": 3, "text_weight": 0.5, "threshold": 0.55, "floor": 0.2}
+INCUMBENT_ARTICLE_RULE = {"top": 3, "text_weight": 0.5, "threshold": 0.55, "floor": 0.2, "article_weight": 0.0}
 RULE_MARGIN = 0.01
+# the rules of the grid: initiatives averaged (top k), text weight, article-model weight, threshold, floor
+RULE_TOPS = (1, 2, 3, 5)
+RULE_TEXT_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+RULE_ARTICLE_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
+RULE_FLOORS = (None, 0.1, 0.2, 0.3)
+ARTICLE_C = (10.0, 30.0, 100.0, 300.0)  # the article model's C is chosen among these (out-of-fold log-loss)
 RELEVANCE_C = (1.0, 3.0, 10.0, 30.0, 100.0)  # the off-topic model's C is chosen among these (out-of-fold log-loss)
 # the floor is off when the off-topic probability reaches the threshold, chosen among these on the tuning articles
 RELEVANCE_THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(10, 20))
@@ -263,6 +271,104 @@ def fit_relevance(
     return relevance, oof.tolist(), report
 
 
+def fit_article_model(
+    words: Sequence[Sequence[str]], core: Sequence[Sequence[int]], codes: Sequence[str], seed: int = SEED
+) -> tuple[ArticleModel, Any, dict[str, Any]]:
+    """Fit the article model (:mod:`pipeline.article_model`) on labelled articles: their words and, per theme,
+    whether it is one of their core themes (1).
+
+    C is chosen among :data:`ARTICLE_C` by the mean log-loss over themes of out-of-fold probabilities (5 folds,
+    shuffled, seeded). Returns the model fitted on all articles, the out-of-fold probabilities of the chosen C
+    (``(n_articles, n_themes)``, to tune the article rule on without the model having seen the article) and
+    a report for the model card.
+    """
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import KFold
+
+    docs = [" ".join(w for w in ws if not w.isspace()) for ws in words]
+    y = np.asarray(core, dtype=int)
+
+    def fit(idx: Any, c: float) -> tuple[Any, list[Any]]:
+        vec = TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True, min_df=2).fit([docs[i] for i in idx])
+        x = vec.transform([docs[i] for i in idx])
+        clfs = []
+        for j in range(y.shape[1]):
+            if not 0 < y[idx, j].sum() < len(idx):
+                raise ValueError(f"article model: theme {codes[j]} needs core and non-core articles in every fold")
+            clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=seed)
+            clfs.append(clf.fit(x, y[idx, j]))
+        return vec, clfs
+
+    folds = list(KFold(n_splits=5, shuffle=True, random_state=seed).split(docs))
+    best: tuple[float, float, Any] | None = None
+    for c in ARTICLE_C:
+        oof = np.zeros(y.shape)
+        for fit_idx, val_idx in folds:
+            vec, clfs = fit(fit_idx, c)
+            x = vec.transform([docs[i] for i in val_idx])
+            for j, clf in enumerate(clfs):
+                oof[val_idx, j] = clf.predict_proba(x)[:, 1]
+        loss = float(np.mean([log_loss(y[:, j], oof[:, j], labels=[0, 1]) for j in range(y.shape[1])]))
+        if best is None or loss < best[0] - 1e-12:
+            best = (loss, c, oof)
+    assert best is not None
+    loss, c, oof = best
+    every = np.arange(len(docs))
+    vec, clfs = fit(every, c)
+    model = ArticleModel.from_sklearn(codes, vec, clfs)
+    # the numbers saved must give scikit-learn's probabilities (the pipeline reads them without scikit-learn)
+    x = vec.transform(docs)
+    want = np.stack([clf.predict_proba(x)[:, 1] for clf in clfs], axis=1)
+    got = np.array([model.proba(ws) for ws in words])
+    if not np.allclose(got, want, rtol=0, atol=1e-9):
+        raise AssertionError(f"article model: saved numbers differ from scikit-learn by {np.abs(got - want).max()}")
+    report = {
+        "C": c,
+        "oof_log_loss": round(loss, 3),
+        "articles": len(docs),
+        "core": {code: int(y[:, j].sum()) for j, code in enumerate(codes)},
+        "terms": len(vec.vocabulary_),
+    }
+    return model, oof, report
+
+
+@dataclass(frozen=True)
+class _RuleInputs:
+    """The tuning articles' probabilities as arrays, so that every rule of the grid is scored without a Python
+    loop over articles (:func:`_rule_f1`; the same F1 as :func:`article_f1` of the rule's predictions)."""
+
+    text: Any  # (n, T) text probabilities
+    tops: dict[int, Any]  # k -> (n, T): sum of the k highest initiative probabilities / k (text when none)
+    article: Any  # (n, T) article-model probabilities
+    off_topic: Any  # (n,) off-topic probabilities
+    allowed: Any  # (n, T) False for a theme a news round-up drops (pipeline.themes.roundup_selection)
+    core: Any  # (n, T) gold core themes
+    ok: Any  # (n, T) gold touched themes
+
+
+def _rule_f1(d: _RuleInputs, top: int, w: float, a: float, t: float, floor: float | None, gate: float) -> float:
+    import numpy as np
+
+    s = w * d.text + (1 - w) * d.tops[top]
+    if a:
+        s = (1 - a) * s + a * d.article
+    chosen = s >= t
+    if floor is not None:
+        best = s.argmax(axis=1)
+        rows = np.flatnonzero(~chosen.any(axis=1) & (d.off_topic < gate) & (s[np.arange(len(s)), best] >= floor))
+        chosen[rows, best[rows]] = True
+    chosen &= d.allowed
+    found = int((chosen & d.core).sum())
+    credit = found + 0.5 * int((chosen & d.ok).sum())
+    npred, ncore = int(chosen.sum()), int(d.core.sum())
+    prec = credit / npred if npred else 0.0
+    rec = found / ncore if ncore else 0.0
+    return round(2 * prec * rec / (prec + rec) if prec + rec else 0.0, 3)
+
+
 def train(
     root: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, seed: int = SEED, log: Any = print
 ) -> dict[str, Any]:
@@ -359,58 +465,108 @@ def train(
         f"on {rel_report['articles']} tuning articles ({rel_report['off_topic']} off-topic)"
     )
 
+    # the article model: what each article as a whole is about (out-of-fold for the tuning articles)
+    article_model, art_oof, art_report = fit_article_model(
+        [inputs[g.article_id].words for g in tune_gold],
+        [[int(c in g.core) for c in codes] for g in tune_gold],
+        codes,
+        seed,
+    )
+    art_probs = {g.article_id: list(row) for g, row in zip(tune_gold, art_oof.tolist(), strict=True)}
+    for g in held_gold:
+        art_probs[g.article_id] = article_model.proba(inputs[g.article_id].words)
+    log(
+        f"article model: C={art_report['C']}, out-of-fold log-loss {art_report['oof_log_loss']} "
+        f"on {art_report['articles']} tuning articles"
+    )
+    # the rule is chosen on what new articles would give: clause probabilities of the fold model that did not
+    # see the article's document, out-of-fold off-topic and article-model probabilities
+    seen = {**probs, **oof_probs}
+
     def predict(gold: Sequence[ArticleGold], how: dict[str, Any], gate: float) -> dict[str, set[str]]:
         out = {}
         for g in gold:
-            tp, ip = probs[g.article_id]
+            tp, ip = seen[g.article_id]
             floor = off_topic[g.article_id] < gate
-            chosen = article_selection(article_scores(ip, tp, how), how, floor=floor)
+            chosen = article_selection(article_scores(ip, tp, how, art_probs[g.article_id]), how, floor=floor)
             a = inputs[g.article_id]
             if a.n_items:  # a news round-up: only themes that run through its items
                 chosen = roundup_selection(chosen, ip, a.items, a.n_items, thresholds, how["roundup_share"])
             out[g.article_id] = {codes[i] for i in chosen}
         return out
 
-    def rule(top: int, w: float, t: float, floor: float | None) -> dict[str, Any]:
+    def rule(top: int, w: float, a: float, t: float, floor: float | None) -> dict[str, Any]:
         return {
             "top": top,
             "text_weight": w,
+            "article_weight": a,
             "thresholds": [t] * len(codes),
             "floor": floor,
             "max_chars": MAX_CHARS,
             "roundup_share": ROUNDUP_SHARE,
         }
 
-    # the off-topic threshold, for the incumbent rule; then the rule, with that threshold
+    # every rule of the grid with every off-topic threshold, scored on the tuning articles as arrays
+    ids = [g.article_id for g in tune_gold]
+    tp_arr = np.array([seen[i][0] for i in ids], dtype=np.float64)
+    tops = {}
+    for k in RULE_TOPS:
+        top_k = []
+        for i, t in zip(ids, tp_arr, strict=True):
+            ip = np.asarray(seen[i][1], dtype=np.float64).reshape(-1, len(codes))
+            top_k.append(-np.sort(-ip, axis=0)[:k].sum(axis=0) / k if len(ip) else t)
+        tops[k] = np.array(top_k)
+    allowed = np.ones((len(ids), len(codes)), dtype=bool)
+    for r, i in enumerate(ids):
+        a = inputs[i]
+        if a.n_items:
+            keep = roundup_selection(set(range(len(codes))), seen[i][1], a.items, a.n_items, thresholds, ROUNDUP_SHARE)
+            allowed[r] = [j in keep for j in range(len(codes))]
+    grid_inputs = _RuleInputs(
+        tp_arr,
+        tops,
+        np.array([art_probs[i] for i in ids], dtype=np.float64),
+        np.array([off_topic[i] for i in ids], dtype=np.float64),
+        allowed,
+        np.array([[c in g.core for c in codes] for g in tune_gold]),
+        np.array([[c in g.ok for c in codes] for g in tune_gold]),
+    )
     inc = INCUMBENT_ARTICLE_RULE
-    incumbent = rule(int(inc["top"]), inc["text_weight"], inc["threshold"], inc["floor"])
-    gate = max(RELEVANCE_THRESHOLDS, key=lambda t: (article_f1(predict(tune_gold, incumbent, t), tune_gold)["f1"], -t))
+    inc_args = (int(inc["top"]), inc["text_weight"], inc["article_weight"], inc["threshold"], inc["floor"])
+    inc_f1, inc_gate = max((_rule_f1(grid_inputs, *inc_args, g), -g) for g in RELEVANCE_THRESHOLDS)
+    best: tuple[float, tuple[Any, ...]] | None = None
+    for top in RULE_TOPS:
+        for w in RULE_TEXT_WEIGHTS:
+            for a in RULE_ARTICLE_WEIGHTS:
+                for t in GRID:
+                    for floor in RULE_FLOORS:
+                        if floor is not None and floor >= t:
+                            continue
+                        for g in RELEVANCE_THRESHOLDS:
+                            f = _rule_f1(grid_inputs, top, w, a, t, floor, g)
+                            if best is None or f > best[0] + 1e-9:
+                                best = (f, (top, w, a, t, floor, g))
+    assert best is not None
+    args = best[1] if best[0] > inc_f1 + RULE_MARGIN else (*inc_args, -inc_gate)
+    how, gate = rule(*args[:5]), args[5]
     relevance = replace(relevance, threshold=gate)
     rel_report["threshold"] = gate
-    best: tuple[float, dict[str, Any]] | None = None
-    for top in (1, 2, 3, 5):
-        for w in (0.0, 0.25, 0.5, 0.75, 1.0):
-            for t in GRID:
-                for floor in (None, 0.1, 0.2, 0.3):
-                    if floor is not None and floor >= t:
-                        continue
-                    how = rule(top, w, t, floor)
-                    f = article_f1(predict(tune_gold, how, gate), tune_gold)["f1"]
-                    if best is None or f > best[0] + 1e-9:
-                        best = (f, how)
-    assert best is not None
-    inc_f1 = article_f1(predict(tune_gold, incumbent, gate), tune_gold)["f1"]
-    how = best[1] if best[0] > inc_f1 + RULE_MARGIN else incumbent
     log(
-        f"article rule: off-topic threshold {gate}; tuning F1 {inc_f1} for the incumbent rule, {best[0]} for the "
-        "best of the grid"
+        f"article rule: tuning F1 {inc_f1} for the incumbent rule (off-topic threshold {-inc_gate}), {best[0]} for "
+        f"the best of the grid {best[1]}; in use: {args}"
     )
     art_tune = article_f1(predict(tune_gold, how, gate), tune_gold)
+    if art_tune["f1"] != _rule_f1(grid_inputs, *args):  # the arrays score a rule as its predictions do
+        raise AssertionError(f"article rule grid: {_rule_f1(grid_inputs, *args)} for {args}, predictions {art_tune}")
     art_held = article_f1(predict(held_gold, how, gate), held_gold)
     art_sets = {name: article_f1(predict(gs, how, gate), gs) for name, gs in tune_sets.items()}
-    # without the off-topic model (the floor always applies), for the model card
+    # without the off-topic model (the floor always applies), and without the article model, for the model card
     no_gate = {
         name: article_f1(predict(gs, how, math.inf), gs)["f1"]
+        for name, gs in (("tuning", tune_gold), ("heldout", held_gold))
+    }
+    no_article = {
+        name: article_f1(predict(gs, {**how, "article_weight": 0.0}, gate), gs)["f1"]
         for name, gs in (("tuning", tune_gold), ("heldout", held_gold))
     }
 
@@ -453,6 +609,7 @@ def train(
     trusted = sio.get_untrusted_types(file=tmp_model)
     os.chmod(tmp_model, 0o644)
     os.replace(tmp_model, out / "model.skops")
+    article_model.save(out / "article_model.npz")
     counts = {c: int(y_train[:, i].sum() + y_test[:, i].sum()) for i, c in enumerate(codes)}
     meta = {
         "govmine": __version__,
@@ -472,6 +629,7 @@ def train(
         "thresholds": thresholds,
         "article": how,
         "relevance": rel_report,
+        "article_model": art_report,
         "trusted_types": trusted,
         "metrics": {
             "clauses_cv": cv,
@@ -482,6 +640,7 @@ def train(
             "articles_heldout_set": HELDOUT_ARTICLE_GOLD,
             "articles_heldout": art_held,
             "articles_f1_without_off_topic_model": no_gate,
+            "articles_f1_without_article_model": no_article,
             "articles_tuning_sets": art_sets,
             "articles_tuning_keywords": kw_tune,
             "articles_heldout_keywords": kw_held_art,
@@ -502,7 +661,10 @@ def model_card(meta: dict[str, Any]) -> str:
     themes = {t.code: t for t in load_themes()}
     m = meta["metrics"]
     rel = meta["relevance"]
+    art = meta["article"]
+    am = meta["article_model"]
     ng = m["articles_f1_without_off_topic_model"]
+    na = m["articles_f1_without_article_model"]
     lines = [
         "# Theme model (models/themes)",
         "",
@@ -519,12 +681,24 @@ def model_card(meta: dict[str, Any]) -> str:
         "(one-vs-rest, `class_weight=balanced`, C=16 chosen by cross-validation, liblinear). A theme is given",
         "when its probability reaches the theme's threshold, chosen on out-of-fold probabilities of a 5-fold",
         "cross-validation grouped by document on the training split. Article scores mix the whole text's",
-        f"probability (weight {meta['article']['text_weight']}) with the mean of the top {meta['article']['top']}",
-        f"initiative probabilities; threshold {meta['article']['thresholds'][0]}. When no theme reaches it, the",
-        f"article gets its best theme if that scores at least {meta['article']['floor']} (the floor), unless the",
-        "off-topic model says it is about none of the themes (below). Mix, thresholds and floor are chosen on",
-        "the tuning articles (the six files below); the rule in use is kept unless another beats it there by",
-        f"more than {RULE_MARGIN} F1.",
+        f"probability (weight {art['text_weight']}) with the mean of the top {art['top']} initiative",
+        f"probabilities, and that with the article model's probability (weight {art.get('article_weight', 0.0)},",
+        f"below); threshold {art['thresholds'][0]}. When no theme reaches it, the article gets its best theme if",
+        f"that scores at least {art['floor']} (the floor), unless the off-topic model says it is about none of",
+        "the themes (below). Mix, thresholds, floor and off-topic threshold are chosen together on the tuning",
+        "articles (the files below), with the probabilities a new article would get (clause probabilities of",
+        "the fold model that did not see the article's document; out-of-fold off-topic and article-model",
+        f"probabilities); the rule in use is kept unless another beats it there by more than {RULE_MARGIN} F1.",
+        "",
+        "## Article model (`article_model.npz`)",
+        "",
+        "Whether a theme is an article's main theme is a judgment about the whole article. One logistic",
+        "regression per theme (balanced classes) over TF-IDF of the article's words, fitted on the core themes",
+        f"of the {am['articles']} tuning articles; C={am['C']} chosen by out-of-fold log-loss ({am['oof_log_loss']},",
+        "mean over themes). Core articles per theme: "
+        + ", ".join(f"{c} {n}" for c, n in am["core"].items())
+        + ". Saved as numpy arrays (read with `allow_pickle=False`)",
+        "and read without scikit-learn; `govmine train` checks they give scikit-learn's probabilities.",
         "",
         "## Off-topic model (`relevance.json`)",
         "",
@@ -588,13 +762,13 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{m['articles_heldout_keywords']['f1']} "
         f"(at their best threshold on this set: {m['articles_heldout_keywords_best_threshold_f1']}) |",
         "",
-        "Tuning scores are optimistic: most tuning articles come from training documents, so the clause model has",
-        "seen some of their clauses, and the off-topic model was fitted on all of them (their off-topic",
-        "probabilities here are out-of-fold, but the rule and the threshold are chosen on these very scores).",
+        "Tuning scores use the probabilities the rule is chosen on (out-of-fold, see above); they are somewhat",
+        "optimistic all the same, because the rule and the thresholds are chosen on these very scores.",
         "`articles_heldout.json` and `articles_outside.json` were held out until `articles_fresh.json` was",
         "labelled and are tuning data since. The held-out set's documents are never used to fit or choose anything.",
         f"Without the off-topic model (the floor always applies) the same rule scores {ng['tuning']} (tuning)",
-        f"and {ng['heldout']} (held-out).",
+        f"and {ng['heldout']} (held-out); without the article model (its weight given to the rest), {na['tuning']}",
+        f"and {na['heldout']}.",
     ]
     lines += [
         "",

@@ -125,7 +125,9 @@ def test_an_article_about_none_of_the_themes_gets_none(bundled, article_id: str)
     assert max(score for _, score in art.theme_scores) >= load_model().article["floor"]
 
 
-def test_an_article_about_a_theme_still_gets_its_best_theme_through_the_floor(bundled) -> None:
-    art = _article(bundled, "xwlb:20221219:11#1")  # 新闻特写：冬日里的温暖传递 (volunteers; held-out gold)
+def test_an_article_about_a_theme_still_gets_it(bundled) -> None:
+    # 新闻特写：冬日里的温暖传递 (volunteers). Before the article model it got its theme only through the floor;
+    # since, its score reaches the threshold, and on the bundled corpus the floor gives a theme to 2 articles
+    art = _article(bundled, "xwlb:20221219:11#1")
     assert art.themes == ("volunteer",)
-    assert dict(art.theme_scores)["volunteer"] < load_model().article["thresholds"][0]
+    assert dict(art.theme_scores)["volunteer"] >= load_model().article["thresholds"][0]

@@ -1,0 +1,139 @@
+"""The article model (pipeline.article_model): scikit-learn's probabilities without scikit-learn, saved as
+plain arrays, mixed into article scores; and the array scoring of article rules that ``govmine train`` uses."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.article_model import ArticleModel, word_tfidf
+from pipeline.themes import MODEL_DIR, article_scores, article_selection, load_model
+from pipeline.train import ArticleGold, _rule_f1, _RuleInputs, article_f1
+
+# real headlines of bundled news items, already cut into words, with two themes: (livelihood, economy) core
+HEADLINES = [
+    (["促", "消费", "惠民生", " ", "便民", "生活圈", "繁荣", "社区", "商业"], (1, 1)),
+    (["我国", "脱贫攻坚", "成果", "持续", "巩固", "拓展"], (1, 1)),
+    (["我国", "美丽", "乡村", "建设", "实现", "良好", "开局"], (1, 0)),
+    (["【", "新春", "走", "基层", "】", "“", "窗帘", "之", "约", "”", "守望", "老人", "安康"], (1, 0)),
+    (["大湾区", "假期", "客流", "大幅", "增长"], (0, 1)),
+    (["“", "美丽", "产业", "”", "连片", "绽放"], (0, 1)),
+    (["多地", "高温", "持续", "西南", "东南", "等", "地", "将", "有", "新", "一轮", "降雨"], (0, 0)),
+    (["修订", "《", "中国共产党", "巡视", "工作", "条例", "》"], (0, 0)),
+]
+CODES = ("livelihood", "economy")
+
+
+def _fitted(c: float = 10.0):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    docs = [" ".join(w for w in ws if not w.isspace()) for ws, _ in HEADLINES]
+    y = np.array([labels for _, labels in HEADLINES])
+    vec = TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True).fit(docs)
+    x = vec.transform(docs)
+    clfs = [LogisticRegression(C=c, class_weight="balanced").fit(x, y[:, j]) for j in range(len(CODES))]
+    return vec, clfs
+
+
+def test_article_model_gives_scikit_learns_probabilities(tmp_path: Path) -> None:
+    vec, clfs = _fitted()
+    model = ArticleModel.from_sklearn(CODES, vec, clfs)
+    words = [ws for ws, _ in HEADLINES] + [["社区", "商业", "降雨", "降雨"], ["完全", "陌生", "的", "词"], []]
+    docs = [" ".join(w for w in ws if not w.isspace()) for ws in words]
+    want = np.stack([c.predict_proba(vec.transform(docs))[:, 1] for c in clfs], axis=1)
+    got = np.array([model.proba(ws) for ws in words])
+    assert got == pytest.approx(want, abs=1e-12)
+    # saved as numpy arrays and read back without pickle: the same numbers
+    model.save(tmp_path / "article_model.npz")
+    again = ArticleModel.load(tmp_path / "article_model.npz")
+    assert again.codes == CODES and again.vocabulary == model.vocabulary
+    assert [again.proba(ws) for ws in words] == got.tolist()
+    assert not list(tmp_path.glob(".*"))  # no temporary file left
+
+
+def test_article_model_reads_words_as_the_vectorizer_did() -> None:
+    vec, clfs = _fitted()
+    model = ArticleModel.from_sklearn(CODES, vec, clfs)
+    # a token holding a space is two words to the vectorizer, which also lower-cases
+    assert model.proba(["社区 商业", "APP"]) == pytest.approx(model.proba(["社区", "商业", "app"]), abs=1e-15)
+    cols, x = word_tfidf(model.vocabulary, model.idf, ["社区", "社区", "商业"])
+    assert len(cols) == 2 and float(x @ x) == pytest.approx(1.0)
+    assert word_tfidf(model.vocabulary, model.idf, ["陌生"])[0].size == 0
+    with pytest.raises(ValueError, match="TfidfVectorizer"):
+        ArticleModel.from_sklearn(CODES, vec.set_params(ngram_range=(1, 2)), clfs)
+    with pytest.raises(ValueError, match="2 themes"):
+        ArticleModel.from_sklearn(CODES, vec.set_params(ngram_range=(1, 1)), clfs[:1])
+
+
+def test_article_scores_mix_in_the_article_model() -> None:
+    how = {"top": 1, "text_weight": 0.25, "article_weight": 0.5}
+    # livelihood: text 0.4, best initiative 0.8 -> 0.25*0.4 + 0.75*0.8 = 0.7, then 0.5*0.7 + 0.5*0.2 = 0.45
+    got = article_scores([[0.8, 0.1], [0.3, 0.6]], [0.4, 0.2], how, [0.2, 0.9])
+    assert got == pytest.approx([0.45, 0.5 * (0.25 * 0.2 + 0.75 * 0.6) + 0.5 * 0.9])
+    assert article_scores([[0.8, 0.1]], [0.4, 0.2], dict(how, article_weight=0.0)) == pytest.approx([0.7, 0.125])
+    with pytest.raises(ValueError, match="article_probs"):
+        article_scores([[0.8, 0.1]], [0.4, 0.2], how)
+
+
+def test_rule_arrays_score_as_the_predictions_do() -> None:
+    # _rule_f1 (train's grid over thousands of rules) against article_selection and article_f1, on random data
+    rng = np.random.default_rng(7)
+    n, t = 60, 4
+    tp, ap, off = rng.random((n, t)), rng.random((n, t)), rng.random(n)
+    inits = [rng.random((int(rng.integers(0, 5)), t)) for _ in range(n)]
+    allowed = rng.random((n, t)) > 0.2
+    core, ok = rng.random((n, t)) > 0.7, rng.random((n, t)) > 0.8
+    ok &= ~core
+    tops = {
+        k: np.array([(-np.sort(-ip, axis=0)[:k].sum(axis=0) / k) if len(ip) else tp[i] for i, ip in enumerate(inits)])
+        for k in (1, 3)
+    }
+    d = _RuleInputs(tp, tops, ap, off, allowed, core, ok)
+    codes = [str(j) for j in range(t)]
+    gold = [
+        ArticleGold(
+            str(i), frozenset(str(j) for j in range(t) if core[i, j]), frozenset(str(j) for j in range(t) if ok[i, j])
+        )
+        for i in range(n)
+    ]
+    for top, w, a, th, floor, gate in itertools.product(
+        (1, 3), (0.0, 0.5), (0.0, 0.5), (0.4, 0.6), (None, 0.2), (0.5, 2.0)
+    ):
+        how = {"top": top, "text_weight": w, "article_weight": a, "thresholds": [th] * t, "floor": floor}
+        pred = {}
+        for i in range(n):
+            s = article_scores(inits[i].tolist(), tp[i].tolist(), how, ap[i].tolist())
+            chosen = article_selection(s, how, floor=off[i] < gate)
+            pred[str(i)] = {codes[j] for j in chosen if allowed[i, j]}
+        assert _rule_f1(d, top, w, a, th, floor, gate) == article_f1(pred, gold)["f1"], (top, w, a, th, floor, gate)
+
+
+def test_shipped_model_has_its_article_model() -> None:
+    meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    model = load_model()
+    assert model.article_model is not None
+    assert list(model.article_model.codes) == meta["codes"]
+    assert len(model.article_model.vocabulary) == meta["article_model"]["terms"]
+    assert meta["article"]["article_weight"] > 0
+
+
+def test_load_model_refuses_an_article_model_of_another_training_run(tmp_path: Path) -> None:
+    d = tmp_path / "themes"
+    shutil.copytree(MODEL_DIR, d)
+    vec, clfs = _fitted()
+    ArticleModel.from_sklearn(CODES, vec, clfs).save(d / "article_model.npz")
+    with pytest.raises(ValueError, match="does not belong"):
+        load_model(d)
+
+
+def test_a_rule_that_weighs_the_article_model_needs_one() -> None:
+    from pipeline.themes import ThemeModel
+
+    with pytest.raises(ValueError, match="no article model"):
+        ThemeModel(None, [0.5] * 10, {"article_weight": 0.5, "thresholds": [0.5] * 10})
