@@ -69,9 +69,10 @@ class ArticleModel:
     coef: np.ndarray
     intercept: np.ndarray
 
-    def proba(self, words: Sequence[str]) -> list[float]:
-        """Per theme, the probability that the article given by its words is about it (core)."""
-        cols, x = word_tfidf(self.vocabulary, self.idf, words)
+    def proba(self, words: Sequence[str], tfidf: tuple[np.ndarray, np.ndarray] | None = None) -> list[float]:
+        """Per theme, the probability that the article given by its words is about it (core). ``tfidf``: the
+        words' :func:`word_tfidf` row under this model's vocabulary and idf, when the caller has it."""
+        cols, x = tfidf if tfidf is not None else word_tfidf(self.vocabulary, self.idf, words)
         z = self.intercept + (x @ self.coef[cols] if len(cols) else 0.0)
         return (1.0 / (1.0 + np.exp(-z))).tolist()
 

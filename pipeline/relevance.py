@@ -84,14 +84,17 @@ class Relevance:
     intercept: float
     threshold: float
 
-    def off_topic(self, words: Sequence[str], numbers: Sequence[float]) -> float:
+    def off_topic(
+        self, words: Sequence[str], numbers: Sequence[float], tfidf: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> float:
         """The probability that an article is about none of the themes, from its words and its
         :func:`relevance_numbers` (TF-IDF with sublinear term frequency and L2 norm, as scikit-learn's
-        ``TfidfVectorizer(sublinear_tf=True)`` makes it)."""
+        ``TfidfVectorizer(sublinear_tf=True)`` makes it). ``tfidf``: the words' row
+        (:func:`pipeline.article_model.word_tfidf`) under this model's vocabulary and idf, when the caller has it."""
         if len(numbers) != len(NUMBERS):
             raise ValueError(f"off_topic needs {len(NUMBERS)} numbers ({', '.join(NUMBERS)}), got {len(numbers)}")
         # as the vectorizer read the training articles (the words joined by spaces, lower-cased, split at spaces)
-        cols, x = word_tfidf(self.vocabulary, self.idf, words)
+        cols, x = tfidf if tfidf is not None else word_tfidf(self.vocabulary, self.idf, words)
         z = self.intercept
         if len(cols):
             z += float(x @ self.word_coef[cols])

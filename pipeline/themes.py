@@ -21,13 +21,15 @@ import json
 import os
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .article_model import ArticleModel
+import numpy as np
+
+from .article_model import ArticleModel, word_tfidf
 from .relevance import Relevance, relevance_numbers
 from .segment import Segmenter
 
@@ -187,16 +189,21 @@ class ThemeModel:
         (without them, or without that model, the floor always applies) and the article model (the rule then
         gives the article model's share of the score to the other probabilities)."""
         how = self.article
+        # the two article-level models read the same TF-IDF row when they were fitted on the same articles
+        shared = None
+        if words is not None and self.relevance is not None and self.article_model is not None:
+            if self.article_model.vocabulary is self.relevance.vocabulary:
+                shared = word_tfidf(self.relevance.vocabulary, self.relevance.idf, words)
         article_probs = None
         if how.get("article_weight") and self.article_model is not None and words is not None:
-            article_probs = self.article_model.proba(words)
+            article_probs = self.article_model.proba(words, shared)
         elif how.get("article_weight"):
             how = dict(how, article_weight=0.0)
         s = article_scores(initiative_probs, text_probs, how, article_probs)
         floor = True
         if self.relevance is not None and words is not None:
             numbers = relevance_numbers(text_probs, initiative_probs, self.thresholds, n_chars)
-            floor = self.relevance.off_topic(words, numbers) < self.relevance.threshold
+            floor = self.relevance.off_topic(words, numbers, shared) < self.relevance.threshold
         chosen = article_selection(s, how, floor=floor)
         if n_items and items is not None:
             chosen = roundup_selection(
@@ -321,6 +328,12 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
         card = meta.get("article_model") or {}
         if card.get("terms") != len(article_model.vocabulary) or list(article_model.codes) != meta.get("codes"):
             raise ValueError(f"{d}: article_model.npz does not belong to meta.json (run `govmine train` again)")
+        if (
+            relevance is not None
+            and article_model.vocabulary == relevance.vocabulary
+            and np.array_equal(article_model.idf, relevance.idf)
+        ):  # fitted on the same articles: one TF-IDF row serves both (ThemeModel.article_themes)
+            article_model = replace(article_model, vocabulary=relevance.vocabulary, idf=relevance.idf)
 
     def load_pipeline() -> Any:
         import skops.io as sio

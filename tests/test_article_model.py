@@ -121,6 +121,13 @@ def test_shipped_model_has_its_article_model() -> None:
     assert list(model.article_model.codes) == meta["codes"]
     assert len(model.article_model.vocabulary) == meta["article_model"]["terms"]
     assert meta["article"]["article_weight"] > 0
+    # fitted on the same articles, the two article-level models share one vocabulary: one TF-IDF row serves both
+    assert model.article_model.vocabulary is model.relevance.vocabulary
+    words = [w for ws, _ in HEADLINES for w in ws]
+    row = word_tfidf(model.relevance.vocabulary, model.relevance.idf, words)
+    assert model.article_model.proba(words, row) == model.article_model.proba(words)
+    nums = [0.5, 0.6, 0.3, 1.0, 6.0]
+    assert model.relevance.off_topic(words, nums, row) == model.relevance.off_topic(words, nums)
 
 
 def test_load_model_refuses_an_article_model_of_another_training_run(tmp_path: Path) -> None:
