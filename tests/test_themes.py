@@ -99,8 +99,10 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
     assert meta["thresholds"] == shipped["thresholds"]
     assert meta["metrics"] == shipped["metrics"]
     assert meta["relevance"] == shipped["relevance"]
-    # the off-topic model, byte for byte
+    # the off-topic and article models, byte for byte
     assert (out / "relevance.json").read_bytes() == (MODEL_DIR / "relevance.json").read_bytes()
+    assert (out / "article_model.npz").read_bytes() == (MODEL_DIR / "article_model.npz").read_bytes()
+    assert meta["article_model"] == shipped["article_model"]
     m = meta["metrics"]
     assert m["clauses_heldout"]["macro_f1"] >= FLOORS["clauses_heldout_macro_f1"]
     assert m["articles_heldout_set"] == "articles_fresh"
