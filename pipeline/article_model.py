@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ArticleModel", "word_tfidf"]
+__all__ = ["ArticleModel", "check_word_vectorizer", "word_tfidf"]
 
 
 def word_tfidf(vocabulary: dict[str, int], idf: np.ndarray, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -49,6 +49,30 @@ def word_tfidf(vocabulary: dict[str, int], idf: np.ndarray, words: Sequence[str]
     cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
     x = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[cols]
     return cols, x / float(np.sqrt(x @ x))
+
+
+def check_word_vectorizer(v: Any, what: str) -> None:
+    """Refuse a fitted ``TfidfVectorizer`` whose TF-IDF :func:`word_tfidf` does not reproduce: it must read
+    space-joined words as unigrams (``token_pattern=r"[^ ]+"``), lower-cased, with sublinear term frequency,
+    idf and the L2 norm."""
+    if not (
+        v.sublinear_tf
+        and v.norm == "l2"
+        and v.use_idf
+        and v.lowercase
+        and not v.binary
+        and v.analyzer == "word"
+        and v.token_pattern == r"[^ ]+"
+        and tuple(v.ngram_range) == (1, 1)
+        and v.strip_accents is None
+        and v.preprocessor is None
+        and v.tokenizer is None
+        and v.stop_words is None
+    ):
+        raise ValueError(
+            f'{what} must be TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True) over space-joined words '
+            "(unigrams, lower-cased, L2 norm)"
+        )
 
 
 @dataclass(frozen=True)
@@ -117,25 +141,8 @@ class ArticleModel:
     def from_sklearn(cls, codes: Sequence[str], vectorizer: Any, classifiers: Sequence[Any]) -> ArticleModel:
         """From a fitted ``TfidfVectorizer`` (unigrams over space-joined words, ``sublinear_tf=True``, L2 norm)
         and one binary ``LogisticRegression`` per theme (class 1 = the theme is core)."""
+        check_word_vectorizer(vectorizer, "the article model's words")
         v = vectorizer
-        if not (
-            v.sublinear_tf
-            and v.norm == "l2"
-            and v.use_idf
-            and v.lowercase
-            and not v.binary
-            and v.analyzer == "word"
-            and v.token_pattern == r"[^ ]+"
-            and tuple(v.ngram_range) == (1, 1)
-            and v.strip_accents is None
-            and v.preprocessor is None
-            and v.tokenizer is None
-            and v.stop_words is None
-        ):
-            raise ValueError(
-                'the article model\'s words must be TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True) '
-                "over space-joined words (unigrams, lower-cased, L2 norm)"
-            )
         if len(classifiers) != len(codes):
             raise ValueError(f"{len(classifiers)} classifiers for {len(codes)} themes")
         for c in classifiers:

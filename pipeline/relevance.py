@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from .article_model import word_tfidf
+from .article_model import check_word_vectorizer, word_tfidf
 
 __all__ = ["NUMBERS", "Relevance", "relevance_numbers"]
 
@@ -145,25 +145,7 @@ class Relevance:
     def from_sklearn(cls, vectorizer: Any, scaler: Any, classifier: Any, threshold: float) -> Relevance:
         """From a fitted ``TfidfVectorizer`` (``sublinear_tf=True``, L2 norm), ``StandardScaler`` and a
         binary ``LogisticRegression`` over ``hstack([words, scaled numbers])``, class 1 = off-topic."""
-        v = vectorizer
-        if not (
-            v.sublinear_tf
-            and v.norm == "l2"
-            and v.use_idf
-            and v.lowercase
-            and not v.binary
-            and v.analyzer == "word"
-            and v.token_pattern == r"[^ ]+"
-            and tuple(v.ngram_range) == (1, 1)
-            and v.strip_accents is None
-            and v.preprocessor is None
-            and v.tokenizer is None
-            and v.stop_words is None
-        ):
-            raise ValueError(
-                'the relevance words must be TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True) over '
-                "space-joined words (unigrams, lower-cased, L2 norm)"
-            )
+        check_word_vectorizer(vectorizer, "the relevance words")
         if not (scaler.with_mean and scaler.with_std):
             raise ValueError("the relevance numbers must be standardised (StandardScaler with mean and std)")
         if list(classifier.classes_) != [0, 1]:

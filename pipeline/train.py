@@ -535,19 +535,19 @@ def train(
     )
     inc = INCUMBENT_ARTICLE_RULE
     inc_args = (int(inc["top"]), inc["text_weight"], inc["article_weight"], inc["threshold"], inc["floor"])
-    inc_f1, inc_gate = max((_rule_f1(grid_inputs, *inc_args, g), -g) for g in RELEVANCE_THRESHOLDS)
+    inc_f1, inc_gate = max((_rule_f1(grid_inputs, *inc_args, off), -off) for off in RELEVANCE_THRESHOLDS)
     best: tuple[float, tuple[Any, ...]] | None = None
     for top in RULE_TOPS:
         for w in RULE_TEXT_WEIGHTS:
-            for a in RULE_ARTICLE_WEIGHTS:
+            for aw in RULE_ARTICLE_WEIGHTS:
                 for t in GRID:
                     for floor in RULE_FLOORS:
                         if floor is not None and floor >= t:
                             continue
-                        for g in RELEVANCE_THRESHOLDS:
-                            f = _rule_f1(grid_inputs, top, w, a, t, floor, g)
+                        for off in RELEVANCE_THRESHOLDS:
+                            f = _rule_f1(grid_inputs, top, w, aw, t, floor, off)
                             if best is None or f > best[0] + 1e-9:
-                                best = (f, (top, w, a, t, floor, g))
+                                best = (f, (top, w, aw, t, floor, off))
     assert best is not None
     args = best[1] if best[0] > inc_f1 + RULE_MARGIN else (*inc_args, -inc_gate)
     how, gate = rule(*args[:5]), args[5]
