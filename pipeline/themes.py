@@ -5,8 +5,11 @@ and cue words are in ``data/themes.toml``. The model is a scikit-learn pipeline:
 (unigrams and bigrams) and over character n-grams, into one logistic regression per theme
 (one-vs-rest, balanced class weights), with a probability threshold per theme chosen by grouped
 cross-validation on the training split. It is trained by ``govmine train`` from
-``corpus/annotations/clauses.jsonl`` into ``models/themes/`` (``model.skops``, ``meta.json`` and a model
-card), saved with skops (no bare pickle) and loaded lazily, once per process.
+``corpus/annotations/clauses.jsonl`` into ``models/themes/`` (``model.skops``, ``vocabulary.json``,
+``meta.json`` and a model card), saved with skops (no bare pickle) and loaded lazily, once per process. An
+article's themes also use two article-level models fitted on labelled articles: the off-topic model
+(:mod:`pipeline.relevance`, ``relevance.json``) and the article model (:mod:`pipeline.article_model`,
+``article_model.npz``).
 
 Library use::
 
@@ -186,19 +189,22 @@ class ThemeModel:
         each initiative (0 before the first item) and ``n_items`` the number of items: a theme is then kept
         only when it runs through the round-up (see :func:`roundup_selection`). ``words`` (the words the
         text probabilities were read from) and ``n_chars`` (the article's length) feed the off-topic model
-        (without them, or without that model, the floor always applies) and the article model (the rule then
-        gives the article model's share of the score to the other probabilities)."""
+        (without them, or without that model, the floor always applies) and the article model (a rule that
+        gives it a weight needs them: ValueError otherwise)."""
         how = self.article
         # the two article-level models read the same TF-IDF row when they were fitted on the same articles
         shared = None
         if words is not None and self.relevance is not None and self.article_model is not None:
-            if self.article_model.vocabulary is self.relevance.vocabulary:
+            if (
+                self.article_model.vocabulary is self.relevance.vocabulary
+                and self.article_model.idf is self.relevance.idf
+            ):
                 shared = word_tfidf(self.relevance.vocabulary, self.relevance.idf, words)
         article_probs = None
-        if how.get("article_weight") and self.article_model is not None and words is not None:
+        if how.get("article_weight"):
+            if words is None or self.article_model is None:
+                raise ValueError("this article rule mixes in the article model: pass the article's words")
             article_probs = self.article_model.proba(words, shared)
-        elif how.get("article_weight"):
-            how = dict(how, article_weight=0.0)
         s = article_scores(initiative_probs, text_probs, how, article_probs)
         floor = True
         if self.relevance is not None and words is not None:
@@ -314,6 +320,17 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
         raise FileNotFoundError(f"{d}: no trained theme model (run `govmine train`)")
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     vocab = json.loads(vocab_file.read_text(encoding="utf-8")) if vocab_file.exists() else None
+    codes = [t.code for t in load_themes()]
+    if meta.get("codes", codes) != codes:
+        raise ValueError(f"{meta_file}: themes {meta.get('codes')} are not this version's {codes}")
+    # files written with meta.json by the same training run (a model trained before this check has no hashes)
+    for name, digest in (meta.get("files") or {}).items():
+        if not (d / name).exists():
+            raise FileNotFoundError(f"{d / name}: missing; meta.json was written with it (run `govmine train`)")
+        if _sha256(d / name) != digest:
+            raise ValueError(f"{d / name} does not belong to meta.json (run `govmine train` again)")
+    if meta.get("article", {}).get("article_weight") and not (d / "article_model.npz").exists():
+        raise FileNotFoundError(f"{d / 'article_model.npz'}: the article rule needs it (run `govmine train`)")
     # the off-topic model (pipeline.relevance): a model trained before it existed has none
     relevance = None
     if (d / "relevance.json").exists():
@@ -368,6 +385,12 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
     return ThemeModel(
         load_pipeline(), meta["thresholds"], meta["article"], relevance=relevance, article_model=article_model
     )
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -8,19 +8,19 @@ Steps (fixed seeds, so the same data gives the same model and the same card):
    grouped by document on the training split, and report the cross-validated per-theme scores;
 3. fit on the whole training split and score the held-out clauses, beside the keyword-rule baseline
    (cue words of ``data/themes.toml``, its count threshold chosen on the training split);
-4. fit the off-topic model (:mod:`pipeline.relevance`) and choose how article scores are made (mix, threshold,
-   floor, off-topic threshold) on the tuning article gold (:data:`TUNING_ARTICLE_GOLD`: every labelled article
-   of a training document, random upstream news items, and the two sets that were held out before the fresh
-   set was labelled), and score the held-out article gold (:data:`HELDOUT_ARTICLE_GOLD`), model and keyword
-   baseline side by side;
-5. write ``model.skops``, ``vocabulary.json``, ``relevance.json``, ``meta.json`` and ``README.md`` (the model
-   card) atomically, ``meta.json`` last.
+4. fit the off-topic model (:mod:`pipeline.relevance`) and the article model (:mod:`pipeline.article_model`)
+   and choose how article scores are made (mix, threshold, floor, off-topic threshold) on the tuning article
+   gold (:data:`TUNING_ARTICLE_GOLD`: every labelled article of a training document, upstream news items, and
+   the two sets that were held out before the fresh set was labelled), with out-of-fold probabilities; score
+   the held-out article gold (:data:`HELDOUT_ARTICLE_GOLD`), model and keyword baseline side by side;
+5. write ``model.skops``, ``vocabulary.json``, ``article_model.npz``, ``relevance.json``, ``meta.json`` (with
+   the hashes of the two article-level files) and ``README.md`` (the model card) atomically, ``meta.json``
+   last but the card.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import platform
 from collections.abc import Sequence
@@ -52,9 +52,10 @@ SEED = 20261127
 GRID = [round(0.05 * i, 2) for i in range(1, 20)]
 # tuning article gold (corpus/annotations/NAME.json): every labelled news article of a training document (and a
 # few of documents with no labelled clause), 150 upstream news items drawn at random (articles_random: none of
-# their clauses was labelled), and the two article sets held out before articles_fresh (articles_heldout: articles of
-# test documents; articles_outside: upstream news the project had not used). The off-topic model is fitted, and
-# the article rule chosen, on all of them
+# their clauses was labelled), the two article sets held out before articles_fresh (articles_heldout: articles
+# of test documents; articles_outside: upstream news the project had not used), and the 343 upstream news items
+# left after articles_fresh was drawn (articles_rest). The off-topic and article models are fitted, and the
+# article rule chosen, on all of them
 TUNING_ARTICLE_GOLD = (
     "articles_tuning",
     "articles_check",
@@ -294,12 +295,15 @@ def fit_article_model(
     y = np.asarray(core, dtype=int)
 
     def fit(idx: Any, c: float) -> tuple[Any, list[Any]]:
+        """The vectorizer and one classifier per theme; None for a theme with no core (or only core) articles
+        among ``idx`` (a rare theme can fall entirely into one validation fold)."""
         vec = TfidfVectorizer(token_pattern=r"[^ ]+", sublinear_tf=True, min_df=2).fit([docs[i] for i in idx])
         x = vec.transform([docs[i] for i in idx])
-        clfs = []
+        clfs: list[Any] = []
         for j in range(y.shape[1]):
             if not 0 < y[idx, j].sum() < len(idx):
-                raise ValueError(f"article model: theme {codes[j]} needs core and non-core articles in every fold")
+                clfs.append(None)
+                continue
             clf = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=seed)
             clfs.append(clf.fit(x, y[idx, j]))
         return vec, clfs
@@ -312,7 +316,8 @@ def fit_article_model(
             vec, clfs = fit(fit_idx, c)
             x = vec.transform([docs[i] for i in val_idx])
             for j, clf in enumerate(clfs):
-                oof[val_idx, j] = clf.predict_proba(x)[:, 1]
+                # a theme the fold's training articles cannot teach gets their share of core articles
+                oof[val_idx, j] = y[fit_idx, j].mean() if clf is None else clf.predict_proba(x)[:, 1]
         loss = float(np.mean([log_loss(y[:, j], oof[:, j], labels=[0, 1]) for j in range(y.shape[1])]))
         if best is None or loss < best[0] - 1e-12:
             best = (loss, c, oof)
@@ -320,6 +325,9 @@ def fit_article_model(
     loss, c, oof = best
     every = np.arange(len(docs))
     vec, clfs = fit(every, c)
+    missing = [code for code, clf in zip(codes, clfs, strict=True) if clf is None]
+    if missing:
+        raise ValueError(f"article model: no core (or only core) tuning articles for {missing}")
     model = ArticleModel.from_sklearn(codes, vec, clfs)
     # the numbers saved must give scikit-learn's probabilities (the pipeline reads them without scikit-learn)
     x = vec.transform(docs)
@@ -368,7 +376,7 @@ def _rule_f1(d: _RuleInputs, top: int, w: float, a: float, t: float, floor: floa
     npred, ncore = int(chosen.sum()), int(d.core.sum())
     prec = credit / npred if npred else 0.0
     rec = found / ncore if ncore else 0.0
-    return round(2 * prec * rec / (prec + rec) if prec + rec else 0.0, 3)
+    return 2 * prec * rec / (prec + rec) if prec + rec else 0.0  # unrounded (article_f1 rounds to 3 places)
 
 
 def train(
@@ -537,6 +545,9 @@ def train(
     inc_args = (int(inc["top"]), inc["text_weight"], inc["article_weight"], inc["threshold"], inc["floor"])
     inc_f1, inc_gate = max((_rule_f1(grid_inputs, *inc_args, off), -off) for off in RELEVANCE_THRESHOLDS)
     best: tuple[float, tuple[Any, ...]] | None = None
+    # the best rules without the article model (its weight 0) and without the off-topic model (no floor, so no
+    # off-topic threshold), for the model card
+    ablated: dict[str, tuple[float, tuple[Any, ...]]] = {}
     for top in RULE_TOPS:
         for w in RULE_TEXT_WEIGHTS:
             for aw in RULE_ARTICLE_WEIGHTS:
@@ -548,29 +559,32 @@ def train(
                             f = _rule_f1(grid_inputs, top, w, aw, t, floor, off)
                             if best is None or f > best[0] + 1e-9:
                                 best = (f, (top, w, aw, t, floor, off))
+                            for name, without in (("article_model", aw == 0), ("off_topic_model", floor is None)):
+                                if without and (name not in ablated or f > ablated[name][0] + 1e-9):
+                                    ablated[name] = (f, (top, w, aw, t, floor, off))
     assert best is not None
     args = best[1] if best[0] > inc_f1 + RULE_MARGIN else (*inc_args, -inc_gate)
     how, gate = rule(*args[:5]), args[5]
     relevance = replace(relevance, threshold=gate)
     rel_report["threshold"] = gate
     log(
-        f"article rule: tuning F1 {inc_f1} for the incumbent rule (off-topic threshold {-inc_gate}), {best[0]} for "
-        f"the best of the grid {best[1]}; in use: {args}"
+        f"article rule: tuning F1 {inc_f1:.4f} for the incumbent rule (off-topic threshold {-inc_gate}), "
+        f"{best[0]:.4f} for the best of the grid {best[1]}; in use: {args}"
     )
     art_tune = article_f1(predict(tune_gold, how, gate), tune_gold)
-    if art_tune["f1"] != _rule_f1(grid_inputs, *args):  # the arrays score a rule as its predictions do
+    if art_tune["f1"] != round(_rule_f1(grid_inputs, *args), 3):  # the arrays score a rule as its predictions do
         raise AssertionError(f"article rule grid: {_rule_f1(grid_inputs, *args)} for {args}, predictions {art_tune}")
     art_held = article_f1(predict(held_gold, how, gate), held_gold)
     art_sets = {name: article_f1(predict(gs, how, gate), gs) for name, gs in tune_sets.items()}
-    # without the off-topic model (the floor always applies), and without the article model, for the model card
-    no_gate = {
-        name: article_f1(predict(gs, how, math.inf), gs)["f1"]
-        for name, gs in (("tuning", tune_gold), ("heldout", held_gold))
-    }
-    no_article = {
-        name: article_f1(predict(gs, {**how, "article_weight": 0.0}, gate), gs)["f1"]
-        for name, gs in (("tuning", tune_gold), ("heldout", held_gold))
-    }
+    # the best rule of the grid without each article-level model, scored like the rule in use
+    ablations = {}
+    for name, (_, a_args) in ablated.items():
+        a_how, a_gate = rule(*a_args[:5]), a_args[5]
+        ablations[f"without_{name}"] = {
+            "rule": list(a_args),
+            "tuning": article_f1(predict(tune_gold, a_how, a_gate), tune_gold)["f1"],
+            "heldout": article_f1(predict(held_gold, a_how, a_gate), held_gold)["f1"],
+        }
 
     def kw_predict(gold: Sequence[ArticleGold], k: float) -> dict[str, set[str]]:
         out = {}
@@ -612,6 +626,9 @@ def train(
     os.chmod(tmp_model, 0o644)
     os.replace(tmp_model, out / "model.skops")
     article_model.save(out / "article_model.npz")
+    write_text_atomic(
+        out / "relevance.json", json.dumps(relevance.to_json(), ensure_ascii=False, separators=(",", ":"))
+    )
     counts = {c: int(y_train[:, i].sum() + y_test[:, i].sum()) for i, c in enumerate(codes)}
     meta = {
         "govmine": __version__,
@@ -632,6 +649,8 @@ def train(
         "article": how,
         "relevance": rel_report,
         "article_model": art_report,
+        # the article-level models belong to this meta.json: load_model compares these hashes
+        "files": {name: file_sha256(out / name) for name in ("relevance.json", "article_model.npz")},
         "trusted_types": trusted,
         "metrics": {
             "clauses_cv": cv,
@@ -641,8 +660,7 @@ def train(
             "articles_tuning": art_tune,
             "articles_heldout_set": HELDOUT_ARTICLE_GOLD,
             "articles_heldout": art_held,
-            "articles_f1_without_off_topic_model": no_gate,
-            "articles_f1_without_article_model": no_article,
+            "articles_ablations": ablations,
             "articles_tuning_sets": art_sets,
             "articles_tuning_keywords": kw_tune,
             "articles_heldout_keywords": kw_held_art,
@@ -650,9 +668,6 @@ def train(
             "keyword_article_threshold_per_1000_chars": kbest,
         },
     }
-    write_text_atomic(
-        out / "relevance.json", json.dumps(relevance.to_json(), ensure_ascii=False, separators=(",", ":"))
-    )
     write_json_atomic(out / "meta.json", meta)
     write_text_atomic(out / "README.md", model_card(meta))
     return meta
@@ -665,8 +680,7 @@ def model_card(meta: dict[str, Any]) -> str:
     rel = meta["relevance"]
     art = meta["article"]
     am = meta["article_model"]
-    ng = m["articles_f1_without_off_topic_model"]
-    na = m["articles_f1_without_article_model"]
+    ab = m["articles_ablations"]
     lines = [
         "# Theme model (models/themes)",
         "",
@@ -751,7 +765,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "| gold | articles | model P | model R | model F1 | keyword rules F1 |",
         "|---|---|---|---|---|---|",
-        f"| tuning: the six files below (rule chosen here) | {m['articles_tuning']['articles']} | "
+        f"| tuning: the {len(m['articles_tuning_sets'])} files below (rule chosen here) | "
+        f"{m['articles_tuning']['articles']} | "
         f"{m['articles_tuning']['precision']} | {m['articles_tuning']['recall']} | {m['articles_tuning']['f1']} | "
         f"{m['articles_tuning_keywords']['f1']} |",
     ]
@@ -768,9 +783,10 @@ def model_card(meta: dict[str, Any]) -> str:
         "optimistic all the same, because the rule and the thresholds are chosen on these very scores.",
         "`articles_heldout.json` and `articles_outside.json` were held out until `articles_fresh.json` was",
         "labelled and are tuning data since. The held-out set's documents are never used to fit or choose anything.",
-        f"Without the off-topic model (the floor always applies) the same rule scores {ng['tuning']} (tuning)",
-        f"and {ng['heldout']} (held-out); without the article model (its weight given to the rest), {na['tuning']}",
-        f"and {na['heldout']}.",
+        "The best rule of the grid without the article model (article weight 0) scores "
+        f"{ab['without_article_model']['tuning']} (tuning) and {ab['without_article_model']['heldout']} (held-out);",
+        "the best without the off-topic model (no floor, so no off-topic threshold) "
+        f"{ab['without_off_topic_model']['tuning']} and {ab['without_off_topic_model']['heldout']}.",
     ]
     lines += [
         "",
