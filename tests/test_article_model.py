@@ -181,3 +181,17 @@ def test_a_rule_that_weighs_the_article_model_needs_one() -> None:
 
     with pytest.raises(ValueError, match="no article model"):
         ThemeModel(None, [0.5] * 10, {"article_weight": 0.5, "thresholds": [0.5] * 10})
+
+
+def test_a_theme_too_rare_for_a_fold_gets_the_folds_share() -> None:
+    from pipeline.train import fit_article_model
+
+    # 16 articles (the headlines twice); "rare" is core in one: the fold holding it has none to learn from
+    words = [ws for ws, _ in HEADLINES] * 2
+    core = [[labels[0], int(i == 3)] for i, (_, labels) in enumerate(HEADLINES * 2)]
+    model, oof, report = fit_article_model(words, core, ("livelihood", "rare"), seed=1)
+    assert oof[3, 1] == 0.0  # its fold's training articles have no core "rare" article
+    assert report["core"] == {"livelihood": 8, "rare": 1}
+    assert model.codes == ("livelihood", "rare")
+    with pytest.raises(ValueError, match="no core"):
+        fit_article_model(words, [[labels[0], 0] for _, labels in HEADLINES * 2], ("livelihood", "rare"), seed=1)
