@@ -23,10 +23,11 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .files import write_atomic
 
 __all__ = ["ArticleModel", "check_word_vectorizer", "word_tfidf"]
 
@@ -101,8 +102,7 @@ class ArticleModel:
         return (1.0 / (1.0 + np.exp(-z))).tolist()
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the arrays (``np.savez_compressed``) through a temporary file and a rename."""
-        path = Path(path)
+        """Write the arrays (``np.savez_compressed``) atomically (:func:`pipeline.files.write_atomic`)."""
         terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
         buf = io.BytesIO()
         np.savez_compressed(
@@ -113,13 +113,7 @@ class ArticleModel:
             coef=self.coef,
             intercept=self.intercept,
         )
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            tmp.write_bytes(buf.getvalue())
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        write_atomic(path, buf.getvalue())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ArticleModel:

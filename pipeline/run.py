@@ -11,7 +11,6 @@ and publishes the tables atomically with a manifest. A document that fails a sta
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import os
 import platform
@@ -25,6 +24,7 @@ from typing import Any, Protocol
 
 from . import __version__
 from .clean import clean_page, clean_record
+from .files import file_sha256
 from .ingest import iter_input_files, read_documents
 from .layout import LayoutRules, load_rules, looks_like_page, paragraph_blocks, repair_page
 from .records import Article, RawDocument, Reject, Sentence
@@ -410,15 +410,6 @@ def _processed(
             yield from drain(window)
         yield from drain(0)
     _WORKER_PIPE = None
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """The sha256 of a file, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 class Progress(Protocol):

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .article_model import ArticleModel, word_tfidf
+from .files import file_sha256
 from .relevance import Relevance, relevance_numbers
 from .segment import Segmenter
 
@@ -327,7 +328,7 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
     for name, digest in (meta.get("files") or {}).items():
         if not (d / name).exists():
             raise FileNotFoundError(f"{d / name}: missing; meta.json was written with it (run `govmine train`)")
-        if _sha256(d / name) != digest:
+        if file_sha256(d / name) != digest:
             raise ValueError(f"{d / name} does not belong to meta.json (run `govmine train` again)")
     if meta.get("article", {}).get("article_weight") and not (d / "article_model.npz").exists():
         raise FileNotFoundError(f"{d / 'article_model.npz'}: the article rule needs it (run `govmine train`)")
@@ -385,12 +386,6 @@ def load_model(path: str | os.PathLike[str] | None = None, fast: bool = True) ->
     return ThemeModel(
         load_pipeline(), meta["thresholds"], meta["article"], relevance=relevance, article_model=article_model
     )
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @lru_cache(maxsize=1)

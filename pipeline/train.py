@@ -31,9 +31,9 @@ from typing import Any
 
 from . import __version__
 from .article_model import ArticleModel
+from .files import file_sha256
 from .relevance import Relevance, relevance_numbers
 from .roundup import item_of, roundup_items
-from .run import file_sha256
 from .segment import Segmenter
 from .themes import (
     ThemeModel,

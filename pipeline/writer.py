@@ -27,6 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .files import write_atomic
 from .schema import TABLES
 
 __all__ = ["OutputWriter", "OutputExistsError", "write_json_atomic"]
@@ -46,17 +47,8 @@ def write_json_atomic(path: Path, obj: Any) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write text to ``path`` through a temporary file and a rename (:func:`pipeline.files.write_atomic`)."""
+    write_atomic(path, text)
 
 
 class OutputWriter:
