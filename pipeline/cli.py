@@ -239,7 +239,7 @@ def _evaluate_themes(args: argparse.Namespace, gold: list) -> int:
 
     import pyarrow.dataset as ds
 
-    from .train import article_f1
+    from .train import article_f1, article_f1_interval
 
     try:
         t = ds.dataset(Path(args.out) / "articles", format="parquet").to_table(columns=["article_id", "themes"])
@@ -250,7 +250,9 @@ def _evaluate_themes(args: argparse.Namespace, gold: list) -> int:
     missing = [g.article_id for g in gold if g.article_id not in pred]
     score = article_f1(pred, gold)
     p, r, f = score["precision"], score["recall"], score["f1"]
-    print(f"article themes: {score['articles']} articles   P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    interval = article_f1_interval(pred, gold) if gold else None
+    ci = f"  (95% bootstrap interval {interval['f1_low']:.3f}-{interval['f1_high']:.3f})" if interval else ""
+    print(f"article themes: {score['articles']} articles   P {p:.3f}  R {r:.3f}  F1 {f:.3f}{ci}")
     if missing:
         print(
             f"govmine: warning: {len(missing)} gold articles are not in {args.out} (e.g. {missing[0]})", file=sys.stderr
@@ -270,7 +272,7 @@ def _evaluate_themes(args: argparse.Namespace, gold: list) -> int:
     if args.json:
         from .writer import write_json_atomic
 
-        write_json_atomic(Path(args.json), {"themes": score, "errors": errors})
+        write_json_atomic(Path(args.json), {"themes": score, "interval": interval, "errors": errors})
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.article_model import ArticleModel, word_tfidf
 from pipeline.themes import MODEL_DIR, article_scores, article_selection, load_model
-from pipeline.train import ArticleGold, _rule_f1, _RuleInputs, article_f1
+from pipeline.train import ArticleGold, _rule_f1, _RuleInputs, article_f1, article_f1_interval
 
 # real headlines of bundled news items, already cut into words, with two themes: (livelihood, economy) core
 HEADLINES = [
@@ -139,6 +139,43 @@ def test_a_bundled_run_scores_what_training_reported(bundled) -> None:
     )
     pred = {a.article_id: set(a.themes) for a in bundled.articles}
     assert article_f1(pred, gold) == meta["metrics"]["articles_heldout"]
+
+
+def test_bootstrap_interval_of_article_f1_resamples_articles() -> None:
+    # held-out articles of articles_fresh.json (ids, core and touched themes as labelled) with made-up predictions
+    gold = [
+        ArticleGold("xwlb:20230315:05", frozenset({"livelihood"}), frozenset({"economy"})),
+        ArticleGold("xwlb:20240102:03", frozenset({"safety_mediation"}), frozenset()),
+        ArticleGold("xwlb:20250611:07", frozenset(), frozenset({"economy"})),
+        ArticleGold("xwlb:20251020:02", frozenset({"org_building", "grid_governance"}), frozenset({"volunteer"})),
+        ArticleGold("xwlb:20260418:09", frozenset({"new_employment"}), frozenset()),
+    ]
+    pred = {
+        "xwlb:20230315:05": {"livelihood", "economy"},
+        "xwlb:20240102:03": {"safety_mediation"},
+        "xwlb:20250611:07": {"economy"},
+        "xwlb:20251020:02": {"org_building"},
+        "xwlb:20260418:09": set(),
+    }
+    # P = (1 + 0.5 + 1 + 0.5 + 1) / 5 = 0.8, R = 3 / 5 = 0.6
+    assert article_f1(pred, gold)["f1"] == 0.686
+    got = article_f1_interval(pred, gold, n_boot=300, seed=3)
+    # the same percentiles from article_f1 itself on the same draws (a resampled article counts once per draw)
+    draws = np.random.default_rng(3).integers(0, len(gold), size=(300, len(gold)))
+    slow = [article_f1(pred, [gold[i] for i in row])["f1"] for row in draws]
+    lo, hi = np.percentile(slow, [2.5, 97.5])
+    assert got["f1_low"] == pytest.approx(lo, abs=0.002) and got["f1_high"] == pytest.approx(hi, abs=0.002)
+    assert got["f1_low"] < 0.686 < got["f1_high"]
+    # paired against a baseline: predicting the same gives a zero difference on every draw
+    same = article_f1_interval(pred, gold, pred, n_boot=300, seed=3)
+    assert (same["diff"], same["diff_low"], same["diff_high"]) == (0.0, 0.0, 0.0)
+    # a baseline that predicts nothing: the lead is the model's F1, and the whole interval is above zero
+    lead = article_f1_interval(pred, gold, {}, n_boot=300, seed=3)
+    assert lead["diff"] == 0.686 and lead["diff_low"] > 0
+    perfect = article_f1_interval({g.article_id: set(g.core) for g in gold}, gold, n_boot=50)
+    assert (perfect["f1_low"], perfect["f1_high"]) == (1.0, 1.0)
+    with pytest.raises(ValueError):
+        article_f1_interval(pred, [])
 
 
 def test_load_model_refuses_article_level_models_of_another_training_run(tmp_path: Path) -> None:
