@@ -66,6 +66,7 @@ class FactWords:
     adverbs: frozenset[str]
     figurative: frozenset[str]
     ordinal_adverbs: frozenset[str]
+    numeral_nouns: frozenset[str]
     after_skip: re.Pattern[str]
     institution_heads: tuple[str, ...]
 
@@ -86,6 +87,7 @@ def load_words() -> FactWords:
         adverbs=frozenset(d["adverbs"]),
         figurative=frozenset(d["figurative_heads"]),
         ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
+        numeral_nouns=frozenset(d["numeral_nouns"]),
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
         change_only=re.compile(
@@ -250,6 +252,13 @@ def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, 
     return out
 
 
+def _digit_within(sent: str, at: int) -> bool:
+    """Whether the parenthesis opening at ``sent[at]`` holds a digit before it closes (within 12 characters)."""
+    close = sent.find("）" if sent[at] == "（" else ")", at, at + 12)
+    inner = sent[at + 1 : close if close > 0 else at + 12]
+    return any(c.isdigit() for c in inner)
+
+
 def _tokens(tagged: Sequence[tuple[str, str]], offset: int) -> list[_Tok]:
     out = []
     pos = offset
@@ -262,6 +271,8 @@ def _tokens(tagged: Sequence[tuple[str, str]], offset: int) -> list[_Tok]:
 def _nominal(t: _Tok, w: FactWords) -> bool:
     if t.text in w.boundary or t.text in w.verbs or not _is_han(t.text):
         return False
+    if t.text in w.numeral_nouns:
+        return True
     return t.flag in _NOMINAL_FLAGS or t.flag.startswith("n") or t.text[-1] in w.noun_end
 
 
@@ -351,15 +362,20 @@ class _Attacher:
         head = self.sent[max(0, self._left_edge(q) - 3) : self._left_edge(q)]
         return head.endswith(self.w.change)
 
-    def _modifies(self, toks: list[_Tok], j: int) -> bool:
-        """Token j and at most two more modifiers lead to a noun (退休 老 党员)."""
+    def _modifies(self, toks: list[_Tok], j: int, initial: bool = False) -> bool:
+        """Token j and at most two more modifiers lead to a noun (退休 老 党员). An ``initial`` token (no noun
+        before it in the phrase) may also be a word jieba tags a morpheme or a pronoun: 县 (zg) 领导, 本地 (r)
+        社会组织 (not an adverb: 便 可 办理, 当好 基层 治理 run on into the predicate)."""
         for k in range(j, min(j + 3, len(toks))):
             t = toks[k]
             if k > j and _nominal(t, self.w):
                 return True
             if not _is_han(t.text) or t.text in self.w.boundary or t.text in self.w.verbs:
                 return False
-            if not (t.flag in _MODIFIER_FLAGS or t.flag in ("t", "s", "vn") or _verbish(t, self.w)):
+            if t.text in self.w.adverbs:
+                return False
+            odd = initial and k == j and t.flag in ("zg", "r")
+            if not (t.flag in _MODIFIER_FLAGS or t.flag in ("t", "s", "vn") or odd or _verbish(t, self.w)):
                 return False
         return False
 
@@ -393,6 +409,8 @@ class _Attacher:
         j, depth, nominal = 0, 0, False
         while j < len(toks):
             t = toks[j]
+            if t.text in "（(" and nominal and not depth and _digit_within(sent, t.start):
+                break  # 9名“两委”干部（平均年龄37.8岁）: a parenthesis with a figure of its own is a remark
             if t.text in _QUOTES_OPEN:
                 depth += 1
             elif t.text in _QUOTES_CLOSE:
@@ -408,11 +426,15 @@ class _Attacher:
                 and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站
+            elif nominal and t.text in self.w.adverbs:
+                break  # 166个社区全部实现: an adverb ends the phrase (jieba tags 全部 a noun)
             elif _nominal(t, self.w):
                 nominal = True
             elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
                 pass  # 改造 项目, 调解 中心: an action verb inside a name
-            elif t.text not in self.w.verbs and t.text not in self.w.boundary and self._modifies(toks, j):
+            elif not nominal and t.flag == "vn" and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
+                pass  # 6445支服务队伍, 11项服务内容: a verbal noun opening the phrase modifies the noun after it
+            elif t.text not in self.w.verbs and t.text not in self.w.boundary and self._modifies(toks, j, not nominal):
                 pass  # 重大 项目, 滴灌 带, 退休 老 党员, 日常 服务事项
             else:
                 break
@@ -523,7 +545,7 @@ class _Attacher:
                 not _is_han(t.text)
                 or t.text in w.boundary
                 or t.text in w.verbs
-                or t.flag[:1] in ("m", "t", "r", "p", "c")
+                or (t.flag[:1] in ("m", "t", "r", "p", "c") and t.text not in w.numeral_nouns)
             ):
                 break
             elif len(t.text) >= 2 and t.text[0] in w.glue and k < hi:
