@@ -210,10 +210,23 @@ def test_entities_bodies_countries_and_titles(recognizer, text: str, expected: l
         ("一边通知低洼地区的村民转移，走好新时代的长征路", []),
         ("加快长江经济带发展，健全完善长三角地区流动党员协同共管", ["长江经济带", "长三角地区"]),
         ("座谈会31日在京召开", ["京"]),
+        # counted kinds of place and generic ones are no names (govwork reports, 新闻联播 items)
+        ("省级以上开发区亩均投资、亩均税收均增长15%", []),
+        ("建设多民族群众互嵌式社区，是促进各族群众交往交流交融的重要途径。", []),
+        ("今年，浙江全面开启全域幸福河湖建设行动", ["浙江"]),
     ],
 )
 def test_entities_places_in_context(recognizer, text: str, places: list[str]) -> None:
     assert _by(recognizer.extract(text), "PLACE") == places
+
+
+def test_words_jieba_tags_as_names_or_ending_like_bodies_are_neither(recognizer) -> None:
+    # xwlb_governance (牡丹社区): 居民 is a role word, but 幸福感 after it is no name though jieba tags it nr
+    ms = recognizer.extract("新的一年，牡丹社区的改造还将继续，持续提升居民幸福感。")
+    assert [(m.text, m.label) for m in ms] == [("牡丹社区", "PLACE")]
+    # a web case summary of the outside check (金昌 宝林里社区): 中心户 is a household, not a 中心
+    ms = recognizer.extract("按照“1+10+N”模式划出“红色网格”，配备12户标准化中心户")
+    assert _by(ms, "ORG") == []
 
 
 def test_dominant_place_needs_a_clear_majority() -> None:

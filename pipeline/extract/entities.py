@@ -95,6 +95,7 @@ class EntityWords:
     known_places: tuple[str, ...]
     zones: tuple[str, ...]
     org_place_endings: tuple[str, ...]
+    org_word_continues: dict[str, str]
     stations: tuple[str, ...]
     not_place_endings: tuple[str, ...]
     generic_places: frozenset[str]
@@ -150,6 +151,7 @@ def load_entity_words() -> EntityWords:
         known_places=_longest_first(pl["known"]),
         zones=_longest_first(pl["zones"]),
         org_place_endings=_longest_first(pl["body_like_units"]),
+        org_word_continues=dict(o.get("word_continues", {})),
         stations=_longest_first(pl["stations"]),
         not_place_endings=_longest_first(pl["not_endings"]),
         generic_places=frozenset(pl["generic"]) | frozenset(lay["place"]["not_places"]),
@@ -515,6 +517,8 @@ class EntityRecognizer:
             k0 = bisect_right(tok_starts, m.start()) - 1
             t = toks[k]
             sfx = m.group(0)
+            if text[t[3] : t[3] + 1] and text[t[3]] in w.org_word_continues.get(sfx, ""):
+                continue  # 党员中心户 is a household, not a 中心
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
             start = self._extend_left(toks, k, text, stop_at_grassroots=sfx.endswith(w.org_no_place), first=k0)
             name = text[start : t[3]]
