@@ -209,7 +209,7 @@ def article_f1_interval(
     seed: int = SEED,
 ) -> dict[str, float]:
     """A percentile bootstrap interval of :func:`article_f1` over articles (the articles are resampled with
-    replacement ``n_boot`` times, with a fixed seed): ``{"f1_low", "f1_high"}``. With ``baseline``, also the
+    replacement ``n_boot`` times, with a fixed seed): ``{"level", "f1_low", "f1_high"}``. With ``baseline``, also the
     interval of the difference ``F1(pred) - F1(baseline)`` on the same resampled articles (paired):
     ``{"diff", "diff_low", "diff_high"}``. An interval says how much the score could move on another draw of
     articles like these; it knows nothing of articles unlike them."""

@@ -139,10 +139,43 @@ def test_a_bundled_run_scores_what_training_reported(bundled) -> None:
     )
     pred = {a.article_id: set(a.themes) for a in bundled.articles}
     assert article_f1(pred, gold) == meta["metrics"]["articles_heldout"]
+    # the same resampled articles (fixed seed) give the interval training wrote in meta.json
+    iv = article_f1_interval(pred, gold)
+    want = meta["metrics"]["articles_heldout_interval"]
+    assert (iv["f1_low"], iv["f1_high"]) == (want["f1_low"], want["f1_high"])
+    assert want["f1_low"] < meta["metrics"]["articles_heldout"]["f1"] < want["f1_high"]
+
+
+def test_evaluate_prints_the_interval_of_article_themes(bundled, tmp_path: Path, capsys) -> None:
+    # govmine evaluate OUT articles_fresh.json on the bundled run's article themes (an articles table with the
+    # two columns it reads)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.cli import main
+
+    meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    (tmp_path / "out" / "articles").mkdir(parents=True)
+    arts = bundled.articles
+    table = pa.table(
+        {"article_id": [a.article_id for a in arts], "themes": [list(a.themes) for a in arts]},
+        schema=pa.schema([("article_id", pa.string()), ("themes", pa.list_(pa.string()))]),
+    )
+    pq.write_table(table, tmp_path / "out" / "articles" / "part-0.parquet")
+    gold = MODEL_DIR.parents[1] / "corpus" / "annotations" / "articles_fresh.json"
+    assert main(["evaluate", str(tmp_path / "out"), str(gold), "--json", str(tmp_path / "e.json")]) == 0
+    m, iv = meta["metrics"]["articles_heldout"], meta["metrics"]["articles_heldout_interval"]
+    printed = capsys.readouterr().out.splitlines()[0]
+    assert printed == (
+        f"article themes: 120 articles   P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}"
+        f"  (95% bootstrap interval {iv['f1_low']:.3f}-{iv['f1_high']:.3f})"
+    )
+    written = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    assert written["themes"] == m and written["interval"]["f1_low"] == iv["f1_low"]
 
 
 def test_bootstrap_interval_of_article_f1_resamples_articles() -> None:
-    # held-out articles of articles_fresh.json (ids, core and touched themes as labelled) with made-up predictions
+    # made-up article ids, gold themes and predictions: the interval of article_f1 on five articles
     gold = [
         ArticleGold("xwlb:20230315:05", frozenset({"livelihood"}), frozenset({"economy"})),
         ArticleGold("xwlb:20240102:03", frozenset({"safety_mediation"}), frozenset()),

@@ -103,6 +103,18 @@ ATTACH = [
     ),
     # govwork_city2024:来宾: 零门槛 is not a number
     ("持续推进公共文化场馆零门槛免费开放。", []),
+    # govwork_city2024:衢州: 且 joins two figures; it opens no entity
+    (
+        "提升强村公司联村带农致富能力，95%的行政村实现集体经济总收入30万元且经营性收入15万元以上。",
+        [("95%", 95, "%", "行政村"), ("30万元", 300000, "元", "集体经济总收入"), ("15万元", 150000, "元", "经营性收入")],
+    ),
+    # govwork_province2026:山西省, govwork_national:2007:35: a unit word alone is what is counted when an
+    # adverb, a function word or an alternative in parentheses follows it (not 县被命名…, not the text before)
+    (
+        "13个县被命名为国家生态文明建设示范区，9个县（区）获评“两山”实践创新基地。",
+        [("13个", 13, "个", "县"), ("9个", 9, "个", "县")],
+    ),
+    ("新型农村合作医疗试点范围扩大到1451个县（市、区），占全国总数的50.7％", [("1451个", 1451, "个", "县"), ("50.7％", 50.7, "%", "")]),
 ]
 
 

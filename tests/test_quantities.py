@@ -97,6 +97,10 @@ NOT_QUANTITIES = [
     "串起为民服务千条线",
     "建设5G基站",
     "三级联动处置机制",
+    # words that hold 零 (zero) are no numbers (govwork_city2024: 德阳, 荆州, 来宾; govwork_national)
+    "航空发动机关键零件精密制造",
+    "汽车零部件企业",
+    "持续推进公共文化场馆零门槛免费开放。",
 ]
 
 

@@ -96,6 +96,7 @@ class EntityWords:
     zones: tuple[str, ...]
     org_place_endings: tuple[str, ...]
     org_word_continues: dict[str, str]
+    org_word_breaks: tuple[str, ...]
     stations: tuple[str, ...]
     not_place_endings: tuple[str, ...]
     generic_places: frozenset[str]
@@ -152,6 +153,7 @@ def load_entity_words() -> EntityWords:
         zones=_longest_first(pl["zones"]),
         org_place_endings=_longest_first(pl["body_like_units"]),
         org_word_continues=dict(o.get("word_continues", {})),
+        org_word_breaks=tuple(o.get("word_breaks", ())),
         stations=_longest_first(pl["stations"]),
         not_place_endings=_longest_first(pl["not_endings"]),
         generic_places=frozenset(pl["generic"]) | frozenset(lay["place"]["not_places"]),
@@ -517,8 +519,9 @@ class EntityRecognizer:
             k0 = bisect_right(tok_starts, m.start()) - 1
             t = toks[k]
             sfx = m.group(0)
-            if text[t[3] : t[3] + 1] and text[t[3]] in w.org_word_continues.get(sfx, ""):
-                continue  # 党员中心户 is a household, not a 中心
+            nxt = text[t[3] : t[3] + 1]
+            if nxt and nxt in w.org_word_continues.get(sfx, "") and not text.startswith(w.org_word_breaks, t[3]):
+                continue  # 党员中心户 is a household, not a 中心 (but 文化中心 | 户外广场)
             # a suffix word followed by more of a name is not the end (服务中心 of 服务中心主任 is)
             start = self._extend_left(toks, k, text, stop_at_grassroots=sfx.endswith(w.org_no_place), first=k0)
             name = text[start : t[3]]

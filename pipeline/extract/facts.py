@@ -47,6 +47,7 @@ _QUOTES_OPEN = "“‘「《（("
 _QUOTES_CLOSE = "”’」》）)"
 _CLAUSE_BREAK = "，。；：！？,;:!?\n"
 _EVENT_UNITS = frozenset({"次", "场", "场次", "轮", "遍", "趟", "批次", "人次", "户次"})
+_PEOPLE_UNITS = frozenset({"人", "名", "位", "人次", "户", "户次"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class FactWords:
     figurative: frozenset[str]
     ordinal_adverbs: frozenset[str]
     numeral_nouns: frozenset[str]
+    noun_openers: frozenset[str]
     after_skip: re.Pattern[str]
     institution_heads: tuple[str, ...]
 
@@ -88,6 +90,7 @@ def load_words() -> FactWords:
         figurative=frozenset(d["figurative_heads"]),
         ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
         numeral_nouns=frozenset(d["numeral_nouns"]),
+        noun_openers=frozenset(d["noun_openers"]),
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
         change_only=re.compile(
@@ -252,11 +255,15 @@ def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, 
     return out
 
 
+_CN_DIGITS = frozenset("〇一二两三四五六七八九十百千万")
+
+
 def _digit_within(sent: str, at: int) -> bool:
-    """Whether the parenthesis opening at ``sent[at]`` holds a digit before it closes (within 12 characters)."""
+    """Whether the parenthesis opening at ``sent[at]`` holds a figure (a digit or a Chinese numeral) before it
+    closes (within 12 characters)."""
     close = sent.find("）" if sent[at] == "（" else ")", at, at + 12)
     inner = sent[at + 1 : close if close > 0 else at + 12]
-    return any(c.isdigit() for c in inner)
+    return any(c.isdigit() or c in _CN_DIGITS for c in inner)
 
 
 def _tokens(tagged: Sequence[tuple[str, str]], offset: int) -> list[_Tok]:
@@ -364,8 +371,8 @@ class _Attacher:
 
     def _modifies(self, toks: list[_Tok], j: int, initial: bool = False) -> bool:
         """Token j and at most two more modifiers lead to a noun (退休 老 党员). An ``initial`` token (no noun
-        before it in the phrase) may also be a word jieba tags a morpheme or a pronoun: 县 (zg) 领导, 本地 (r)
-        社会组织 (not an adverb: 便 可 办理, 当好 基层 治理 run on into the predicate)."""
+        before it in the phrase) may also be one of ``noun_openers`` (words jieba tags a morpheme or a pronoun)
+        right before a noun: 县 (zg) 领导, 本地 (r) 社会组织, but not 县 退出 贫困县序列 or 且 经营性收入."""
         for k in range(j, min(j + 3, len(toks))):
             t = toks[k]
             if k > j and _nominal(t, self.w):
@@ -374,8 +381,10 @@ class _Attacher:
                 return False
             if t.text in self.w.adverbs:
                 return False
-            odd = initial and k == j and t.flag in ("zg", "r")
-            if not (t.flag in _MODIFIER_FLAGS or t.flag in ("t", "s", "vn") or odd or _verbish(t, self.w)):
+            if initial and k == j and t.text in self.w.noun_openers:
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                return nxt is not None and _nominal(nxt, self.w) and nxt.text not in self.w.adverbs  # 县 中医院
+            if not (t.flag in _MODIFIER_FLAGS or t.flag in ("t", "s", "vn") or _verbish(t, self.w)):
                 return False
         return False
 
@@ -411,6 +420,16 @@ class _Attacher:
             t = toks[j]
             if t.text in "（(" and nominal and not depth and _digit_within(sent, t.start):
                 break  # 9名“两委”干部（平均年龄37.8岁）: a parenthesis with a figure of its own is a remark
+            if j == 0 and len(t.text) == 1 and t.text in self.w.noun_openers:
+                nxt = toks[1] if len(toks) > 1 else None
+                if (
+                    nxt is None
+                    or nxt.text in "（("
+                    or nxt.text in self.w.adverbs
+                    or nxt.text in self.w.boundary
+                ):
+                    nominal, j = True, 1  # 11个县被认定, 3个县全部, 15个省（自治区）: the unit alone is counted
+                    break
             if t.text in _QUOTES_OPEN:
                 depth += 1
             elif t.text in _QUOTES_CLOSE:
@@ -426,14 +445,23 @@ class _Attacher:
                 and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站
-            elif nominal and t.text in self.w.adverbs:
+            elif j and t.text in self.w.adverbs:
                 break  # 166个社区全部实现: an adverb ends the phrase (jieba tags 全部 a noun)
             elif _nominal(t, self.w):
                 nominal = True
             elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
                 pass  # 改造 项目, 调解 中心: an action verb inside a name
-            elif not nominal and t.flag == "vn" and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
-                pass  # 6445支服务队伍, 11项服务内容: a verbal noun opening the phrase modifies the noun after it
+            elif (
+                not nominal
+                and t.flag == "vn"
+                and q.kind == "count"
+                and q.unit not in _PEOPLE_UNITS
+                and j + 1 < len(toks)
+                and _nominal(toks[j + 1], self.w)
+            ):
+                # 6445支服务队伍, 11项服务内容: a verbal noun opening the phrase modifies the noun after it (but
+                # 招募志愿者300人服务群众, 投入500万元建设村部: people and money do what follows)
+                pass
             elif t.text not in self.w.verbs and t.text not in self.w.boundary and self._modifies(toks, j, not nominal):
                 pass  # 重大 项目, 滴灌 带, 退休 老 党员, 日常 服务事项
             else:

@@ -81,6 +81,7 @@ class QuantityGrammar:
     after_max: int
     magnitude_over: frozenset[str]
     exclude_before: tuple[str, ...]
+    exclude_words: tuple[str, ...]
     vague_before: tuple[str, ...]
     slogan_gap_max: int
     quote_max: int
@@ -159,6 +160,7 @@ def load_grammar() -> QuantityGrammar:
         after_max=max(map(len, after)),
         magnitude_over=frozenset(q["magnitude_over"]),
         exclude_before=tuple(ex["before"]),
+        exclude_words=tuple(ex.get("words", ())),
         vague_before=tuple(ex["vague_before"]),
         slogan_gap_max=int(ex["slogan_gap_max"]),
         quote_max=int(ex["quote_max_chars"]),
@@ -413,6 +415,8 @@ def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: Quan
     """Q4: ordinals, vague numerals, formulas and slogans."""
     head = text[max(0, start - 3) : start]
     if head.endswith(g.exclude_before):
+        return True
+    if text.startswith(g.exclude_words, start):  # 零件, 零成本: a word, not a number
         return True
     # 数十个, 几百人: vague only before a Chinese numeral (人数698万人 is a count).
     if m.group("cn") and head.endswith(g.vague_before):
