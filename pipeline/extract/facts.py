@@ -422,12 +422,7 @@ class _Attacher:
                 break  # 9名“两委”干部（平均年龄37.8岁）: a parenthesis with a figure of its own is a remark
             if j == 0 and len(t.text) == 1 and t.text in self.w.noun_openers:
                 nxt = toks[1] if len(toks) > 1 else None
-                if (
-                    nxt is None
-                    or nxt.text in "（("
-                    or nxt.text in self.w.adverbs
-                    or nxt.text in self.w.boundary
-                ):
+                if nxt is None or nxt.text in "（(" or nxt.text in self.w.adverbs or nxt.text in self.w.boundary:
                     nominal, j = True, 1  # 11个县被认定, 3个县全部, 15个省（自治区）: the unit alone is counted
                     break
             if t.text in _QUOTES_OPEN:
@@ -474,7 +469,7 @@ class _Attacher:
         if (
             j < len(toks)
             and (toks[j].text in self.w.verbs or _verbish(toks[j], self.w))
-            and (q.unit in _EVENT_UNITS or all(x.flag in ("v", "vn") for x in toks[i:j]))
+            and (q.unit in _EVENT_UNITS or all(x.flag in ("v", "vn") for x in toks[:j]))
             and (j + 1 == len(toks) or toks[j + 1].text in _CLAUSE_BREAK)
         ):
             j += 1  # 至少两次入户走访: what 次 counts is an action, so the phrase ends with its verb
