@@ -122,6 +122,15 @@ ATTACH = [
         "新型农村合作医疗试点范围扩大到1451个县（市、区），占全国总数的50.7％",
         [("1451个", 1451, "个", "县"), ("50.7％", 50.7, "%", "")],
     ),
+    # govwork_city2024:青岛, xwlb:20260204:06: a noun jieba tags as a verb is the head at the end of the phrase
+    (
+        "着力扩内需稳外需，出台实施四批308项政策举措，经济发展稳中有进。",
+        [("四批", 4, "批", "政策举措"), ("308项", 308, "项", "政策举措")],
+    ),
+    (
+        "针对重点群体和领域，组织开展新能源汽车技能等10项专项培训，并紧密对接企业需求。",
+        [("10项", 10, "项", "专项培训")],
+    ),
     # govwork_city2024:梧州: a verb that ends the clause stays out of the entity wherever the number stands in
     # its sentence (the second number used to get 项目竣工)
     (

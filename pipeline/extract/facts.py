@@ -69,6 +69,7 @@ class FactWords:
     ordinal_adverbs: frozenset[str]
     numeral_nouns: frozenset[str]
     noun_openers: frozenset[str]
+    verb_heads: frozenset[str]
     after_skip: re.Pattern[str]
     institution_heads: tuple[str, ...]
 
@@ -91,6 +92,7 @@ def load_words() -> FactWords:
         ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
         numeral_nouns=frozenset(d["numeral_nouns"]),
         noun_openers=frozenset(d["noun_openers"]),
+        verb_heads=frozenset(d["verb_heads"]),
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
         change_only=re.compile(
@@ -442,6 +444,10 @@ class _Attacher:
                 pass  # 100座黄浦江、苏州河滨水驿站
             elif j and t.text in self.w.adverbs:
                 break  # 166个社区全部实现: an adverb ends the phrase (jieba tags 全部 a noun)
+            elif nominal and j + 1 == len(toks) and t.text in self.w.verb_heads and q.unit not in _PEOPLE_UNITS:
+                # 10项专项培训, 135件政协委员提案: a noun jieba tags as a verb ends the phrase as its head (people
+                # do what follows: 1万名乡村医生线下培训)
+                pass
             elif _nominal(t, self.w):
                 nominal = True
             elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
