@@ -122,6 +122,12 @@ ATTACH = [
         "新型农村合作医疗试点范围扩大到1451个县（市、区），占全国总数的50.7％",
         [("1451个", 1451, "个", "县"), ("50.7％", 50.7, "%", "")],
     ),
+    # govwork_city2024: 黄石, 宜昌, 甘孜; govwork_province2026:湖北省: words jieba tags as nouns (高质量, 全面) or
+    # verbs of ranking and winning start the predicate after the counted thing
+    ("十件民生实事高质量完成。", [("十件", 10, "件", "民生实事")]),
+    ("94个重大事项全面落地落实。", [("94个", 94, "个", "重大事项")]),
+    ("4件作品荣获省群星奖。", [("4件", 4, "件", "作品")]),
+    ("武汉东湖、襄阳、宜昌3家高新区位列全国50强。", [("3家", 3, "家", "高新区")]),
     # govwork_city2024:青岛, xwlb:20260204:06: a noun jieba tags as a verb is the head at the end of the phrase
     (
         "着力扩内需稳外需，出台实施四批308项政策举措，经济发展稳中有进。",

@@ -70,6 +70,7 @@ class FactWords:
     numeral_nouns: frozenset[str]
     noun_openers: frozenset[str]
     verb_heads: frozenset[str]
+    predicate_words: frozenset[str]
     after_skip: re.Pattern[str]
     institution_heads: tuple[str, ...]
 
@@ -93,6 +94,7 @@ def load_words() -> FactWords:
         numeral_nouns=frozenset(d["numeral_nouns"]),
         noun_openers=frozenset(d["noun_openers"]),
         verb_heads=frozenset(d["verb_heads"]),
+        predicate_words=frozenset(d["predicate_words"]),
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
         change_only=re.compile(
@@ -442,8 +444,8 @@ class _Attacher:
                 and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站
-            elif j and t.text in self.w.adverbs:
-                break  # 166个社区全部实现: an adverb ends the phrase (jieba tags 全部 a noun)
+            elif j and (t.text in self.w.adverbs or (nominal and t.text in self.w.predicate_words)):
+                break  # 166个社区全部实现, 50项民生实事高质量完成: the predicate starts (jieba tags 全部 a noun)
             elif nominal and j + 1 == len(toks) and t.text in self.w.verb_heads and q.unit not in _PEOPLE_UNITS:
                 # 10项专项培训, 135件政协委员提案: a noun jieba tags as a verb ends the phrase as its head (people
                 # do what follows: 1万名乡村医生线下培训)
