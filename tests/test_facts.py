@@ -137,6 +137,14 @@ ATTACH = [
         "针对重点群体和领域，组织开展新能源汽车技能等10项专项培训，并紧密对接企业需求。",
         [("10项", 10, "项", "专项培训")],
     ),
+    # govwork_province2026:甘肃省, 贵州省; govwork_city2024:鄂州: 规模以上 is part of the name, 夜间 modifies the
+    # noun (jieba tags it t), and the 以上 of a threshold before the noun is not (亿元以上 | 项目)
+    (
+        "规模以上工业企业从1832户增加到3382户。",
+        [("1832户", 1832, "户", "规模以上工业企业"), ("3382户", 3382, "户", "规模以上工业企业")],
+    ),
+    ("打造贵阳“青云市集”等夜间消费聚集区55个。", [("55个", 55, "个", "夜间消费聚集区")]),
+    ("签约亿元以上项目不少于330个。", [("亿元", 100000000, "元", "项目"), ("330个", 330, "个", "项目")]),
     # govwork_city2024:梧州: a verb that ends the clause stays out of the entity wherever the number stands in
     # its sentence (the second number used to get 项目竣工)
     (
@@ -154,6 +162,20 @@ ATTACH = [
 @pytest.mark.parametrize("text,expected", ATTACH)
 def test_facts_attachment_table(fx: FactExtractor, text: str, expected) -> None:
     assert _f(fx, text) == expected
+
+
+def test_facts_a_verb_naming_a_kind_opens_the_entity(fx: FactExtractor) -> None:
+    # govwork_city2024:镇江: 服务 opening the clause names a kind of certificate (an action verb there otherwise
+    # is what is done: 建设生态河道120公里 -> 生态河道)
+    facts = fx.extract("新增质量管理体系认证证书1600张、服务认证证书160张。")
+    assert [(f.surface, f.entity) for f in facts][1] == ("160张", "服务认证证书")
+    # xwlb:20260602:01, but govwork_city2024:阿坝: counted events are of the person trained, not a kind of them
+    assert [(f.surface, f.entity) for f in fx.extract("全国8132个便民生活圈，服务人数已经超过1.68亿人。")] == [
+        ("8132个", "便民生活圈"),
+        ("1.68亿人", "服务人数"),
+    ]
+    facts = fx.extract("新建养老服务综合体2个、老年养护院1个，培训儿童主任1154人次。")
+    assert [(f.surface, f.entity) for f in facts][-1] == ("1154人次", "儿童主任")
 
 
 def test_facts_from_to_pair_is_linked(fx: FactExtractor) -> None:

@@ -17,6 +17,12 @@ def _q(text: str) -> list[tuple[str, float, str, str]]:
 
 # (text, expected [(surface, value, unit, qualifier)])
 CASES = [
+    # a bare magnitude counts after a qualifier (govwork_province2026:山东省, govwork_city2024:深圳); 标箱 is TEU
+    # (govwork_city2024:蚌埠); 签约 is no 约 (govwork_city2024:鄂州)
+    ("财政民生支出突破万亿元", [("万亿元", 1e12, "元", "over")]),
+    ("固定资产投资近万亿元、增长11.0%", [("万亿元", 1e12, "元", "approx"), ("11.0%", 11.0, "%", "exact")]),
+    ("外贸集装箱吞吐量3427标箱", [("3427标箱", 3427, "标准箱", "exact")]),
+    ("签约亿元以上项目不少于330个", [("亿元", 1e8, "元", "over"), ("330个", 330, "个", "at_least")]),
     # numbers
     ("各类微信群精简率达７５．９４％", [("７５．９４％", 75.94, "%", "exact")]),
     ("各类微信群精简率达75.94％，确保基层有人干事", [("75.94％", 75.94, "%", "exact")]),
@@ -101,6 +107,8 @@ NOT_QUANTITIES = [
     "航空发动机关键零件精密制造",
     "汽车零部件企业",
     "持续推进公共文化场馆零门槛免费开放。",
+    # a bare magnitude with no qualifier is a descriptor (govwork_national:2023:4)
+    "实施新一轮千亿斤粮食产能提升行动",
 ]
 
 

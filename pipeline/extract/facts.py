@@ -71,6 +71,9 @@ class FactWords:
     noun_openers: frozenset[str]
     verb_heads: frozenset[str]
     predicate_words: frozenset[str]
+    term_words: frozenset[str]
+    time_modifiers: frozenset[str]
+    modifier_verbs: frozenset[str]
     after_skip: re.Pattern[str]
     institution_heads: tuple[str, ...]
 
@@ -95,6 +98,9 @@ def load_words() -> FactWords:
         noun_openers=frozenset(d["noun_openers"]),
         verb_heads=frozenset(d["verb_heads"]),
         predicate_words=frozenset(d["predicate_words"]),
+        term_words=frozenset(d["term_words"]),
+        time_modifiers=frozenset(d["time_modifiers"]),
+        modifier_verbs=frozenset(d["modifier_verbs"]),
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
         change_only=re.compile(
@@ -573,6 +579,17 @@ class _Attacher:
             ):
                 pass  # 矛盾 调解 中心, 棚改 安置 房: an action verb inside a name
             elif (
+                t.text in w.modifier_verbs
+                and k < hi
+                and (k == 0 or toks[k - 1].text == "、")
+                and q.unit not in _EVENT_UNITS
+            ):
+                # 、服务 认证 证书160张, 服务 人数…1.68亿人: the verb opening the clause names a kind (but 培训
+                # 儿童主任1154人次 counts the training of 儿童主任)
+                pass
+            elif t.text in w.term_words or t.text in w.time_modifiers:
+                pass  # 规模 以上 工业企业, 夜间 消费 聚集区: part of the name, though tagged f or t
+            elif (
                 not _is_han(t.text)
                 or t.text in w.boundary
                 or t.text in w.verbs
@@ -593,9 +610,11 @@ class _Attacher:
                 t = toks[len(toks) - 1]
                 return t.text, t.start, t.end
             return None
+        if start_tok < hi and toks[start_tok].text in w.term_words:
+            start_tok += 1  # 亿元以上 | 项目332个: the threshold's 以上 belongs to the number before
         a = toks[start_tok].start
         first = toks[start_tok].text
-        if len(first) >= 2 and first[0] in w.glue and first not in w.boundary:
+        if len(first) >= 2 and first[0] in w.glue and first not in w.boundary and first not in w.term_words:
             a += 1  # 为村 集体 -> 村集体
         b = change_end if change_end is not None else toks[hi].end
         return _trim(sent, a, b)

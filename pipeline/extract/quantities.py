@@ -77,6 +77,7 @@ class QuantityGrammar:
     inner_over: frozenset[str]
     before: dict[str, str]  # qualifier word before a number -> qualifier
     before_max: int
+    not_before: tuple[str, ...]
     after: dict[str, str]  # qualifier word after the unit -> qualifier
     after_max: int
     magnitude_over: frozenset[str]
@@ -156,6 +157,7 @@ def load_grammar() -> QuantityGrammar:
         inner_over=frozenset(num["inner_over"]),
         before=before,
         before_max=max(map(len, before)),
+        not_before=tuple(q.get("not_before", ())),
         after=after,
         after_max=max(map(len, after)),
         magnitude_over=frozenset(q["magnitude_over"]),
@@ -318,8 +320,8 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
         # 一 as the article "a": a bare 一 with nothing that makes it a count. A bare 百, 千, 万 (千条线,
         # 万人空巷) is a figure of speech unless 上 makes it a count (上万名).
         cn_text = m.group("cn")
-        if cn_text and qual == "exact" and not inner_over and (cn_text == "一" or cn_text in ("百", "千", "万", "亿")):
-            continue
+        if cn_text and qual == "exact" and not inner_over and (cn_text == "一" or not cn_text.strip("百千万亿")):
+            continue  # 一, or a bare magnitude (千条线, 万亿元级): no count without 上, 近, 超 …
         out.append(
             Quantity(
                 value=value,
@@ -404,6 +406,9 @@ def _number_value(m: re.Match[str], ar: str | None, g: QuantityGrammar) -> tuple
         return v, bool(a or b)
     cn, mag, a, b = m.group("cn", "cn_mag", "cn_in", "cn_in2")
     cv = parse_chinese_numeral(cn, g)
+    if cv is None and len(cn) > 1 and cn[-1] in g.magnitudes:
+        head = parse_chinese_numeral(cn[:-1], g)  # 万亿: the pattern took the magnitude into the numeral
+        cv = None if head is None else head * g.magnitudes[cn[-1]]
     if cv is None:
         return None, False
     if mag:
@@ -469,7 +474,7 @@ def _qualifier_before(text: str, start: int, g: QuantityGrammar) -> tuple[str, i
         pos -= 1
     for k in range(min(g.before_max, pos), 0, -1):
         w = text[pos - k : pos]
-        if w in g.before:
+        if w in g.before and not text.endswith(g.not_before, max(0, pos - k - 1), pos):
             # 不超过 is at_most as a whole word; don't read its tail 超过 as over.
             return w, pos - k, pos
     return None
