@@ -48,6 +48,7 @@ _QUOTES_CLOSE = "”’」》）)"
 _CLAUSE_BREAK = "，。；：！？,;:!?\n"
 _EVENT_UNITS = frozenset({"次", "场", "场次", "轮", "遍", "趟", "批次", "人次", "户次"})
 _PEOPLE_UNITS = frozenset({"人", "名", "位", "人次", "户", "户次"})
+_MEASURE_ENDS = ("数", "量", "率", "额")
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class FactWords:
     noun_openers: frozenset[str]
     verb_heads: frozenset[str]
     predicate_words: frozenset[str]
+    predicate_verbs: frozenset[str]
     term_words: frozenset[str]
     time_modifiers: frozenset[str]
     modifier_verbs: frozenset[str]
@@ -98,6 +100,7 @@ def load_words() -> FactWords:
         noun_openers=frozenset(d["noun_openers"]),
         verb_heads=frozenset(d["verb_heads"]),
         predicate_words=frozenset(d["predicate_words"]),
+        predicate_verbs=frozenset(d["predicate_verbs"]),
         term_words=frozenset(d["term_words"]),
         time_modifiers=frozenset(d["time_modifiers"]),
         modifier_verbs=frozenset(d["modifier_verbs"]),
@@ -379,6 +382,28 @@ class _Attacher:
         head = self.sent[max(0, self._left_edge(q) - 3) : self._left_edge(q)]
         return head.endswith(self.w.change)
 
+    def _starts_predicate(self, toks: list[_Tok], j: int) -> bool:
+        """Whether ``toks[j]`` starts the predicate: one of ``predicate_verbs`` (位列, 荣获) always; one of
+        ``predicate_words`` (高质量, 全面, 开工: jieba tags most as nouns) unless a noun of the name follows it
+        (高质量 发展 项目, 全国 示范县, 集中 开工 活动), verbal nouns aside (全面 建设)."""
+        t = toks[j]
+        if t.text in self.w.predicate_verbs:
+            return True
+        if t.text not in self.w.predicate_words:
+            return False
+        w = self.w
+
+        def noun(x: _Tok) -> bool:
+            return _nominal(x, w) and (x.flag != "vn" or x.text in w.verb_heads) and x.text not in w.predicate_words
+
+        # a noun next, or after one or two verbs: 高质量 发展 项目, 提质 增效 达标 区 (but 全面 建设, 全省 首次 获评)
+        for x in toks[j + 1 : j + 4]:
+            if noun(x):
+                return False
+            if x.flag not in ("v", "vn"):
+                break
+        return True
+
     def _modifies(self, toks: list[_Tok], j: int, initial: bool = False) -> bool:
         """Token j and at most two more modifiers lead to a noun (退休 老 党员). An ``initial`` token (no noun
         before it in the phrase) may also be one of ``noun_openers`` (words jieba tags a morpheme or a pronoun)
@@ -450,9 +475,19 @@ class _Attacher:
                 and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站
-            elif j and (t.text in self.w.adverbs or (nominal and t.text in self.w.predicate_words)):
+            elif j and (t.text in self.w.adverbs or (nominal and self._starts_predicate(toks, j))):
                 break  # 166个社区全部实现, 50项民生实事高质量完成: the predicate starts (jieba tags 全部 a noun)
-            elif nominal and j + 1 == len(toks) and t.text in self.w.verb_heads and q.unit not in _PEOPLE_UNITS:
+            elif (
+                nominal
+                and j + 1 == len(toks)
+                and (
+                    stop >= len(sent)
+                    or sent[stop] in _CLAUSE_BREAK
+                    or (later is not None and stop == later.start and later.kind == "percent")
+                )
+                and t.text in self.w.verb_heads
+                and q.unit not in _PEOPLE_UNITS
+            ):
                 # 10项专项培训, 135件政协委员提案: a noun jieba tags as a verb ends the phrase as its head (people
                 # do what follows: 1万名乡村医生线下培训)
                 pass
@@ -582,10 +617,13 @@ class _Attacher:
                 t.text in w.modifier_verbs
                 and k < hi
                 and (k == 0 or toks[k - 1].text == "、")
-                and q.unit not in _EVENT_UNITS
+                and (
+                    (q.unit not in _EVENT_UNITS and q.unit not in _PEOPLE_UNITS and q.unit != "家")
+                    or toks[k + 1].text.endswith(_MEASURE_ENDS)
+                )
             ):
-                # 、服务 认证 证书160张, 服务 人数…1.68亿人: the verb opening the clause names a kind (but 培训
-                # 儿童主任1154人次 counts the training of 儿童主任)
+                # 、服务 认证 证书160张, 服务 人数…1.68亿人: the verb opening the clause names a kind (but
+                # 培训 高素质农民6000人, 服务 企业1000家, 培训 儿童主任1154人次: who or what the verb is done to)
                 pass
             elif t.text in w.term_words or t.text in w.time_modifiers:
                 pass  # 规模 以上 工业企业, 夜间 消费 聚集区: part of the name, though tagged f or t

@@ -81,6 +81,7 @@ class QuantityGrammar:
     after: dict[str, str]  # qualifier word after the unit -> qualifier
     after_max: int
     magnitude_over: frozenset[str]
+    magnitude_exact: tuple[str, ...]
     exclude_before: tuple[str, ...]
     exclude_words: tuple[str, ...]
     vague_before: tuple[str, ...]
@@ -161,6 +162,7 @@ def load_grammar() -> QuantityGrammar:
         after=after,
         after_max=max(map(len, after)),
         magnitude_over=frozenset(q["magnitude_over"]),
+        magnitude_exact=tuple(q.get("magnitude_exact", ())),
         exclude_before=tuple(ex["before"]),
         exclude_words=tuple(ex.get("words", ())),
         vague_before=tuple(ex["vague_before"]),
@@ -320,8 +322,14 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
         # 一 as the article "a": a bare 一 with nothing that makes it a count. A bare 百, 千, 万 (千条线,
         # 万人空巷) is a figure of speech unless 上 makes it a count (上万名).
         cn_text = m.group("cn")
-        if cn_text and qual == "exact" and not inner_over and (cn_text == "一" or not cn_text.strip("百千万亿")):
-            continue  # 一, or a bare magnitude (千条线, 万亿元级): no count without 上, 近, 超 …
+        if (
+            cn_text
+            and qual == "exact"
+            and not inner_over
+            and (cn_text == "一" or not cn_text.strip("百千万亿"))
+            and not (cn_text != "一" and text.endswith(g.magnitude_exact, max(0, start - 2), start))
+        ):
+            continue  # 一, or a bare magnitude (千条线, 万亿元级): no count without 上, 近, 超, 达 …
         out.append(
             Quantity(
                 value=value,
