@@ -196,9 +196,12 @@ def _match(
         occ = _occurrences(text, str(g["surface"]), lo, hi)
         if not occ:
             continue
-        # the k-th listing of a repeated surface prefers its k-th occurrence, then any other
+        # the k-th listing of a repeated surface prefers its k-th occurrence, then any other; a listing may name
+        # its occurrence (``"occurrence": 2``) when an optional listing or a non-fact holds an earlier one
         k = taken.get(g["surface"], 0)
         taken[g["surface"]] = k + 1
+        if "occurrence" in g:
+            k = max(0, int(g["occurrence"]) - 1)
         order = occ[k:] + occ[:k]
         best = None
         for os_, oe in order:

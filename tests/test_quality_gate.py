@@ -87,3 +87,21 @@ def test_quality_gate_entity_floors_never_lowered() -> None:
         for entry in spec["history"]:
             for label, floor in spec["floors"].items():
                 assert floor >= entry.get(label, 0), f"{name}: floor of {label} lowered ({entry})"
+
+
+def test_a_gold_fact_may_name_the_printing_it_is() -> None:
+    # govwork_city2024:宁波 (reports_heldout.json): 50亿元以上 is printed twice, first as a threshold (optional),
+    # then as 种业产值; the fact names its printing, so the prediction at the second printing is its pair
+    from pipeline.evaluate import _match
+
+    text = (
+        "建设年产值50亿元以上农业全产业链5条，争创国家级智慧农业引领区。培育一批种业龙头企业，种业产值达到50亿元以上。"
+    )
+    first, second = text.find("50亿元"), text.rfind("50亿元")
+    preds = [
+        {"start": first, "end": first + 5, "unit": "元", "value": 5e9, "entity": "农业"},
+        {"start": second, "end": second + 5, "unit": "元", "value": 5e9, "entity": "种业产值"},
+    ]
+    gold = {"surface": "50亿元以上", "value": 5e9, "unit": "元", "qualifier": "over", "entity": "产值"}
+    assert _match([gold], preds, text, 0, len(text)) == [(0, 0)]  # without it: the first printing
+    assert _match([gold | {"occurrence": 2}], preds, text, 0, len(text)) == [(0, 1)]
