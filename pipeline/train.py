@@ -161,15 +161,7 @@ def read_article_gold(path: str | os.PathLike[str]) -> list[ArticleGold]:
 def article_f1(pred: dict[str, set[str]], gold: Sequence[ArticleGold]) -> dict[str, float]:
     """The article score of issue 5: recall counts core themes found; precision gives a predicted theme
     full credit if core, half if merely touched (``themes_ok``), none otherwise; micro-averaged."""
-    found = core = 0
-    credit = 0.0
-    npred = 0
-    for g in gold:
-        p = pred.get(g.article_id, set())
-        found += len(p & g.core)
-        core += len(g.core)
-        credit += len(p & g.core) + 0.5 * len(p & g.ok)
-        npred += len(p)
+    found, core, credit, npred = (float(x) for x in _article_counts(pred, gold).sum(axis=0))
     prec = credit / npred if npred else 0.0
     rec = found / core if core else 0.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0

@@ -143,6 +143,8 @@ def test_quantities_not_facts(text: str) -> None:
         ("两万三千", 23000),
         ("一千零一十", 1010),
         ("万", 10000),
+        ("万亿", 10**12),  # a compound magnitude (财政民生支出突破万亿元)
+        ("两万亿", 2 * 10**12),
     ],
 )
 def test_quantities_chinese_numerals(numeral: str, value: int) -> None:

@@ -82,7 +82,10 @@ class FactWords:
 
 @lru_cache(maxsize=1)
 def load_words() -> FactWords:
-    d = tomllib.loads(resources.files("pipeline").joinpath("data/facts.toml").read_text(encoding="utf-8"))
+    data = resources.files("pipeline").joinpath("data")
+    d = tomllib.loads(data.joinpath("facts.toml").read_text(encoding="utf-8"))
+    # words that hold 零 but are no number (零部件): one list, kept with the quantity grammar
+    quantities = tomllib.loads(data.joinpath("quantities.toml").read_text(encoding="utf-8"))
     return FactWords(
         link_words=tuple(sorted(d["link_words"], key=len, reverse=True)),
         boundary=frozenset(d["boundary_words"]),
@@ -96,7 +99,7 @@ def load_words() -> FactWords:
         adverbs=frozenset(d["adverbs"]),
         figurative=frozenset(d["figurative_heads"]),
         ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
-        numeral_nouns=frozenset(d["numeral_nouns"]),
+        numeral_nouns=frozenset(quantities["exclude"]["words"]),
         noun_openers=frozenset(d["noun_openers"]),
         verb_heads=frozenset(d["verb_heads"]),
         predicate_words=frozenset(d["predicate_words"]),

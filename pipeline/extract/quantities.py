@@ -177,10 +177,11 @@ def load_grammar() -> QuantityGrammar:
 
 
 def parse_chinese_numeral(s: str, g: QuantityGrammar | None = None) -> float | None:
-    """Value of a well-formed Chinese numeral (二十三, 一百零五, 三千, 十, 万), else None (十四五, 五六).
+    """Value of a well-formed Chinese numeral (二十三, 一百零五, 三千, 十, 万, 两万亿), else None (十四五, 五六).
 
     Sections are split at 亿 and 万; inside a section a digit must be followed by 十/百/千 or end it,
-    and the multipliers must fall (千 > 百 > 十).
+    and the multipliers must fall (千 > 百 > 十). A magnitude larger than one before it multiplies all that comes
+    before it (万亿 = 10^12, 一万六千七百七十亿 = 16770 x 10^8).
     """
     g = g or load_grammar()
     if not s:
@@ -206,10 +207,11 @@ def parse_chinese_numeral(s: str, g: QuantityGrammar | None = None) -> float | N
             digit, last_unit = None, u
         elif ch in g.magnitudes:
             m = g.magnitudes[ch]
-            if m >= seen_mag:
-                return None
             section += digit or 0
-            total += (section if section else 1) * m
+            if m >= seen_mag:  # 万亿, 一万六千七百七十亿: a larger magnitude multiplies all before it
+                total = (total + section) * m
+            else:
+                total += (section if section else 1) * m
             section, digit, last_unit, seen_mag = 0.0, None, 10**9, m
         else:
             return None
@@ -414,9 +416,6 @@ def _number_value(m: re.Match[str], ar: str | None, g: QuantityGrammar) -> tuple
         return v, bool(a or b)
     cn, mag, a, b = m.group("cn", "cn_mag", "cn_in", "cn_in2")
     cv = parse_chinese_numeral(cn, g)
-    if cv is None and len(cn) > 1 and cn[-1] in g.magnitudes:
-        head = parse_chinese_numeral(cn[:-1], g)  # 万亿: the pattern took the magnitude into the numeral
-        cv = None if head is None else head * g.magnitudes[cn[-1]]
     if cv is None:
         return None, False
     if mag:
