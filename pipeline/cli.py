@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings and summary only")
     r.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
-    e = sub.add_parser("evaluate", help="score a run's facts against gold files")
+    e = sub.add_parser("evaluate", help="score a run against gold files (facts, entities, initiatives, article themes)")
     e.add_argument("out", metavar="OUT", help="output folder of a run")
     e.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files (corpus/gold/facts/*.json)")
     e.add_argument("--json", metavar="FILE", help="also write the scores and every error as JSON")
@@ -185,7 +185,16 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluate import GoldError, evaluate, evaluate_entities, format_entity_report, format_report, load_gold
+    from .evaluate import (
+        GoldError,
+        evaluate,
+        evaluate_entities,
+        evaluate_initiatives,
+        format_entity_report,
+        format_initiative_report,
+        format_report,
+        load_gold,
+    )
 
     theme_gold = _theme_gold(args.gold)
     if theme_gold is not None:
@@ -194,6 +203,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         records = load_gold(args.gold)
         scores = evaluate(args.out, args.gold) if any("facts" in r for r in records) else None
         ent = evaluate_entities(args.out, args.gold) if any("mentions" in r for r in records) else None
+        ini = evaluate_initiatives(args.out, args.gold) if any("initiatives" in r for r in records) else None
     except GoldError as exc:
         print(f"govmine: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -205,7 +215,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(format_entity_report(ent))
         d["entities"] = ent
         d.setdefault("errors", []).extend(ent["errors"])
-    for err in d["errors"][: args.errors]:
+    if ini is not None:
+        print(format_initiative_report(ini))
+        d["initiatives"] = ini
+        d.setdefault("errors", []).extend(ini["errors"])
+    for err in d.get("errors", [])[: args.errors]:
         print(json.dumps(err, ensure_ascii=False))
     if args.json:
         from .writer import write_json_atomic

@@ -34,7 +34,17 @@ from typing import Any
 
 import pyarrow.dataset as ds
 
-__all__ = ["GoldError", "Scores", "evaluate", "evaluate_entities", "load_gold", "format_report", "format_entity_report"]
+__all__ = [
+    "GoldError",
+    "Scores",
+    "evaluate",
+    "evaluate_entities",
+    "evaluate_initiatives",
+    "format_entity_report",
+    "format_initiative_report",
+    "format_report",
+    "load_gold",
+]
 
 _WS = re.compile(r"\s+")
 _NEAR = 4  # characters of slack between a prediction and the gold surface
@@ -372,6 +382,171 @@ def evaluate_entities(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> 
             "predicted": tp[lab] + fp[lab],
         }
     return {"per_label": per_label, "errors": errors}
+
+
+def _same_place(pred: str | None, gold: str | None) -> bool:
+    """A predicted place is right when it names the gold place: the same name, with or without its unit
+    suffix (浙江 and 浙江省), or printed with its parents (山东滕州 for 滕州市); a gold place that lists several
+    places of one rank (黑麻洼、柴六营) is named by any of them."""
+    p = _place_core(pred)
+    for g in (_place_core(x) for x in _ent_norm(gold or "").split("、")):
+        if p == g or (min(len(p), len(g)) >= 2 and (p.endswith(g) or g.endswith(p))):
+            return True
+    return False
+
+
+def _place_core(name: str | None) -> str:
+    n = _ent_norm(name or "")
+    return n[:-1] if len(n) > 2 and n[-1] in "省市县区旗" else n
+
+
+def _nearest(text: str, number: str, at: int, lo: int, hi: int) -> tuple[int, int]:
+    """The printing of a gold number nearest to the initiative's action word (``at``); (-1, -1) if none."""
+    occ = _occurrences(text, number, lo, hi)
+    return min(occ, key=lambda se: abs(se[0] - at)) if occ else (-1, -1)
+
+
+def _overlaps(facts: Sequence[dict[str, Any]], spans: Sequence[tuple[int, int]]) -> int:
+    """How many gold number spans a predicted fact overlaps, one to one (a gold number printed with or
+    without its qualifier, 超50% or 50%, is the same number)."""
+    used: set[int] = set()
+    for s, e in spans:
+        j = next((i for i, f in enumerate(facts) if i not in used and f["start"] < e and s < f["end"]), None)
+        if j is not None:
+            used.add(j)
+    return len(used)
+
+
+def evaluate_initiatives(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> dict[str, Any]:
+    """Initiatives against gold (``corpus/gold/initiatives/README.md``): detection, name, place and numbers.
+
+    A gold initiative is located by its ``quote`` (its ``occurrence``-th printing in the article) and the
+    action word inside it; the predicted initiative whose span holds that action word matches it (one to
+    one, in text order; a second gold initiative inside a span already matched is missed: two initiatives
+    run together). Over the matched pairs: the name is right when both give the same name or both none; the
+    place as :func:`_same_place`; the numbers are the prediction's facts against the gold ``numbers``, each
+    read at its printing nearest the action word (a fact is a link to a gold number when their spans
+    overlap; precision and recall of the links). An initiative is fully right when it is matched and its
+    name, place and numbers are all right."""
+    out = Path(out_dir)
+    for table in ("articles", "initiatives", "facts"):
+        if not (out / table).is_dir():
+            raise GoldError(f"{out}: no {table} table (run `govmine run ... --out {out}` first)")
+    arts = ds.dataset(out / "articles", format="parquet").to_table(columns=["article_id", "doc_id", "text"]).to_pylist()
+    inits = (
+        ds.dataset(out / "initiatives", format="parquet")
+        .to_table(columns=["article_id", "start", "end", "action", "name", "place", "fact_ids", "text"])
+        .to_pylist()
+    )
+    ft = ds.dataset(out / "facts", format="parquet").to_table(columns=["fact_id", "surface", "start", "end"])
+    fact = {r["fact_id"]: r for r in ft.to_pylist()}
+    by_art: dict[str, list[dict[str, Any]]] = {}
+    for i in inits:
+        by_art.setdefault(i["article_id"], []).append(i)
+    n = dict.fromkeys(("gold", "predicted", "matched", "name_ok", "place_ok", "numbers_ok", "full_ok"), 0)
+    links = dict.fromkeys(("gold", "predicted", "matched"), 0)
+    errors: list[dict[str, Any]] = []
+    for rec, art, lo, hi in _records_with_articles(gold_paths, arts, "initiatives"):
+        text = art["text"]
+        preds = sorted(
+            (p for p in by_art.get(art["article_id"], []) if lo <= p["start"] and p["end"] <= hi),
+            key=lambda p: p["start"],
+        )
+        used: set[int] = set()
+        n["gold"] += len(rec["initiatives"])
+        n["predicted"] += len(preds)
+        for g in rec["initiatives"]:
+            quote, k, pos, at = g["quote"], int(g.get("occurrence", 1)), lo, -1
+            for _ in range(k):
+                at = text.find(quote, pos, hi)
+                if at < 0:
+                    break
+                pos = at + 1
+            if at < 0 or g["action"] not in quote:
+                raise GoldError(
+                    f"{rec['file']}: {rec['key']}: occurrence {k} of {quote!r} (action {g['action']!r}) not found"
+                )
+            a = at + quote.index(g["action"])
+            hit = next((j for j, p in enumerate(preds) if p["start"] <= a < p["end"]), None)
+            if hit is None or hit in used:
+                errors.append({"doc": rec["key"], "kind": "missed", "gold": g})
+                links["gold"] += len(g.get("numbers", []))
+                continue
+            used.add(hit)
+            p = preds[hit]
+            n["matched"] += 1
+            name_ok = _ent_norm(p["name"] or "") == _ent_norm(g.get("name") or "")
+            place_ok = _same_place(p["place"], g.get("place"))
+            got = [fact[f] for f in p["fact_ids"] or [] if f in fact]
+            want = [_nearest(text, x, a, lo, hi) for x in g.get("numbers", [])]
+            common = _overlaps(got, want)
+            links["gold"] += len(want)
+            links["predicted"] += len(got)
+            links["matched"] += common
+            numbers_ok = common == len(got) == len(want)
+            n["name_ok"] += name_ok
+            n["place_ok"] += place_ok
+            n["numbers_ok"] += numbers_ok
+            n["full_ok"] += name_ok and place_ok and numbers_ok
+            if not (name_ok and place_ok and numbers_ok):
+                errors.append(
+                    {
+                        "doc": rec["key"],
+                        "kind": "wrong",
+                        "gold": g,
+                        "predicted": {
+                            "text": p["text"],
+                            "action": p["action"],
+                            "name": p["name"],
+                            "place": p["place"],
+                            "numbers": [f["surface"] for f in got],
+                        },
+                    }
+                )
+        for j, p in enumerate(preds):
+            if j not in used:
+                errors.append(
+                    {"doc": rec["key"], "kind": "spurious", "predicted": {"text": p["text"], "action": p["action"]}}
+                )
+    det_p = n["matched"] / n["predicted"] if n["predicted"] else 0.0
+    det_r = n["matched"] / n["gold"] if n["gold"] else 0.0
+    lp = links["matched"] / links["predicted"] if links["predicted"] else 0.0
+    lr = links["matched"] / links["gold"] if links["gold"] else 0.0
+    fp = n["full_ok"] / n["predicted"] if n["predicted"] else 0.0
+    fr = n["full_ok"] / n["gold"] if n["gold"] else 0.0
+    m = n["matched"] or 1
+    scores = {
+        "detection_precision": det_p,
+        "detection_recall": det_r,
+        "detection_f1": _f1(det_p, det_r),
+        "name_accuracy": n["name_ok"] / m,
+        "place_accuracy": n["place_ok"] / m,
+        "numbers_accuracy": n["numbers_ok"] / m,
+        "number_link_precision": lp,
+        "number_link_recall": lr,
+        "number_link_f1": _f1(lp, lr),
+        "full_f1": _f1(fp, fr),
+    }
+    return {
+        "counts": n | {"number_links": links},
+        "scores": {k: round(v, 4) for k, v in scores.items()},
+        "errors": errors,
+    }
+
+
+def format_initiative_report(d: dict[str, Any]) -> str:
+    c, s = d["counts"], d["scores"]
+    return "\n".join(
+        [
+            f"gold initiatives {c['gold']}, predicted {c['predicted']}, matched {c['matched']}",
+            f"detection P {s['detection_precision']:.3f}  R {s['detection_recall']:.3f}  F1 {s['detection_f1']:.3f}",
+            f"name accuracy {s['name_accuracy']:.3f}   place accuracy {s['place_accuracy']:.3f}   "
+            f"numbers accuracy {s['numbers_accuracy']:.3f}",
+            f"number links P {s['number_link_precision']:.3f}  R {s['number_link_recall']:.3f}  "
+            f"F1 {s['number_link_f1']:.3f}",
+            f"full F1 {s['full_f1']:.3f}",
+        ]
+    )
 
 
 def format_entity_report(d: dict[str, Any]) -> str:

@@ -97,7 +97,11 @@ class Gazetteer:
         """
         cands = list(self.index.get(name, ()))
         if not cands and len(name) >= 3 and name[-1] in "县区市旗":
-            cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3]
+            # a short name with the unit's own suffix (宁蒗县 -> 宁蒗彝族自治县), never another's: 合作区 is no
+            # 合作市 (the zone of 深港科技创新合作区), 滕州区 no 滕州市
+            cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3 and (d.county or "").endswith(name[-1])]
+        if len(cands) > 1 and any(d.level == 1 for d in cands):
+            cands = [d for d in cands if d.level < 3]  # 河北 is the province, not 天津's 河北区, whatever the page
         if len(cands) <= 1 or not context:
             return cands
         narrowed = [d for d in cands if any(_within(d, c) for c in context)]

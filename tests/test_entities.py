@@ -288,3 +288,33 @@ def test_a_direction_jieba_cut_off_stays_on_the_village(recognizer) -> None:
     # jieba cuts 西 | 辛庄村; the village is 西辛庄村 (李连成's village in 河南濮阳)
     text = "而在30多年前，西辛庄村遍地都是盐碱"
     assert [(m.text, m.start) for m in recognizer.extract(text) if m.label == "PLACE"] == [("西辛庄村", 8)]
+
+
+@pytest.mark.parametrize(
+    "text,places",
+    [
+        # govwork_national:2012:25 and a page naming 甘肃: 合作 is a word there, not 甘南's 合作市
+        ("甘肃省要全面深化与发展中国家的互利合作。继续推进自贸区建设", [("甘肃省", "甘肃省")]),
+        # xwlb:20240515:11: a short name with another unit's suffix is no unit (合作区 is no 合作市)
+        ("在河套深港科技创新合作区，“科汇通”业务正式试点", []),
+        # the county's short name still counts right after its city or province, or printed in full
+        (
+            "甘肃甘南合作开展活动",
+            [("甘肃", "甘肃省"), ("甘南", "甘肃省/甘南藏族自治州"), ("合作", "甘肃省/甘南藏族自治州/合作市")],
+        ),
+        ("甘肃省合作市开展活动", [("甘肃省", "甘肃省"), ("合作市", "甘肃省/甘南藏族自治州/合作市")]),
+        # xwlb:20231205:07: a county that is no common word, on a page naming its province
+        ("在江苏常熟，垃圾分类志愿服务队走进社区", [("江苏", "江苏省"), ("常熟", "江苏省/苏州市/常熟市")]),
+        # xwlb:20240301:12: 河北 beside 天津 is the province, not 天津's 河北区
+        ("计划向河北天津调水2.21亿立方米", [("河北", "河北省"), ("天津", "天津市")]),
+    ],
+)
+def test_county_short_names_that_are_common_words(recognizer, text: str, places: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.normalized) for m in recognizer.extract(text) if m.label == "PLACE"] == places
+
+
+def test_a_short_name_takes_only_its_own_suffix() -> None:
+    g = load_gazetteer()
+    assert [d.path for d in g.lookup("宁蒗县")] == ["云南省/丽江市/宁蒗彝族自治县"]
+    assert g.lookup("合作区") == [] and g.lookup("滕州区") == []
+    assert [d.path for d in g.lookup("合作市")] == ["甘肃省/甘南藏族自治州/合作市"]

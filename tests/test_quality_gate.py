@@ -105,3 +105,42 @@ def test_a_gold_fact_may_name_the_printing_it_is() -> None:
     gold = {"surface": "50亿元以上", "value": 5e9, "unit": "元", "qualifier": "over", "entity": "产值"}
     assert _match([gold], preds, text, 0, len(text)) == [(0, 0)]  # without it: the first printing
     assert _match([gold | {"occurrence": 2}], preds, text, 0, len(text)) == [(0, 1)]
+
+
+INITIATIVE_FLOORS = {
+    k: v
+    for k, v in json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))[
+        "initiative_sets"
+    ].items()
+    if not k.startswith("_")
+}
+INITIATIVE_GOLD = ROOT / "corpus" / "gold" / "initiatives"
+
+
+@pytest.fixture(scope="module")
+def initiative_scores(out_dir: Path) -> dict[str, dict]:
+    from pipeline.evaluate import evaluate_initiatives
+
+    return {
+        n: evaluate_initiatives(out_dir, [INITIATIVE_GOLD / f for f in spec["files"]])
+        for n, spec in INITIATIVE_FLOORS.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "name,metric", [(n, m) for n, spec in sorted(INITIATIVE_FLOORS.items()) for m in sorted(spec["floors"])]
+)
+def test_quality_gate_initiative_floor(initiative_scores: dict, name: str, metric: str) -> None:
+    value = initiative_scores[name]["scores"][metric]
+    floor = INITIATIVE_FLOORS[name]["floors"][metric]
+    assert value >= floor, f"initiatives {name} {metric} {value:.4f} fell below its floor {floor}"
+
+
+def test_quality_gate_initiative_gold_is_varied_and_floors_never_lowered() -> None:
+    records = load_gold(sorted(INITIATIVE_GOLD.glob("*.json")))
+    assert sum(len(r["initiatives"]) for r in records) >= 480
+    assert {str(r["id"]).split(":")[0] for r in records} >= {"1ae8b1067945540b", "partybuilding_cms", "xwlb"}
+    for name, spec in INITIATIVE_FLOORS.items():
+        for entry in spec["history"]:
+            for metric, floor in spec["floors"].items():
+                assert floor >= entry.get(metric, 0), f"initiatives {name}: floor of {metric} lowered ({entry})"

@@ -102,6 +102,7 @@ class EntityWords:
     generic_places: frozenset[str]
     place_max: int
     not_stems: frozenset[str]
+    common_county_words: frozenset[str]
     prog_heads: tuple[str, ...]
     prog_known: tuple[str, ...]
     speech_before: tuple[str, ...]
@@ -159,6 +160,7 @@ def load_entity_words() -> EntityWords:
         generic_places=frozenset(pl["generic"]) | frozenset(lay["place"]["not_places"]),
         place_max=int(pl["max_chars"]),
         not_stems=frozenset(pl["not_stems"]),
+        common_county_words=frozenset(pl["common_county_words"]),
         prog_heads=_longest_first(g["heads"]),
         prog_known=_longest_first(g["known"]),
         speech_before=_longest_first(g["speech_before"]),
@@ -760,7 +762,9 @@ class EntityRecognizer:
                 full = d.county or ""
                 nxt = text[b : b + 1]
                 standalone = not nxt or not ("\u4e00" <= nxt <= "\u9fff") or nxt in "的和与及等到至"
-                in_context = standalone and self._province_in(d, text)  # not 宁蒗县, 杨浦滨江, 红山文化
+                # not 宁蒗县, 杨浦滨江, 红山文化; nor a common word (合作, 振兴, 资源) on a page that names the
+                # province elsewhere
+                in_context = standalone and name not in self.w.common_county_words and self._province_in(d, text)
                 if not ((before and d.within(before)) or (full != name and full in text) or in_context):
                     continue  # 临安, 德清 on a page about 浙江
             out.append((a, b))

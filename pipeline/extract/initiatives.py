@@ -31,6 +31,11 @@ from ..segment import Segmenter, split_sentences
 __all__ = ["Initiative", "InitiativeStage", "InitiativeWords", "find_initiatives", "load_words"]
 
 _BREAK = frozenset("，。；：！？,;:!?\n")
+_PURPOSE = frozenset(("为", "为了"))
+_SINCE = frozenset(("以来",))
+# the kinds of place an initiative may be at: units, regions, zones (雄安新区), compounds (怡园新村小区) and
+# landmarks (中山西路商圈); not a road
+PLACE_KINDS = ("admin", "region", "zone", "compound", "landmark")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "《": "》", "（": "）", "(": ")", '"': '"'}
 _TRIM = " \t\u3000，。；：！？,;:!?、等"
 # the characters that can change a clause cut: breaks, opening and closing quotes and brackets
@@ -100,6 +105,18 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
             begin = i + 1
     if begin < end:
         out.append((begin, end))
+    return out
+
+
+def _split_at(clauses: list[tuple[int, int]], cuts: Sequence[int]) -> list[tuple[int, int]]:
+    """``clauses`` with each one holding a cut position split there (positions sorted)."""
+    out = []
+    for a, b in clauses:
+        for c in cuts:
+            if a < c < b:
+                out.append((a, c))
+                a = c
+        out.append((a, b))
     return out
 
 
@@ -199,8 +216,19 @@ def find_initiatives(
         if actions.isdisjoint(toks):
             continue  # no action word, no initiative: nothing else to read (about half the sentences)
         starts = list(accumulate(map(len, toks), initial=s_start))
-        hits = [k for k, w in enumerate(toks) if w in actions]
+        # not an action word of a purpose (为推动…, 为了吸纳…) or of a time since (…工作开展以来)
+        hits = [
+            k
+            for k, w in enumerate(toks)
+            if w in actions
+            and (k == 0 or toks[k - 1] not in _PURPOSE)
+            and (k + 1 == len(toks) or toks[k + 1] not in _SINCE)
+        ]
         clauses = _clauses(text, s_start, s_end)
+        # an action word right after 、 starts a clause of its own: 配备专职网格员、选派楼栋长2399人 are two
+        cuts = [starts[k] for k in hits if starts[k] > s_start and text[starts[k] - 1] == "、"]
+        if cuts:
+            clauses = _split_at(clauses, cuts)
         acts = [_action(text, starts, toks, hits, a, b, words) for a, b in clauses]
         i = 0
         while i < len(clauses):
@@ -241,17 +269,20 @@ def _make(
     obj_end = brk.start() if brk else end
     obj = text[b:obj_end].strip(_TRIM)
     name = None
-    lo = bisect_left(programmes, (start, -1))
+    # its name is in its own clause: a PROGRAMME mention or a quotation after the action word (推行“商圈党建联盟”
+    # 模式), else before it (按照“一格一员”配备…); quotations in the clauses that follow it are what it serves or
+    # a figure of speech (整合各类资源，改变“社区单独干”)
+    clause_start = max(start, *(text.rfind(c, start, a) + 1 for c in _BREAK))
+    lo = bisect_left(programmes, (clause_start, -1))
     cands = []
     for p, q in programmes[lo:]:  # sorted by start
-        if p >= end:
+        if p >= obj_end:
             break
-        if q <= end:
+        if q <= obj_end:
             cands.append((p, q))
-    if not cands:
-        cands = [(p, q) for p, q in _quoted(text, start, end) if 1 < q - p <= words.max_name_chars]
+    cands += [(p, q) for p, q in _quoted(text, clause_start, obj_end) if 1 < q - p <= words.max_name_chars]
     if cands:
-        name = min(cands, key=lambda pq: (pq[0] < b, pq[0]))  # the first one after the verb, else before it
+        name = min(cands, key=lambda pq: (pq[0] < b, pq[0]))  # the first after the action word, else before it
     return Initiative(
         start=start,
         end=end,
@@ -323,7 +354,7 @@ class InitiativeStage:
         sents = [(s.start, s.end, s.tokens) for s in done.get("sentences", ())]
         mentions = [r.mention for r in done.get("entities", ())]
         progs = [(m.start, m.end) for m in mentions if m.label == "PROGRAMME"]
-        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region")]
+        places = [m for m in mentions if m.label == "PLACE" and m.subtype in PLACE_KINDS]
         facts = list(done.get("facts", ()))
         inits = find_initiatives(text, sentences=sents or None, segmenter=self.segmenter, programmes=progs)
         probs: list[list[float]] = []
@@ -352,7 +383,8 @@ class InitiativeStage:
         out = []
         for n, it in enumerate(inits, 1):
             rs, re_ = article.mapped.raw_span(it.start, it.end)
-            place = nearest_before(places, place_starts, it.start, it.sentence_start)
+            # the place named before its action word in its sentence (彬州市东街社区举办…), else the article's
+            place = nearest_before(places, place_starts, it.action_start, it.sentence_start)
             lo, hi = bisect_left(fact_starts, it.start), bisect_left(fact_starts, it.end)
             ids = tuple(f.fact_id for f in facts[lo:hi] if f.fact.end <= it.end)
             row = probs[n - 1] if probs else []
