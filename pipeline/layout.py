@@ -94,6 +94,8 @@ class LayoutRules:
     not_places: frozenset[str]
     place_only: re.Pattern[str]
     place_unit: re.Pattern[str]
+    # a single-character suffix standing as one here (市 of 钦州市, not of 市场)
+    bare_suffix: re.Pattern[str]
     not_place_endings: tuple[str, ...]
     high_level: tuple[str, ...]
     lead_words: tuple[str, ...]
@@ -116,7 +118,16 @@ def load_rules(path: str | None = None) -> LayoutRules:
     suffixes = tuple(sorted(pl["suffixes"], key=len, reverse=True))
     suffix_alt = "|".join(map(re.escape, suffixes))
     nf = pl.get("not_followed_by", {})
-    guarded = "|".join(re.escape(sfx) + (f"(?![{re.escape(nf[sfx])}])" if sfx in nf else "") for sfx in suffixes)
+    ok = pl.get("followed_by_anyway", {})
+
+    def guard(sfx: str) -> str:
+        if sfx not in nf:
+            return ""
+        cancel = f"(?![{re.escape(nf[sfx])}])"
+        words = ok.get(sfx, [])  # words that keep the suffix although they begin with a cancelling character
+        return f"(?:(?={'|'.join(map(re.escape, words))}){'|' if words else ''}{cancel})" if words else cancel
+
+    guarded = "|".join(re.escape(sfx) + guard(sfx) for sfx in suffixes)
     return LayoutRules(
         terminal=frozenset(p["terminal"]),
         closing=frozenset(p["closing"]),
@@ -140,6 +151,7 @@ def load_rules(path: str | None = None) -> LayoutRules:
         place_only=re.compile(rf"[\u4e00-\u9fff]{{1,12}}(?:{suffix_alt})"),
         # One unit of a place chain: 2-8 characters ending in a suffix that is not part of a longer word.
         place_unit=re.compile(rf"[\u4e00-\u9fff]{{1,8}}?(?:{guarded})"),
+        bare_suffix=re.compile("|".join(re.escape(c) + guard(c) for c in "市区县旗盟")),
         not_place_endings=tuple(pl.get("not_place_endings", [])),
         high_level=tuple(pl.get("high_level", [])),
         lead_words=tuple(sorted(pl.get("lead_words", []), key=len, reverse=True)),

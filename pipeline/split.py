@@ -149,7 +149,7 @@ def place_chain(text: str, pos: int, rules: LayoutRules, cut: Cut | None = None)
         if not m:
             break
         end = m.end()
-        while end < len(text) and text[end] in "市区县旗盟":
+        while end < len(text) and rules.bare_suffix.match(text, end):  # 广西钦州 + 市; not 咸阳市 + 市场
             end += 1
         unit = text[m.start() : end]
         stem = unit[: len(unit) - len(_suffix(unit, rules))]
@@ -195,6 +195,23 @@ def _has_high_level(text: str, chain: list[tuple[int, int]], rules: LayoutRules)
     return any(_suffix(text[s:e], rules) in rules.high_level for s, e in chain)
 
 
+def _province_and_unit(text: str) -> str | None:
+    """The city or county, by its full name (丽江市), that ``text`` opens with after its province's name, both
+    printed without suffixes as headlines print them (云南丽江…, 陕西咸阳：…); None if it does not."""
+    from .gazetteer import load_gazetteer
+
+    index = load_gazetteer().index
+    for i in range(2, 6):
+        provinces = {d.province for d in index.get(text[:i], ()) if d.level == 1}
+        if not provinces:
+            continue
+        for j in range(min(len(text), i + 6), i + 1, -1):  # the longest name first
+            units = {d.name for d in index.get(text[i:j], ()) if d.level > 1 and d.province in provinces}
+            if len(units) == 1:
+                return units.pop()
+    return None
+
+
 def main_place(
     mapped: MappedText,
     rules: LayoutRules,
@@ -209,7 +226,8 @@ def main_place(
 
     1. the kicker printed beside the headline (金润社区);
     2. the headline: the most specific unit of a place chain opening it or opening the part after
-       its ``X：`` prefix (回民区：…, 浙江：鸡鸣山社区…), else a short ``X：`` prefix itself (陕西咸阳：…);
+       its ``X：`` prefix (回民区：…, 浙江：鸡鸣山社区…), else a short ``X：`` prefix itself (陕西咸阳：…),
+       else a province and one of its cities printed without suffixes opening it (云南丽江推行…);
     3. a year-led headline (2026年上海市政府工作报告 -> 上海市);
     4. the lede: the most specific unit of the first place chain opening a clause of the first
        paragraph (新城区万通路街道 -> 万通路街道);
@@ -222,12 +240,16 @@ def main_place(
         h = re.sub(r"^【[^】]{0,30}】", "", headline).strip()
         prefix, sep, rest = h.partition("：")
         if sep and is_place_only(prefix, rules):
-            return prefix
+            return _province_and_unit(prefix) or prefix
         for part in ([rest] if sep else []) + [h]:
             chain = place_chain(part, 0, rules, cut)
             if chain and known_place(part[chain[-1][0] : chain[-1][1]], rules):
                 s, e = chain[-1]
                 return part[s:e]
+        # 云南丽江推行…: a province's name and one of its cities or counties, printed without suffixes
+        pair = _province_and_unit(h)
+        if pair:
+            return pair
         # 2026年上海市政府工作报告: a county-level place after a leading year.
         y = re.match(r"\d{4}\s*年(?:度)?", h)
         if y:

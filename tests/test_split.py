@@ -168,7 +168,7 @@ def test_split_record_stays_one_article(pipe: Pipeline) -> None:
     assert a.article_id == "partybuilding_cms:1#1"
     assert a.headline == "陕西咸阳：社区开展“一年10件实事”活动"
     assert a.dateline.text == "本报咸阳讯（通讯员阎晋于文哲）"
-    assert a.place == "咸阳"  # from the dateline: neither headline nor lede opens with a place
+    assert a.place == "咸阳市"  # the headline opens with 陕西咸阳: a province and its city, printed without suffixes
     assert [(b.role, b.name) for b in a.byline] == [("通讯员", "阎晋"), ("通讯员", "于文哲")]
     assert a.text == "本报咸阳讯（通讯员阎晋于文哲）石化小区老旧住宅楼加装的43部电梯全部投入使用。\n第二段。"
 
@@ -234,3 +234,36 @@ def test_report_places_are_places(pipe: Pipeline) -> None:
         assert [a.place for a in res.articles] == [city]
         places_of_facts = [f.place for f in res.rows["facts"]]
         assert places_of_facts.count(city) > len(places_of_facts) / 2
+
+
+@pytest.mark.parametrize(
+    ("title", "lede", "place"),
+    [
+        # partybuilding_cms:2: the headline's 云南丽江 (province and city without suffixes), not the lede's town
+        (
+            "云南丽江推行党建引领基层治理“六个一”改革 协同共治和美家园",
+            "如今，在云南省丽江市华坪县兴泉镇党群服务中心，群众办事更方便了。",
+            "丽江市",
+        ),
+        # partybuilding_cms:25: a 省市： prefix names the unit by its full name
+        ("山东滕州：小区建支部 服务送到家", "近年来，滕州市坚持把支部建在小区上。", "滕州市"),
+        # partybuilding_cms:28: 金华市 | 民政局 is a city before its bureau (市民 alone cancels the suffix)
+        (
+            "浙江省金华市民政局：以党建赋能提升“一老一小”服务保障水平",
+            "今年以来，浙江省金华市民政局坚持党建引领。",
+            "金华市",
+        ),
+    ],
+)
+def test_headline_places_of_web_articles(pipe: Pipeline, title: str, lede: str, place: str) -> None:
+    doc = RawDocument("web", "x.jsonl", 1, lede, "record", title=title)
+    assert [a.place for a in pipe.articles(doc)] == [place]
+
+
+def test_a_suffix_that_begins_a_word_is_not_absorbed() -> None:
+    from pipeline.layout import load_rules
+    from pipeline.split import place_chain
+
+    rules = load_rules()
+    for text, units in (("咸阳市市场监管局", ["咸阳市"]), ("广西钦州市钦南区", ["广西钦州市", "钦南区"])):
+        assert [text[a:b] for a, b in place_chain(text, 0, rules)] == units
