@@ -33,9 +33,9 @@ __all__ = ["Initiative", "InitiativeStage", "InitiativeWords", "find_initiatives
 _BREAK = frozenset("，。；：！？,;:!?\n")
 _PURPOSE = frozenset(("为", "为了"))
 _SINCE = frozenset(("以来",))
-# the kinds of place an initiative may be at: units, regions, zones (雄安新区), compounds (怡园新村小区) and
-# landmarks (中山西路商圈); not a road
-PLACE_KINDS = ("admin", "region", "zone", "compound", "landmark")
+# the kinds of place an initiative may be at: units, regions, zones (雄安新区) and compounds (石化小区); not a
+# landmark or a road, whose names are misread too often to name where something is done (严格执行黄河)
+PLACE_KINDS = ("admin", "region", "zone", "compound")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "《": "》", "（": "）", "(": ")", '"': '"'}
 _TRIM = " \t\u3000，。；：！？,;:!?、等"
 # the characters that can change a clause cut: breaks, opening and closing quotes and brackets
