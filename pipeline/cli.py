@@ -65,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
     e = sub.add_parser("evaluate", help="score a run against gold files (facts, entities, initiatives, article themes)")
     e.add_argument("out", metavar="OUT", help="output folder of a run")
-    e.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files (corpus/gold/facts/*.json)")
+    e.add_argument(
+        "gold",
+        nargs="+",
+        metavar="GOLD",
+        help="gold JSON files (corpus/gold/facts, entities or initiatives, or article themes in corpus/annotations)",
+    )
     e.add_argument("--json", metavar="FILE", help="also write the scores and every error as JSON")
     e.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors")
     q = sub.add_parser("query", help="run DuckDB SQL over a run's tables (articles, facts, entities, …)")

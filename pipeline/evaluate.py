@@ -395,9 +395,16 @@ def _same_place(pred: str | None, gold: str | None) -> bool:
     return False
 
 
+_PLACE_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市", "县", "区", "旗")
+
+
 def _place_core(name: str | None) -> str:
+    """A place's name without its unit suffix (广西壮族自治区 -> 广西, 浙江省 -> 浙江)."""
     n = _ent_norm(name or "")
-    return n[:-1] if len(n) > 2 and n[-1] in "省市县区旗" else n
+    for sfx in _PLACE_SUFFIXES:
+        if n.endswith(sfx) and len(n) - len(sfx) >= 2:
+            return n[: -len(sfx)]
+    return n
 
 
 def _nearest(text: str, number: str, at: int, lo: int, hi: int) -> tuple[int, int]:

@@ -26,6 +26,9 @@ __all__ = ["Division", "Gazetteer", "load_gazetteer", "GazetteerError"]
 log = logging.getLogger(__name__)
 
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# the suffixes a county's short name may carry, by the suffix printed: a 县 may since have become a 市 or a 区,
+# a 市 a 区
+_RENAMED = {"县": "县市区", "市": "市区"}
 _PLACEHOLDER_CITIES = ("市辖区", "县", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 COLUMNS = ("year", "province_name", "city_name", "county_name", "province_short", "city_short", "county_short", "rank")
 
@@ -97,9 +100,11 @@ class Gazetteer:
         """
         cands = list(self.index.get(name, ()))
         if not cands and len(name) >= 3 and name[-1] in "县区市旗":
-            # a short name with the unit's own suffix (宁蒗县 -> 宁蒗彝族自治县), never another's: 合作区 is no
-            # 合作市 (the zone of 深港科技创新合作区), 滕州区 no 滕州市
-            cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3 and (d.county or "").endswith(name[-1])]
+            # a short name with the unit's own suffix (宁蒗县 -> 宁蒗彝族自治县), or with the suffix it had before a
+            # county became a city or a district (诸暨县, 东乡县, 增城市); never a district's for a city: 合作区 is
+            # no 合作市 (the zone of 深港科技创新合作区)
+            ok = _RENAMED.get(name[-1], name[-1])
+            cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3 and (d.county or "")[-1:] in ok]
         if len(cands) > 1 and any(d.level == 1 for d in cands):
             cands = [d for d in cands if d.level < 3]  # 河北 is the province, not 天津's 河北区, whatever the page
         if len(cands) <= 1 or not context:

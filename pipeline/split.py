@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from itertools import permutations
+from itertools import accumulate, permutations
 
 from .layout import Block, LayoutRules, PageLayout, Title, is_place_only
 from .records import Article, BylineName, RawDocument, Span
@@ -149,7 +149,13 @@ def place_chain(text: str, pos: int, rules: LayoutRules, cut: Cut | None = None)
         if not m:
             break
         end = m.end()
-        while end < len(text) and rules.bare_suffix.match(text, end):  # 广西钦州 + 市; not 咸阳市 + 市场
+        # 广西钦州 + 市, 杭州 + 市(委); not 咸阳市 + 市场: a suffix character that begins a word is absorbed only
+        # when the name needs it (杭州 alone has a one-character stem)
+        while end < len(text) and text[end] in "市区县旗盟":
+            if not rules.bare_suffix.match(text, end):
+                sofar = text[m.start() : end]
+                if len(sofar) - len(_suffix(sofar, rules)) >= 2:
+                    break
             end += 1
         unit = text[m.start() : end]
         stem = unit[: len(unit) - len(_suffix(unit, rules))]
@@ -195,20 +201,31 @@ def _has_high_level(text: str, chain: list[tuple[int, int]], rules: LayoutRules)
     return any(_suffix(text[s:e], rules) in rules.high_level for s, e in chain)
 
 
-def _province_and_unit(text: str) -> str | None:
+def _province_and_unit(text: str, cut: Cut | None = None) -> tuple[str, int] | None:
     """The city or county, by its full name (丽江市), that ``text`` opens with after its province's name, both
-    printed without suffixes as headlines print them (云南丽江…, 陕西咸阳：…); None if it does not."""
+    printed without suffixes as headlines print them (云南丽江…, 陕西咸阳：…), and where its name ends in
+    ``text``; None if it does not. The name must end a word (not 广东中山 | 大学, 甘肃合作 | 社) and not be a
+    common word (四川南部地区)."""
+    from .extract.entities import load_entity_words
     from .gazetteer import load_gazetteer
 
     index = load_gazetteer().index
+    common = load_entity_words().common_county_words
+    ends = None
     for i in range(2, 6):
         provinces = {d.province for d in index.get(text[:i], ()) if d.level == 1}
         if not provinces:
             continue
         for j in range(min(len(text), i + 6), i + 1, -1):  # the longest name first
             units = {d.name for d in index.get(text[i:j], ()) if d.level > 1 and d.province in provinces}
-            if len(units) == 1:
-                return units.pop()
+            if len(units) != 1 or text[i:j] in common:
+                continue
+            if cut is not None and j < len(text):
+                if ends is None:
+                    ends = set(accumulate(map(len, cut(text))))
+                if j not in ends:
+                    continue
+            return units.pop(), j
     return None
 
 
@@ -240,16 +257,17 @@ def main_place(
         h = re.sub(r"^【[^】]{0,30}】", "", headline).strip()
         prefix, sep, rest = h.partition("：")
         if sep and is_place_only(prefix, rules):
-            return _province_and_unit(prefix) or prefix
+            pair = _province_and_unit(prefix, cut)  # 陕西咸阳： -> 咸阳市, but 浙江杭州市余杭区： stays whole
+            return pair[0] if pair and pair[1] == len(prefix) else prefix
         for part in ([rest] if sep else []) + [h]:
             chain = place_chain(part, 0, rules, cut)
             if chain and known_place(part[chain[-1][0] : chain[-1][1]], rules):
                 s, e = chain[-1]
                 return part[s:e]
         # 云南丽江推行…: a province's name and one of its cities or counties, printed without suffixes
-        pair = _province_and_unit(h)
+        pair = _province_and_unit(h, cut)
         if pair:
-            return pair
+            return pair[0]
         # 2026年上海市政府工作报告: a county-level place after a leading year.
         y = re.match(r"\d{4}\s*年(?:度)?", h)
         if y:

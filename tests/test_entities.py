@@ -318,3 +318,9 @@ def test_a_short_name_takes_only_its_own_suffix() -> None:
     assert [d.path for d in g.lookup("宁蒗县")] == ["云南省/丽江市/宁蒗彝族自治县"]
     assert g.lookup("合作区") == [] and g.lookup("滕州区") == []
     assert [d.path for d in g.lookup("合作市")] == ["甘肃省/甘南藏族自治州/合作市"]
+
+
+def test_renamed_counties_keep_their_old_names() -> None:
+    g = load_gazetteer()
+    assert [d.path for d in g.lookup("诸暨县")] == ["浙江省/绍兴市/诸暨市"]
+    assert [d.path for d in g.lookup("增城市")] == ["广东省/广州市/增城区"]

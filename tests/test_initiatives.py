@@ -55,7 +55,7 @@ def test_meetings_and_cuts_are_initiatives() -> None:
     assert [a for a, _ in _actions("精简社区工作事项超50%，精减微信工作群近 7 成。")] == ["精简"]
 
 
-def test_the_place_named_before_the_action_in_its_clause() -> None:
+def test_the_place_named_before_the_action_in_its_sentence() -> None:
     # partybuilding_cms:1 (咸阳): the event is 东街社区's, not the article's city
     text = (
         "咸阳市探索建立社区报到机制。彬州市东街社区举办“红心物业服务集市”17场次，带动辖区商户、机关单位参与，"
@@ -100,3 +100,21 @@ def test_the_scorer_on_the_seed_pages_gold(seed_out: Path, tmp_path: Path) -> No
     # the 红蜂驿站 of 回民区 is found with its name, place and count
     wrong = [e for e in d["errors"] if e["kind"] != "spurious" and "红蜂驿站" in e["gold"]["quote"]]
     assert wrong == []
+
+
+def test_quotations_and_shared_objects_are_not_cut() -> None:
+    # the review of 2026-11-28: a name holding 、 or ，, and two action words sharing one object
+    assert _actions("社区推行“听民意、办实事、建机制”工作法。") == [("推行", "听民意、办实事、建机制")]
+    assert _actions("培育、引进了一批高层次人才。") == [("培育", None)]
+    assert _actions("实施“千村引领，万村升级”工程。") == [("实施", "千村引领，万村升级")]
+
+
+def test_a_zone_is_the_place_only_where_no_unit_is_named() -> None:
+    # govwork_province2026:云南省: the province, not the economic belt named after it
+    text = "云南要落实长江经济带发展战略，推动高质量发展。"
+    res = Pipeline().process(RawDocument("t", "t.txt", None, text, "file"))
+    assert [(r.initiative.action, r.place) for r in res.rows["initiatives"]] == [("落实", "云南省"), ("推动", "云南省")]
+
+
+def test_autonomous_regions_compare_by_their_short_names() -> None:
+    assert _same_place("广西壮族自治区", "广西") and _same_place("内蒙古自治区", "内蒙古")

@@ -267,3 +267,25 @@ def test_a_suffix_that_begins_a_word_is_not_absorbed() -> None:
     rules = load_rules()
     for text, units in (("咸阳市市场监管局", ["咸阳市"]), ("广西钦州市钦南区", ["广西钦州市", "钦南区"])):
         assert [text[a:b] for a, b in place_chain(text, 0, rules)] == units
+
+
+def test_city_names_ending_in_zhou_keep_their_suffix() -> None:
+    # the review of 2026-11-28: 杭州 + 市(委) needs its 市 (a one-character stem is no name)
+    from pipeline.layout import load_rules
+    from pipeline.split import _province_and_unit, place_chain
+
+    rules = load_rules()
+    for text, units in (
+        ("杭州市委召开全会", ["杭州市"]),
+        ("广州市政府印发方案", ["广州市"]),
+        ("西安新市民政策出台", []),
+    ):
+        assert [text[a:b] for a, b in place_chain(text, 0, rules)] == units
+    # a province and a county short name that is part of a longer word, or a common word, is no place
+    from pipeline.segment import Segmenter
+
+    cut = Segmenter().cut
+    for h in ("广东中山大学", "广东新兴产业", "四川南部地区", "甘肃合作社"):
+        assert _province_and_unit(h, cut) is None
+    assert _province_and_unit("云南丽江推行", cut) == ("丽江市", 4)
+    assert _province_and_unit("浙江杭州市余杭区", cut) == ("杭州市", 5)  # a prefix this long stays whole (main_place)

@@ -1,14 +1,18 @@
 """Initiatives: what an article reports being built, set up, launched or carried out.
 
 ``find_initiatives(text) -> list[Initiative]`` cuts each sentence into clauses (at ，；：。！？ outside
-quotes) and reports a clause that holds an action word (建立 设立 成立 组建 推行 开展 打造 引入 实施 …, the
-list is ``data/initiatives.toml``) followed by its object. Clauses after it that report no action of
-their own belong to it (``设立“红蜂驿站”31个，服务骑手3000余人次`` is one initiative), up to a limit. Its
-name is the quoted programme name in it where there is one (“红蜂驿站”, “未访（诉）先办”), found among the
-PROGRAMME mentions when they are given or among the quotations otherwise.
+quotes, and before an action word that follows 、 outside quotes: 配备专职网格员、选派楼栋长) and reports a
+clause that holds an action word (建立 设立 成立 组建 推行 开展 打造 引入 实施 …, the list is
+``data/initiatives.toml``) followed by its object; not one of a purpose (为推动…), of a time since
+(…成立以来). Clauses after it that report no action of their own belong to it
+(``设立“红蜂驿站”31个，服务骑手3000余人次`` is one initiative), up to a limit. Its name is a
+PROGRAMME mention (when they are given) or a quotation of the action's own clause (“红蜂驿站”,
+“未访（诉）先办”): the first after the action word, else one before it in the clause; quotations of
+the clauses after it are not its name (变“社区单独干”为…).
 
-The pipeline stage (:class:`InitiativeStage`) adds the place (the nearest place mention before it in its
-sentence, else the article's place), the facts inside its span, and its themes (:mod:`pipeline.themes`).
+The pipeline stage (:class:`InitiativeStage`) adds the place (the nearest unit or region named before the
+action word in its sentence, else a zone or compound so named, else the article's place), the facts inside its
+span, and its themes (:mod:`pipeline.themes`).
 """
 
 from __future__ import annotations
@@ -33,9 +37,6 @@ __all__ = ["Initiative", "InitiativeStage", "InitiativeWords", "find_initiatives
 _BREAK = frozenset("，。；：！？,;:!?\n")
 _PURPOSE = frozenset(("为", "为了"))
 _SINCE = frozenset(("以来",))
-# the kinds of place an initiative may be at: units, regions, zones (雄安新区) and compounds (石化小区); not a
-# landmark or a road, whose names are misread too often to name where something is done (严格执行黄河)
-PLACE_KINDS = ("admin", "region", "zone", "compound")
 _OPEN = {"“": "”", "‘": "’", "「": "」", "《": "》", "（": "）", "(": ")", '"': '"'}
 _TRIM = " \t\u3000，。；：！？,;:!?、等"
 # the characters that can change a clause cut: breaks, opening and closing quotes and brackets
@@ -106,6 +107,11 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if begin < end:
         out.append((begin, end))
     return out
+
+
+def _inside_quotes(text: str, start: int, pos: int) -> bool:
+    """Whether ``pos`` is inside a “…” quotation opened after ``start``."""
+    return text.count("“", start, pos) > text.count("”", start, pos)
 
 
 def _split_at(clauses: list[tuple[int, int]], cuts: Sequence[int]) -> list[tuple[int, int]]:
@@ -226,7 +232,16 @@ def find_initiatives(
         ]
         clauses = _clauses(text, s_start, s_end)
         # an action word right after 、 starts a clause of its own: 配备专职网格员、选派楼栋长2399人 are two
-        cuts = [starts[k] for k in hits if starts[k] > s_start and text[starts[k] - 1] == "、"]
+        # (outside quotations: “听民意、办实事、建机制” is one name; and not where two action words share an
+        # object: 培育、引进了一批人才)
+        cuts = [
+            starts[k]
+            for k in hits
+            if starts[k] > s_start
+            and text[starts[k] - 1] == "、"
+            and not (k >= 2 and toks[k - 2] in actions)
+            and not _inside_quotes(text, s_start, starts[k])
+        ]
         if cuts:
             clauses = _split_at(clauses, cuts)
         acts = [_action(text, starts, toks, hits, a, b, words) for a, b in clauses]
@@ -272,7 +287,9 @@ def _make(
     # its name is in its own clause: a PROGRAMME mention or a quotation after the action word (推行“商圈党建联盟”
     # 模式), else before it (按照“一格一员”配备…); quotations in the clauses that follow it are what it serves or
     # a figure of speech (整合各类资源，改变“社区单独干”)
-    clause_start = max(start, *(text.rfind(c, start, a) + 1 for c in _BREAK))
+    # the action's clause, cut outside quotations (a name may hold a comma: “千村引领，万村升级”)
+    clause_start, clause_end = next(((p, q) for p, q in _clauses(text, start, end) if p <= a < q), (start, end))
+    obj_end = max(obj_end, min(clause_end, end))
     lo = bisect_left(programmes, (clause_start, -1))
     cands = []
     for p, q in programmes[lo:]:  # sorted by start
@@ -354,7 +371,11 @@ class InitiativeStage:
         sents = [(s.start, s.end, s.tokens) for s in done.get("sentences", ())]
         mentions = [r.mention for r in done.get("entities", ())]
         progs = [(m.start, m.end) for m in mentions if m.label == "PROGRAMME"]
-        places = [m for m in mentions if m.label == "PLACE" and m.subtype in PLACE_KINDS]
+        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region")]
+        # zones and compounds only where the sentence names no unit before the action: a zone's name is often a
+        # kind (国家现代农业产业园, 长江经济带), while 雄安新区 or 石化小区 is where the work is done
+        minor = [m for m in mentions if m.label == "PLACE" and m.subtype in ("zone", "compound")]
+        minor_starts = [m.start for m in minor]
         facts = list(done.get("facts", ()))
         inits = find_initiatives(text, sentences=sents or None, segmenter=self.segmenter, programmes=progs)
         probs: list[list[float]] = []
@@ -384,7 +405,9 @@ class InitiativeStage:
         for n, it in enumerate(inits, 1):
             rs, re_ = article.mapped.raw_span(it.start, it.end)
             # the place named before its action word in its sentence (彬州市东街社区举办…), else the article's
-            place = nearest_before(places, place_starts, it.action_start, it.sentence_start)
+            place = nearest_before(places, place_starts, it.action_start, it.sentence_start) or nearest_before(
+                minor, minor_starts, it.action_start, it.sentence_start
+            )
             lo, hi = bisect_left(fact_starts, it.start), bisect_left(fact_starts, it.end)
             ids = tuple(f.fact_id for f in facts[lo:hi] if f.fact.end <= it.end)
             row = probs[n - 1] if probs else []
