@@ -324,6 +324,17 @@ def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 
 
+def _find_nth(text: str, s: str, k: int, lo: int, hi: int) -> int:
+    """Where the k-th occurrence of ``s`` in ``text[lo:hi]`` starts (occurrences may overlap); -1 if none."""
+    pos, found = lo, -1
+    for _ in range(k):
+        found = text.find(s, pos, hi)
+        if found < 0:
+            return -1
+        pos = found + 1
+    return found
+
+
 def evaluate_entities(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> dict[str, Any]:
     """Per-label precision, recall and F1 of entity mentions (exact span and label) against gold files.
 
@@ -350,12 +361,8 @@ def evaluate_entities(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> 
         text = art["text"]
         gold: set[tuple[int, int, str]] = set()
         for m in rec["mentions"]:
-            k, pos, found = int(m.get("occurrence", 1)), lo, -1
-            for _ in range(k):
-                found = text.find(m["text"], pos, hi)
-                if found < 0:
-                    break
-                pos = found + 1
+            k = int(m.get("occurrence", 1))
+            found = _find_nth(text, m["text"], k, lo, hi)
             if found < 0:
                 raise GoldError(f"{rec['file']}: {rec['key']}: occurrence {k} of {m['text']!r} not found")
             gold.add((found, found + len(m["text"]), m["label"]))
@@ -463,12 +470,8 @@ def evaluate_initiatives(out_dir: str | Path, gold_paths: Sequence[str | Path]) 
         n["gold"] += len(rec["initiatives"])
         n["predicted"] += len(preds)
         for g in rec["initiatives"]:
-            quote, k, pos, at = g["quote"], int(g.get("occurrence", 1)), lo, -1
-            for _ in range(k):
-                at = text.find(quote, pos, hi)
-                if at < 0:
-                    break
-                pos = at + 1
+            quote, k = g["quote"], int(g.get("occurrence", 1))
+            at = _find_nth(text, quote, k, lo, hi)
             if at < 0 or g["action"] not in quote:
                 raise GoldError(
                     f"{rec['file']}: {rec['key']}: occurrence {k} of {quote!r} (action {g['action']!r}) not found"

@@ -263,7 +263,7 @@ def find_initiatives(
             first, stop = bisect_left(starts, start, 0, len(toks)), bisect_right(starts, end, 1) - 1
             run = toks[first:stop]
             words_in = tuple(w for w in run if not w.isspace()) if any(map(str.isspace, run)) else tuple(run)
-            out.append(_make(text, start, end, act, s_start, s_end, prog_sorted, words, words_in))
+            out.append(_make(text, start, end, act, clauses[i], s_start, s_end, prog_sorted, words, words_in))
             i = j
     return out
 
@@ -273,6 +273,7 @@ def _make(
     start: int,
     end: int,
     act: tuple[int, int],
+    clause: tuple[int, int],
     s_start: int,
     s_end: int,
     programmes: Sequence[tuple[int, int]],
@@ -284,12 +285,12 @@ def _make(
     obj_end = brk.start() if brk else end
     obj = text[b:obj_end].strip(_TRIM)
     name = None
-    # its name is in its own clause: a PROGRAMME mention or a quotation after the action word (推行“商圈党建联盟”
-    # 模式), else before it (按照“一格一员”配备…); quotations in the clauses that follow it are what it serves or
-    # a figure of speech (整合各类资源，改变“社区单独干”)
-    # the action's clause, cut outside quotations (a name may hold a comma: “千村引领，万村升级”)
-    clause_start, clause_end = next(((p, q) for p, q in _clauses(text, start, end) if p <= a < q), (start, end))
-    obj_end = max(obj_end, min(clause_end, end))
+    # its name is in its own clause (``clause``, cut outside quotations: a name may hold a comma, “千村引领，
+    # 万村升级”): a PROGRAMME mention or a quotation after the action word (推行“商圈党建联盟”模式), else before it
+    # (按照“一格一员”配备…); quotations in the clauses that follow it are what it serves or a figure of speech
+    # (整合各类资源，改变“社区单独干”)
+    clause_start = max(clause[0], start)
+    obj_end = max(obj_end, min(clause[1], end))
     lo = bisect_left(programmes, (clause_start, -1))
     cands = []
     for p, q in programmes[lo:]:  # sorted by start
