@@ -76,6 +76,7 @@ class Gazetteer:
     def __init__(self, path: str | Path | None = None, year: int | None = None) -> None:
         path = Path(path) if path is not None else _packaged_csv()
         self.index: dict[str, list[Division]] = defaultdict(list)
+        self._levels: dict[str, tuple[str | None, str | None, str | None]] = {}
         self.year, rows = _rows_of_year(path, year)
         for r in rows:
             level = int(r["rank"])
@@ -107,6 +108,13 @@ class Gazetteer:
             cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3 and (d.county or "")[-1:] in ok]
         if len(cands) > 1 and any(d.level == 1 for d in cands):
             cands = [d for d in cands if d.level < 3]  # 河北 is the province, not 天津's 河北区, whatever the page
+        if len(cands) > 1 and all(d.level > 1 for d in cands):
+            # a bare name shared by a city and a county inside it means the city: 长沙 is 长沙市, not its 长沙县 (a name
+            # with the county's suffix, 长沙县, finds only the county). 吉林 stays ambiguous: a city's report calls
+            # itself so as often as national news calls the province
+            top = min(cands, key=lambda d: d.level)
+            if all(d is top or (d.level > top.level and _inside(d, top)) for d in cands):
+                return [top]
         if len(cands) <= 1 or not context:
             return cands
         narrowed = [d for d in cands if any(_within(d, c) for c in context)]
@@ -127,6 +135,68 @@ class Gazetteer:
         """The one division ``name`` means in this context, or None when unknown or still ambiguous."""
         cands = self.lookup(name, context=context)
         return cands[0] if len(cands) == 1 else None
+
+    def resolve_chain(self, name: str, *, context: tuple[str, ...] = ()) -> Division | None:
+        """Like :meth:`resolve`, and also for a unit printed after the province or city that holds it
+        (浙江省嘉兴市桐乡市, 北京通州区, 广西壮族自治区南宁市良庆区): the last unit, resolved within the ones before."""
+        d = self.resolve(name, context=context)
+        if d is None:
+            pref = [p for p in self._prefecture(name) if not context or any(_within(p, c) for c in context)]
+            d = pref[0] if len(pref) == 1 else None  # 黔东南州
+        if d is not None or len(name) < 4:
+            return d
+        for i in range(2, len(name) - 1):
+            heads = self.lookup(name[:i]) or self._prefecture(name[:i])
+            if heads and all(h.level <= 2 for h in heads):
+                rest = self.resolve_chain(name[i:], context=(*(h.city or h.province for h in heads), *context))
+                if rest is not None and any(
+                    rest.level > h.level and (rest.province == h.province if h.level == 1 else rest.city == h.city)
+                    for h in heads
+                ):
+                    return rest
+        return None
+
+    def _prefecture(self, name: str) -> list[Division]:
+        """An autonomous prefecture by its short form with 州 (玉树州, 黔东南州)."""
+        if len(name) < 3 or not name.endswith("州"):
+            return []
+        return [d for d in self.index.get(name[:-1], ()) if d.level == 2]
+
+    def levels(self, path: str) -> tuple[str | None, str | None, str | None]:
+        """(province, city, county) of a place's full path (``Division.path``, or a mention's ``normalized``
+        with the street or community under it): 内蒙古自治区/呼和浩特市/回民区/海西路街道 -> (内蒙古自治区,
+        呼和浩特市, 回民区); a municipality is its own city (北京市/通州区 -> 北京市, 北京市, 通州区); a county the
+        province runs itself has no city (新疆维吾尔自治区/石河子市 -> 新疆维吾尔自治区, None, 石河子市). Parts the
+        list does not hold at the next level down (a street, a community) end the walk."""
+        hit = self._levels.get(path)
+        if hit is None:
+            hit = self._levels[path] = self._walk(path)
+        return hit
+
+    def _walk(self, path: str) -> tuple[str | None, str | None, str | None]:
+        parts = path.split("/")
+        prov = parts[0] if any(d.level == 1 for d in self.index.get(parts[0], ())) else None
+        if prov is None:
+            return None, None, None
+        city = prov if prov in _MUNICIPALITIES else None
+        county = None
+        for part in parts[1:]:
+            ds = [d for d in self.index.get(part, ()) if d.province == prov]
+            if city is None:
+                named = [d.city for d in ds if d.level == 2] or [
+                    d.city for d in self._prefecture(part) if d.province == prov
+                ]
+                if named:
+                    city = named[0]  # 玉树州 -> 玉树藏族自治州
+                    continue
+            if any(d.level == 3 and d.county == part and d.city == city for d in ds):
+                county = part
+            break
+        return prov, city, county
+
+
+def _inside(d: Division, outer: Division) -> bool:
+    return d.province == outer.province and (outer.level == 1 or d.city == outer.city)
 
 
 def _within(d: Division, ctx: str) -> bool:

@@ -53,6 +53,22 @@ PRESETS: dict[str, Preset] = {
         GROUP BY 1, 2 ORDER BY initiatives DESC, place, theme LIMIT 100
         """,
     ),
+    "themes-by-county": Preset(
+        "initiatives per county-level unit (区, 县, 县级市, 旗) and theme, with its city and province",
+        """
+        SELECT province, city, county, theme, count(*) AS initiatives
+        FROM (SELECT province, city, county, unnest(themes) AS theme FROM initiatives WHERE county IS NOT NULL)
+        GROUP BY ALL ORDER BY initiatives DESC, province, city, county, theme LIMIT 100
+        """,
+    ),
+    "themes-by-province": Preset(
+        "initiatives per province and theme (a city's or county's initiatives count for its province)",
+        """
+        SELECT province, theme, count(*) AS initiatives, count(DISTINCT article_id) AS articles
+        FROM (SELECT province, article_id, unnest(themes) AS theme FROM initiatives WHERE province IS NOT NULL)
+        GROUP BY ALL ORDER BY initiatives DESC, province, theme LIMIT 100
+        """,
+    ),
     "programme-counts": Preset(
         "named programmes: mentions, articles, and what was counted for them (红蜂驿站 71个 …)",
         """

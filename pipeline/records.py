@@ -11,7 +11,48 @@ from typing import Any
 
 from .textmap import MappedText
 
-__all__ = ["RawDocument", "Span", "BylineName", "Article", "Sentence", "Token", "Reject", "FactRecord", "EntityRecord"]
+__all__ = [
+    "RawDocument",
+    "Span",
+    "BylineName",
+    "Article",
+    "Sentence",
+    "Token",
+    "Reject",
+    "FactRecord",
+    "EntityRecord",
+    "InitiativeRecord",
+    "place_levels",
+]
+
+
+def place_levels(path: str | None) -> tuple[str | None, str | None, str | None]:
+    """(province, city, county) of a place's full path (:meth:`pipeline.gazetteer.Gazetteer.levels`); all None
+    without a path."""
+    if not path:
+        return None, None, None
+    from .gazetteer import load_gazetteer
+
+    return load_gazetteer().levels(path)
+
+
+class _Levels:
+    """``province``, ``city`` and ``county`` of a record's ``place_path``, for grouping at one level."""
+
+    __slots__ = ()
+    place_path: str | None
+
+    @property
+    def province(self) -> str | None:
+        return place_levels(self.place_path)[0]
+
+    @property
+    def city(self) -> str | None:
+        return place_levels(self.place_path)[1]
+
+    @property
+    def county(self) -> str | None:
+        return place_levels(self.place_path)[2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +100,7 @@ class BylineName:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(_Levels):
     """One article: clean text plus where it came from.
 
     ``mapped`` maps ``text`` back to the raw input of document ``doc_id``; ``headline_raw`` is the raw
@@ -88,6 +129,7 @@ class Article:
     metadata: dict[str, Any] = field(default_factory=dict)
     themes: tuple[str, ...] = ()  # the article's main themes (set by the themes stage)
     theme_scores: tuple[tuple[str, float], ...] = ()  # (theme code, score) for every theme
+    place_path: str | None = None  # the place's full path (set by the entities stage): 北京市/通州区
 
     @property
     def text(self) -> str:
@@ -132,7 +174,7 @@ class Reject:
 
 
 @dataclass(frozen=True, slots=True)
-class FactRecord:
+class FactRecord(_Levels):
     """A fact placed in its article: the row of the ``facts`` table.
 
     ``fact`` offsets are into the article text; ``raw_start``/``raw_end`` locate its surface in the raw input.
@@ -146,6 +188,7 @@ class FactRecord:
     place: str | None
     sentence: str
     org: str | None = None
+    place_path: str | None = None  # the place's full path: 内蒙古自治区/呼和浩特市/回民区
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +203,7 @@ class EntityRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class InitiativeRecord:
+class InitiativeRecord(_Levels):
     """An initiative placed in its article: the row of the ``initiatives`` table."""
 
     article_id: str
@@ -172,3 +215,4 @@ class InitiativeRecord:
     fact_ids: tuple[str, ...]
     themes: tuple[str, ...]
     theme_scores: tuple[tuple[str, float], ...]
+    place_path: str | None = None  # the place's full path: 内蒙古自治区/呼和浩特市/回民区

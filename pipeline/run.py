@@ -208,8 +208,11 @@ class Pipeline:
                     done[table] = fn(art, done)
                     self.timings[stage] += time.perf_counter() - t0
                     out.rows[table].extend(done[table])
-                    if "article_place" in done:  # the entities stage found the place an article is about
-                        art = replace(art, place=done.pop("article_place"))
+                    if "article_place_path" in done:  # the entities stage found where the article's place is
+                        # (and, for an article without one, the place it is about)
+                        art = replace(
+                            art, place=done.pop("article_place", art.place), place_path=done.pop("article_place_path")
+                        )
                         out.rows["articles"][k] = art
                 if "article_themes" in done:  # the themes stage's verdict on the whole article
                     themes, scores = done["article_themes"]

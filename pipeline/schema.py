@@ -30,7 +30,7 @@ __all__ = [
     "to_table",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: place_path, province, city, county
 
 _SPAN = pa.struct(
     [
@@ -94,6 +94,10 @@ ARTICLES = pa.schema(
         pa.field("byline_detail", pa.list_(_BYLINE)),
         pa.field("dateline", _SPAN, metadata=_meta("本报讯（记者 …） at the start of the text")),
         pa.field("place", pa.string(), metadata=_meta("main locality")),
+        pa.field("place_path", pa.string(), metadata=_meta("the place's full path: 内蒙古自治区/呼和浩特市/回民区")),
+        pa.field("province", pa.string(), metadata=_meta("province of place_path (北京市 for 北京市/通州区)")),
+        pa.field("city", pa.string(), metadata=_meta("city of place_path (a municipality is its own city)")),
+        pa.field("county", pa.string(), metadata=_meta("county-level unit of place_path (区, 县, 县级市, 旗)")),
         pa.field("date", pa.string(), metadata=_meta("ISO date or year, from the record or the text")),
         pa.field("text", pa.string(), nullable=False, metadata=_meta("clean text: paragraphs joined by \\n")),
         pa.field("n_chars", pa.int32(), nullable=False),
@@ -151,6 +155,10 @@ FACTS = pa.schema(
         pa.field(
             "place", pa.string(), metadata=_meta("nearest place named before it in its sentence, else the article's")
         ),
+        pa.field("place_path", pa.string(), metadata=_meta("the place's full path: 内蒙古自治区/呼和浩特市/回民区")),
+        pa.field("province", pa.string(), metadata=_meta("province of place_path (北京市 for 北京市/通州区)")),
+        pa.field("city", pa.string(), metadata=_meta("city of place_path (a municipality is its own city)")),
+        pa.field("county", pa.string(), metadata=_meta("county-level unit of place_path (区, 县, 县级市, 旗)")),
         pa.field("org", pa.string(), metadata=_meta("nearest organisation named before it in its sentence")),
         pa.field("sentence", pa.string(), nullable=False),
         pa.field("link_id", pa.string(), metadata=_meta("facts linked together share it")),
@@ -195,6 +203,10 @@ INITIATIVES = pa.schema(
         pa.field("sentence_start", pa.int64(), nullable=False),
         pa.field("sentence_end", pa.int64(), nullable=False),
         pa.field("place", pa.string(), metadata=_meta("nearest place before it in its sentence, else the article's")),
+        pa.field("place_path", pa.string(), metadata=_meta("the place's full path: 内蒙古自治区/呼和浩特市/回民区")),
+        pa.field("province", pa.string(), metadata=_meta("province of place_path (北京市 for 北京市/通州区)")),
+        pa.field("city", pa.string(), metadata=_meta("city of place_path (a municipality is its own city)")),
+        pa.field("county", pa.string(), metadata=_meta("county-level unit of place_path (区, 县, 县级市, 旗)")),
         pa.field("fact_ids", pa.list_(pa.string()), metadata=_meta("facts inside its span")),
         pa.field("themes", pa.list_(pa.string()), metadata=_meta("themes whose score reaches their threshold")),
         pa.field("theme_scores", pa.list_(_THEME_SCORE)),
@@ -254,6 +266,10 @@ def article_row(a: Article) -> dict[str, Any]:
         ],
         "dateline": _span_row(a.dateline),
         "place": a.place,
+        "place_path": a.place_path,
+        "province": a.province,
+        "city": a.city,
+        "county": a.county,
         "date": a.date,
         "text": a.text,
         "n_chars": n,
@@ -285,6 +301,10 @@ def initiative_row(r: Any) -> dict[str, Any]:
         "sentence_start": i.sentence_start,
         "sentence_end": i.sentence_end,
         "place": r.place,
+        "place_path": r.place_path,
+        "province": r.province,
+        "city": r.city,
+        "county": r.county,
         "fact_ids": list(r.fact_ids),
         "themes": list(r.themes),
         "theme_scores": [{"theme": c, "score": v} for c, v in r.theme_scores],
@@ -328,6 +348,10 @@ def fact_row(r: FactRecord) -> dict[str, Any]:
         "unit_text": f.unit_text,
         "qualifier_text": f.qualifier_text,
         "place": r.place,
+        "place_path": r.place_path,
+        "province": r.province,
+        "city": r.city,
+        "county": r.county,
         "org": r.org,
         "sentence": r.sentence,
         "link_id": f.link_id,
@@ -399,6 +423,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "raw_start": "raw_start",
         "raw_end": "raw_end",
         "place": "place",
+        "place_path": "place_path",
+        "province": "province",
+        "city": "city",
+        "county": "county",
         "org": "org",
         "sentence": "sentence",
     }
@@ -433,6 +461,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "raw_start": "raw_start",
         "raw_end": "raw_end",
         "place": "place",
+        "place_path": "place_path",
+        "province": "province",
+        "city": "city",
+        "county": "county",
         "fact_ids": "fact_ids",
         "themes": "themes",
         "theme_scores": "theme_scores",

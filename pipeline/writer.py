@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .files import write_atomic
-from .schema import TABLES
+from .schema import SCHEMA_VERSION, TABLES
 
 __all__ = ["OutputWriter", "OutputExistsError", "write_json_atomic"]
 
@@ -81,6 +81,7 @@ class OutputWriter:
                 raise OutputExistsError(f"{self.out} holds no govmine output to append to (no manifest.json)")
             self.previous = json.loads(manifest.read_text(encoding="utf-8"))
             self._drop_orphans()
+            self._check_schema()
         else:
             # other files may be there (a log the shell opened there, notes): only an earlier output is in the way
             ours = [n for n in (*TABLES, "manifest.json") if (self.out / n).exists()]
@@ -98,6 +99,24 @@ class OutputWriter:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._parts: dict[str, list[str]] = {t: [] for t in self.tables}
         self.counts: dict[str, int] = {t: 0 for t in self.tables}
+
+    def _check_schema(self) -> None:
+        """An output written with other columns cannot take new rows: its part files and the new ones would
+        not read as one table."""
+        for table in self.tables:
+            for f in sorted((self.out / table).glob("*.parquet"))[:1] if (self.out / table).is_dir() else []:
+                try:
+                    names = pq.read_schema(f).names
+                except (OSError, pa.ArrowException):
+                    raise OutputExistsError(
+                        f"{f}: not a readable Parquet file; rebuild the output with --force"
+                    ) from None
+                if names != TABLES[table][0].names:
+                    version = (pq.read_schema(f).metadata or {}).get(b"govmine.schema_version", b"?").decode()
+                    raise OutputExistsError(
+                        f"{self.out} was written by an older govmine (output schema {version}, now {SCHEMA_VERSION}: "
+                        f"the {table} table has other columns): rebuild it with --force first"
+                    )
 
     def write(self, table: str, records: Iterable[Any]) -> None:
         """Append records (dataclasses of the table's kind) as one row group."""

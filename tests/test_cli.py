@@ -225,6 +225,27 @@ def test_append_adds_new_documents_once(tmp_path: Path) -> None:
     assert exc.value.code == 2
 
 
+def test_append_to_an_output_of_older_columns_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An output written before place_path/province/city/county existed cannot take new rows: its part files and
+    the new ones would not read as one table."""
+    import pyarrow.parquet as pq
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    seed, cms = str(root / "seed"), str(root / "news" / "partybuilding_cms.jsonl")
+    out = tmp_path / "out"
+    assert main(["run", seed, "--out", str(out), "-q"]) == 0
+    (part,) = (out / "articles").glob("*.parquet")
+    old = pq.read_table(part)
+    old = old.drop_columns(["place_path", "province", "city", "county"])
+    pq.write_table(old.replace_schema_metadata({**old.schema.metadata, b"govmine.schema_version": b"2"}), part)
+    before = sorted(p.name for p in out.rglob("*"))
+    capsys.readouterr()
+    assert main(["run", cms, "--out", str(out), "--append", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "output schema 2, now 3" in err and "--force" in err
+    assert sorted(p.name for p in out.rglob("*")) == before  # nothing written
+
+
 def test_interrupted_append_leaves_the_output_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.writer as writer
     from pipeline.query import connect

@@ -324,3 +324,99 @@ def test_renamed_counties_keep_their_old_names() -> None:
     g = load_gazetteer()
     assert [d.path for d in g.lookup("诸暨县")] == ["浙江省/绍兴市/诸暨市"]
     assert [d.path for d in g.lookup("增城市")] == ["广东省/广州市/增城区"]
+
+
+# --- where a place is: full path and province / city / county (articles, facts, initiatives) ---
+
+
+def test_place_levels_of_a_path() -> None:
+    g = load_gazetteer()
+    assert g.levels("内蒙古自治区/呼和浩特市/回民区/海西路街道/赛马场北路社区") == (
+        "内蒙古自治区",
+        "呼和浩特市",
+        "回民区",
+    )
+    assert g.levels("北京市/石景山区") == ("北京市", "北京市", "石景山区")  # a municipality is its own city
+    assert g.levels("北京市") == ("北京市", "北京市", None)
+    assert g.levels("湖北省/天门市") == ("湖北省", None, "天门市")  # a county-level city the province runs
+    assert g.levels("重庆市/彭水苗族土家族自治县/汉葭街道") == ("重庆市", "重庆市", "彭水苗族土家族自治县")
+    assert g.levels("浙江省/金华市/义乌市/鸡鸣山社区") == ("浙江省", "金华市", "义乌市")
+    assert g.levels("青海省/玉树州") == ("青海省", "玉树藏族自治州", None)  # a prefecture's short form
+    assert g.levels("吉林省/长春市/长山花园社区") == ("吉林省", "长春市", None)
+    assert g.levels("中国") == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        # headline places of bundled articles, printed after their province or city
+        ("北京市石景山区", "北京市/石景山区"),  # partybuilding_cms:3
+        ("山西太原杏花岭区", "山西省/太原市/杏花岭区"),  # xwlb:20250210:08
+        ("西藏日喀则定日县", "西藏自治区/日喀则市/定日县"),  # xwlb:20250109:04
+        ("重庆巫溪县", "重庆市/巫溪县"),  # xwlb:20240713:06
+        ("河北涿州", "河北省/保定市/涿州市"),  # xwlb:20240401:04
+        ("青海省玉树州治多县", "青海省/玉树藏族自治州/治多县"),
+        ("黔东南州", "贵州省/黔东南苗族侗族自治州"),  # govwork_city2024:黔东南
+        ("回民区", "内蒙古自治区/呼和浩特市/回民区"),
+        ("新城区", None),  # 呼和浩特 or 西安: the page must say
+        ("江苏南通通州区", "江苏省/南通市/通州区"),
+    ],
+)
+def test_a_place_printed_after_its_province_or_city(name: str, path: str | None) -> None:
+    d = load_gazetteer().resolve_chain(name)
+    assert (d.path if d else None) == path
+
+
+def test_a_bare_city_name_is_the_city_not_its_namesake_county() -> None:
+    g = load_gazetteer()
+    assert [d.path for d in g.lookup("长沙")] == ["湖南省/长沙市"]  # not 长沙县 inside it
+    assert [d.path for d in g.lookup("东营")] == ["山东省/东营市"]  # not 东营区
+    assert [d.path for d in g.lookup("长沙县")] == ["湖南省/长沙市/长沙县"]
+    assert len(g.lookup("吉林")) == 2  # the province or its city: a city's own report calls itself 吉林
+    assert len(g.lookup("朝阳")) >= 3  # not nested: 北京's 朝阳区, 辽宁's 朝阳市, 长春's 朝阳区
+
+
+def test_seed_articles_facts_and_initiatives_carry_the_path_of_their_place() -> None:
+    pipe = Pipeline()
+    doc = RawDocument("000_db21671502ac2f81", str(SEED), None, SEED.read_text(encoding="utf-8"), "file")
+    res = pipe.process(doc)
+    arts = {a.headline: (a.place, a.place_path, a.county) for a in res.rows["articles"]}
+    assert arts["回民区：以组织力引领城市基层治理现代化"] == ("回民区", "内蒙古自治区/呼和浩特市/回民区", "回民区")
+    # the community the lede names after its county, with a service centre between (土默特左旗金海区域服务中心金润社区)
+    assert arts["“她”力量促进基层治理提质增效"] == (
+        "金润社区",
+        "内蒙古自治区/呼和浩特市/土默特左旗/金润社区",
+        "土默特左旗",
+    )
+    assert arts["创新居务监督 让社区治理更阳光"][1:] == (
+        "内蒙古自治区/呼和浩特市/回民区/海西路街道/赛马场北路社区",
+        "回民区",
+    )
+    assert arts["党建“执笔”绘乡村治理新画卷"][2] == "和林格尔县"
+    stations = sorted((f.county, f.city, f.fact.value) for f in res.rows["facts"] if f.fact.entity == "红蜂驿站")
+    assert stations == [("回民区", "呼和浩特市", 31.0), ("赛罕区", "呼和浩特市", 40.0)]
+    for f in res.rows["facts"]:
+        if f.place_path:  # the path ends with the place the row names
+            assert f.place_path.rsplit("/", 1)[-1] == f.place
+    ini = [i for i in res.rows["initiatives"] if i.initiative.name == "红蜂驿站"]
+    assert {(i.place, i.province, i.city) for i in ini} >= {("赛罕区", "内蒙古自治区", "呼和浩特市")}
+    assert all(i.place_path is None or i.place_path.rsplit("/", 1)[-1] == i.place for i in res.rows["initiatives"])
+
+
+def test_headline_place_chain_of_a_bundled_web_article() -> None:
+    import json
+    from pathlib import Path
+
+    news = Path(__file__).resolve().parents[1] / "corpus" / "news" / "partybuilding_cms.jsonl"
+    rec = next(
+        r for r in map(json.loads, news.read_text(encoding="utf-8").splitlines()) if r["id"] == "partybuilding_cms:3"
+    )
+    res = Pipeline().process(RawDocument(rec["id"], str(news), 1, rec["text"], "record", title=rec["title"]))
+    (art,) = res.rows["articles"]
+    assert (art.place, art.place_path, art.province, art.city, art.county) == (
+        "石景山区",
+        "北京市/石景山区",
+        "北京市",
+        "北京市",
+        "石景山区",
+    )

@@ -79,3 +79,22 @@ def test_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["query", "--list"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert names == list(PRESETS)
+
+
+def test_places_roll_up_to_county_city_and_province(out: Path) -> None:
+    con = connect(out)
+    rows = con.sql(
+        "SELECT province, city, county, sum(value) FROM facts WHERE entity = '红蜂驿站' GROUP BY ALL ORDER BY county"
+    ).fetchall()
+    assert rows == [("内蒙古自治区", "呼和浩特市", "回民区", 31.0), ("内蒙古自治区", "呼和浩特市", "赛罕区", 40.0)]
+    # every article of the page is in 呼和浩特; five counties
+    assert con.sql("SELECT DISTINCT city FROM articles").fetchall() == [("呼和浩特市",)]
+    assert sorted(r[0] for r in con.sql("SELECT DISTINCT county FROM articles").fetchall()) == sorted(
+        ["回民区", "赛罕区", "土默特左旗", "新城区", "和林格尔县"]
+    )
+    cols, rows = run_query(out, PRESETS["themes-by-county"].sql)
+    assert cols == ["province", "city", "county", "theme", "initiatives"]
+    assert rows[0][2:4] == ("回民区", "org_building")  # 回民区's branches on grids, buildings and streets
+    assert {r[2] for r in rows if r[3] == "new_employment"} >= {"赛罕区", "新城区", "回民区"}
+    cols, rows = run_query(out, PRESETS["themes-by-province"].sql)
+    assert {r[0] for r in rows} == {"内蒙古自治区"} and cols[:2] == ["province", "theme"]

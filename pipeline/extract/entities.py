@@ -41,6 +41,7 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
 _LOW_LEVEL = frozenset(("村", "社区", "街道", "镇", "乡", "嘎查"))
+_LOW_LEVEL_SUFFIXES = tuple(_LOW_LEVEL)
 _DIRECTIONS = frozenset("东西南北")
 # suffixes of units of county level or above: such a unit is a place only if the gazetteer knows it
 _HIGH_LEVEL = frozenset(
@@ -367,7 +368,7 @@ class EntityRecognizer:
             for i, m in places:
                 if i in paths:
                     continue
-                d = g.resolve(m.text) if strict else g.resolve(m.text, context=tuple(ctx))
+                d = g.resolve_chain(m.text) if strict else g.resolve_chain(m.text, context=tuple(ctx))
                 if d is not None:
                     paths[i] = d.path
                     ctx.extend(x for x in (d.city, d.province) if x)
@@ -942,13 +943,49 @@ class EntityStage:
         for n, m in enumerate(mentions, 1):
             rs, re_ = article.mapped.raw_span(m.start, m.end)
             out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
-        if not article.place and isinstance(done, dict):
-            # a news round-up's items, not the sections of one story (a report's 一、二、三, a profile's parts)
-            items = roundup_items([(h.start, h.end) for h in getattr(article, "subheadings", ())], len(article.text))
-            place = dominant_place(mentions, items)
-            if place:
-                done["article_place"] = place  # the driver puts it on the article before the later stages
+        if isinstance(done, dict):
+            if article.place:
+                path = place_path(article.place, mentions, self.recognizer.gazetteer, tuple(ctx), article.text)
+            else:
+                # a news round-up's items, not the sections of one story (a report's 一、二、三, a profile's parts)
+                items = roundup_items(
+                    [(h.start, h.end) for h in getattr(article, "subheadings", ())], len(article.text)
+                )
+                path = dominant_place_path(mentions, items)
+                if path:
+                    done["article_place"] = path.rsplit("/", 1)[-1]
+            if path:
+                done["article_place_path"] = path  # the driver puts both on the article before the later stages
         return out
+
+
+def place_path(
+    place: str,
+    mentions: Sequence[Any],
+    gazetteer: Gazetteer | None,
+    context: tuple[str, ...] = (),
+    text: str | None = None,
+) -> str | None:
+    """The full path of an article's place (from its headline, kicker, lede or dateline): the path its text's
+    own mention of that place got (on a 呼和浩特 page 新城区 is 内蒙古自治区/呼和浩特市/新城区; 金润社区 hangs under
+    its district), else the gazetteer's reading of the name in the page's context (北京市通州区, 浙江杭州); None
+    when neither knows it."""
+    for m in mentions:
+        if m.label == "PLACE" and m.normalized and (m.text == place or m.normalized.rsplit("/", 1)[-1] == place):
+            return str(m.normalized)
+    first = next((m for m in mentions if m.label == "PLACE" and m.text == place), None)
+    if first is not None and text is not None and place.endswith(_LOW_LEVEL_SUFFIXES):
+        # a street or community the text names after its county in the same sentence, with a body between
+        # (土默特左旗金海区域服务中心金润社区): it hangs under that county
+        for m in reversed([m for m in mentions if m.end <= first.start]):
+            if any(c in "。！？\n" for c in text[m.end : first.start]):
+                break
+            if m.label == "PLACE" and m.subtype == "admin" and m.normalized:
+                return f"{m.normalized}/{place}"
+    if gazetteer is None:
+        return None
+    d = gazetteer.resolve_chain(place, context=context)
+    return d.path if d is not None else None
 
 
 DOMINANT_MIN = 3  # mentions of the place
@@ -956,10 +993,16 @@ DOMINANT_SHARE = 0.5  # of the article's county-or-higher place mentions
 
 
 def dominant_place(mentions: Sequence[Any], sections: Sequence[int] = ()) -> str | None:
+    """The full name (绵阳市) of the place :func:`dominant_place_path` finds."""
+    path = dominant_place_path(mentions, sections)
+    return path.rsplit("/", 1)[-1] if path else None
+
+
+def dominant_place_path(mentions: Sequence[Any], sections: Sequence[int] = ()) -> str | None:
     """The place an article without a headline, lede or dateline place is about: the county-or-higher unit
     its text names most, when that is at least :data:`DOMINANT_MIN` mentions and :data:`DOMINANT_SHARE` of
-    all such mentions (a city's work report names its city throughout: 建设现代化绵阳 …); its full name
-    (绵阳市). With ``sections`` (the start offsets of the subheadings of a round-up's items), the unit must also
+    all such mentions (a city's work report names its city throughout: 建设现代化绵阳 …); its full path
+    (四川省/绵阳市). With ``sections`` (the start offsets of the subheadings of a round-up's items), the unit must also
     be named in at least half of the items: a news round-up is a run of separate stories, and the one item that
     names 辽宁 several times does not make the round-up 辽宁's."""
     admin = [m for m in mentions if m.label == "PLACE" and m.subtype == "admin" and m.normalized]
@@ -984,4 +1027,4 @@ def dominant_place(mentions: Sequence[Any], sections: Sequence[int] = ()) -> str
     if not cands:
         return None
     # the most specific unit that dominates
-    return max(cands, key=lambda pn: (pn[0].count("/"), pn[1]))[0].rsplit("/", 1)[-1]
+    return max(cands, key=lambda pn: (pn[0].count("/"), pn[1]))[0]

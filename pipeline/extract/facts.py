@@ -768,7 +768,9 @@ class FactStage:
         place_starts, org_starts = [m.start for m in places], [m.start for m in orgs]
         for n, f in enumerate(self.extractor.extract(text), 1):
             rs, re_ = article.mapped.raw_span(f.start, f.end)
-            place = nearest_before(places, place_starts, f.start, f.sentence_start) or article.place
+            pm = nearest_mention_before(places, place_starts, f.start, f.sentence_start)
+            # the path of the place named, else the article's (a region such as 长三角 has none)
+            place, path = (mention_name(pm), pm.normalized) if pm else (article.place, article.place_path)
             org = nearest_before(orgs, org_starts, f.start, f.sentence_start)
             out.append(
                 FactRecord(
@@ -780,23 +782,35 @@ class FactStage:
                     place=place,
                     org=org,
                     sentence=text[f.sentence_start : f.sentence_end],
+                    place_path=path,
                 )
             )
         return out
 
 
-def nearest_before(mentions: Sequence[Any], starts: Sequence[int], pos: int, floor: int) -> str | None:
-    """Name of the mention nearest before ``pos`` that starts at or after ``floor`` (its sentence's start): the
-    one that governs what is at ``pos``. ``mentions`` are sorted by start and ``starts`` are their starts. A
-    place the gazetteer resolved is named in full (山东 -> 山东省), so that places count together."""
+def nearest_mention_before(mentions: Sequence[Any], starts: Sequence[int], pos: int, floor: int) -> Any | None:
+    """The mention nearest before ``pos`` that starts at or after ``floor`` (its sentence's start): the one
+    that governs what is at ``pos``. ``mentions`` are sorted by start and ``starts`` are their starts."""
     k = bisect_right(starts, pos) - 1
     while k >= 0 and mentions[k].start >= floor:
-        m = mentions[k]
-        if m.end <= pos:
-            norm = getattr(m, "normalized", None)
-            return norm.rsplit("/", 1)[-1] if norm and m.label == "PLACE" else m.text
+        if mentions[k].end <= pos:
+            return mentions[k]
         k -= 1
     return None
+
+
+def mention_name(m: Any | None) -> str | None:
+    """A mention's name as the tables give it: a place the gazetteer resolved is named in full (山东 -> 山东省),
+    so that places count together."""
+    if m is None:
+        return None
+    norm = getattr(m, "normalized", None)
+    return norm.rsplit("/", 1)[-1] if norm and m.label == "PLACE" else m.text
+
+
+def nearest_before(mentions: Sequence[Any], starts: Sequence[int], pos: int, floor: int) -> str | None:
+    """Name (:func:`mention_name`) of the mention :func:`nearest_mention_before` finds."""
+    return mention_name(nearest_mention_before(mentions, starts, pos, floor))
 
 
 _DEFAULT: FactExtractor | None = None

@@ -366,7 +366,7 @@ class InitiativeStage:
 
     def __call__(self, article: Any, done: Any) -> list[Any]:
         from ..records import InitiativeRecord
-        from .facts import nearest_before
+        from .facts import mention_name, nearest_mention_before
 
         text = article.text
         sents = [(s.start, s.end, s.tokens) for s in done.get("sentences", ())]
@@ -406,8 +406,8 @@ class InitiativeStage:
         for n, it in enumerate(inits, 1):
             rs, re_ = article.mapped.raw_span(it.start, it.end)
             # the place named before its action word in its sentence (彬州市东街社区举办…), else the article's
-            place = nearest_before(places, place_starts, it.action_start, it.sentence_start) or nearest_before(
-                minor, minor_starts, it.action_start, it.sentence_start
+            pm = nearest_mention_before(places, place_starts, it.action_start, it.sentence_start) or (
+                nearest_mention_before(minor, minor_starts, it.action_start, it.sentence_start)
             )
             lo, hi = bisect_left(fact_starts, it.start), bisect_left(fact_starts, it.end)
             ids = tuple(f.fact_id for f in facts[lo:hi] if f.fact.end <= it.end)
@@ -420,7 +420,8 @@ class InitiativeStage:
                     initiative=it,
                     raw_start=rs,
                     raw_end=re_,
-                    place=place or article.place,
+                    place=mention_name(pm) if pm else article.place,
+                    place_path=pm.normalized if pm else article.place_path,
                     fact_ids=ids,
                     themes=tuple(c for c, p, t in zip(codes, row, th, strict=False) if p >= t),
                     theme_scores=tuple(zip(codes, rounded[n - 1], strict=False)) if probs else (),
