@@ -63,7 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar, warnings and summary only")
     r.add_argument("-v", "--verbose", action="store_true", help="debug logs on stderr")
-    e = sub.add_parser("evaluate", help="score a run against gold files (facts, entities, initiatives, article themes)")
+    e = sub.add_parser(
+        "evaluate",
+        help="score a run against gold files (facts, entities, initiatives and their status, article themes)",
+    )
     e.add_argument("out", metavar="OUT", help="output folder of a run")
     e.add_argument(
         "gold",
@@ -195,9 +198,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         evaluate,
         evaluate_entities,
         evaluate_initiatives,
+        evaluate_statuses,
         format_entity_report,
         format_initiative_report,
         format_report,
+        format_status_report,
         load_gold,
     )
 
@@ -209,6 +214,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         scores = evaluate(args.out, args.gold) if any("facts" in r for r in records) else None
         ent = evaluate_entities(args.out, args.gold) if any("mentions" in r for r in records) else None
         ini = evaluate_initiatives(args.out, args.gold) if any("initiatives" in r for r in records) else None
+        sta = evaluate_statuses(args.out, args.gold) if any("statuses" in r for r in records) else None
     except GoldError as exc:
         print(f"govmine: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -224,6 +230,10 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(format_initiative_report(ini))
         d["initiatives"] = ini
         d.setdefault("errors", []).extend(ini["errors"])
+    if sta is not None:
+        print(format_status_report(sta))
+        d["statuses"] = sta
+        d.setdefault("errors", []).extend(sta["errors"])
     for err in d.get("errors", [])[: args.errors]:
         print(json.dumps(err, ensure_ascii=False))
     if args.json:

@@ -40,8 +40,10 @@ __all__ = [
     "evaluate",
     "evaluate_entities",
     "evaluate_initiatives",
+    "evaluate_statuses",
     "format_entity_report",
     "format_initiative_report",
+    "format_status_report",
     "format_report",
     "load_gold",
 ]
@@ -542,6 +544,96 @@ def evaluate_initiatives(out_dir: str | Path, gold_paths: Sequence[str | Path]) 
         "scores": {k: round(v, 4) for k, v in scores.items()},
         "errors": errors,
     }
+
+
+STATUS_LABELS = ("reported", "planned", "urged")
+
+
+def evaluate_statuses(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> dict[str, Any]:
+    """Initiative statuses against gold (``corpus/gold/initiatives/README.md``, ``statuses`` records): a
+    sample of the pipeline's initiatives, each read and given ``reported``, ``planned``, ``urged`` or
+    ``none`` (not an action at all). An item is located by its ``quote``, which ends with its action word
+    (its ``occurrence``-th printing); the predicted initiative whose span holds that action word, with the
+    same action, is its prediction. Reports the status accuracy, per-status precision, recall and F1 and
+    their macro average over the items that are actions, the confusion counts, and how many sampled items
+    are no action (the initiatives' precision on the sample)."""
+    out = Path(out_dir)
+    for table in ("articles", "initiatives"):
+        if not (out / table).is_dir():
+            raise GoldError(f"{out}: no {table} table (run `govmine run ... --out {out}` first)")
+    arts = ds.dataset(out / "articles", format="parquet").to_table(columns=["article_id", "doc_id", "text"]).to_pylist()
+    inits = (
+        ds.dataset(out / "initiatives", format="parquet")
+        .to_table(columns=["article_id", "start", "end", "action", "status"])
+        .to_pylist()
+    )
+    by_art: dict[str, list[dict[str, Any]]] = {}
+    for i in inits:
+        by_art.setdefault(i["article_id"], []).append(i)
+    confusion: dict[str, dict[str, int]] = {g: dict.fromkeys((*STATUS_LABELS, "missed"), 0) for g in STATUS_LABELS}
+    n = dict.fromkeys(("items", "actions", "matched", "correct", "none", "none_predicted"), 0)
+    by_kind: dict[str, list[int]] = {}
+    errors: list[dict[str, Any]] = []
+    for rec, art, lo, hi in _records_with_articles(gold_paths, arts, "statuses"):
+        text = art["text"]
+        preds = by_art.get(art["article_id"], [])
+        for g in rec["statuses"]:
+            quote, k, action, gold = g["quote"], int(g.get("occurrence", 1)), g["action"], g["status"]
+            if gold not in (*STATUS_LABELS, "none") or not quote.endswith(action):
+                raise GoldError(f"{rec['file']}: {rec['key']}: bad status item {g!r}")
+            at = _find_nth(text, quote, k, lo, hi)
+            if at < 0:
+                raise GoldError(f"{rec['file']}: {rec['key']}: occurrence {k} of {quote!r} not found")
+            a = at + len(quote) - len(action)
+            p = next((p for p in preds if p["start"] <= a < p["end"] and p["action"] == action), None)
+            n["items"] += 1
+            if gold == "none":
+                n["none"] += 1
+                n["none_predicted"] += p is not None
+                continue
+            n["actions"] += 1
+            kind = by_kind.setdefault(g.get("kind") or "?", [0, 0])
+            kind[0] += 1
+            if p is None:
+                confusion[gold]["missed"] += 1
+                errors.append({"doc": rec["key"], "kind": "status_missed", "gold": g})
+                continue
+            n["matched"] += 1
+            confusion[gold][p["status"]] += 1
+            if p["status"] == gold:
+                n["correct"] += 1
+                kind[1] += 1
+            else:
+                errors.append({"doc": rec["key"], "kind": "status", "gold": g, "predicted": p["status"]})
+    per: dict[str, dict[str, float]] = {}
+    for c in STATUS_LABELS:
+        tp = confusion[c][c]
+        npred = sum(confusion[g][c] for g in STATUS_LABELS)
+        ngold = sum(confusion[c].values())
+        pr, rc = (tp / npred if npred else 0.0), (tp / ngold if ngold else 0.0)
+        per[c] = {"precision": round(pr, 3), "recall": round(rc, 3), "f1": round(_f1(pr, rc), 3), "gold": ngold}
+    return {
+        "counts": n,
+        "accuracy": round(n["correct"] / n["actions"], 3) if n["actions"] else 0.0,
+        "macro_f1": round(sum(v["f1"] for v in per.values()) / len(per), 3),
+        "per_status": per,
+        "by_kind": {k: {"items": v[0], "accuracy": round(v[1] / v[0], 3)} for k, v in sorted(by_kind.items())},
+        "confusion": confusion,
+        "errors": errors,
+    }
+
+
+def format_status_report(d: dict[str, Any]) -> str:
+    n = d["counts"]
+    lines = [
+        f"status items {n['items']}: {n['actions']} actions, {n['none']} no action "
+        f"({n['none_predicted']} of them taken as initiatives)",
+        f"status accuracy {d['accuracy']}  macro-F1 {d['macro_f1']}  (matched {n['matched']} of {n['actions']})",
+    ]
+    for c, v in d["per_status"].items():
+        lines.append(f"  {c:<9} P {v['precision']:.3f}  R {v['recall']:.3f}  F1 {v['f1']:.3f}  gold {v['gold']}")
+    lines.append("  by kind: " + ", ".join(f"{k} {v['accuracy']} ({v['items']})" for k, v in d["by_kind"].items()))
+    return "\n".join(lines)
 
 
 def format_initiative_report(d: dict[str, Any]) -> str:

@@ -108,17 +108,30 @@ class Gazetteer:
             cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3 and (d.county or "")[-1:] in ok]
         if len(cands) > 1 and any(d.level == 1 for d in cands):
             cands = [d for d in cands if d.level < 3]  # 河北 is the province, not 天津's 河北区, whatever the page
-        if len(cands) > 1 and all(d.level > 1 for d in cands):
-            # a bare name shared by a city and a county inside it means the city: 长沙 is 长沙市, not its 长沙县 (a name
-            # with the county's suffix, 长沙县, finds only the county). 吉林 stays ambiguous: a city's report calls
-            # itself so as often as national news calls the province
-            top = min(cands, key=lambda d: d.level)
-            if all(d is top or (d.level > top.level and _inside(d, top)) for d in cands):
-                return [top]
         if len(cands) <= 1 or not context:
             return cands
         narrowed = [d for d in cands if any(_within(d, c) for c in context)]
+        if len(narrowed) > 1 and self._nested(narrowed):
+            # on a page about its province or city, a bare name shared by a city and a county inside it means the
+            # city: 长沙 is 长沙市, not its 长沙县 (a name with the county's suffix, 长沙县, finds only the county). A
+            # page about elsewhere leaves it alone (黄山水利枢纽 in a 临沂 report), and 吉林 (a province and its city)
+            # stays ambiguous: a city's report calls itself so as often as national news calls the province
+            return [min(narrowed, key=lambda d: d.level)]
         return narrowed or cands
+
+    @staticmethod
+    def _nested(cands: list[Division]) -> bool:
+        """Whether ``cands`` are a city and units inside it (长沙市, 长沙县)."""
+        top = min(cands, key=lambda d: d.level)
+        return top.level == 2 and all(d is top or (d.level > 2 and _inside(d, top)) for d in cands)
+
+    def county_namesake(self, name: str) -> Division | None:
+        """The county inside the city a bare name also means (甘孜 -> 甘孜县 in 甘孜藏族自治州), else None: in a
+        list of counties (泸定、甘孜、稻城) the name is the county."""
+        cands = self.index.get(name, ())
+        if len(cands) == 2 and self._nested(list(cands)):
+            return max(cands, key=lambda d: d.level)
+        return None
 
     def knows(self, name: str) -> bool:
         """Whether ``name`` is a unit of the list: alone (回民区, 黄石市), as an autonomous prefecture's short

@@ -26,14 +26,24 @@ __all__ = [
 ]
 
 
-def place_levels(path: str | None) -> tuple[str | None, str | None, str | None]:
-    """(province, city, county) of a place's full path (:meth:`pipeline.gazetteer.Gazetteer.levels`); all None
-    without a path."""
-    if not path:
-        return None, None, None
-    from .gazetteer import load_gazetteer
+_NO_LEVELS: tuple[None, None, None] = (None, None, None)
+_LEVELS: dict[str, tuple[str | None, str | None, str | None]] = {}
 
-    return load_gazetteer().levels(path)
+
+def place_levels(path: str | None) -> tuple[str | None, str | None, str | None]:
+    """(province, city, county) of a place's full path (:meth:`pipeline.gazetteer.Gazetteer.levels`, with the
+    packaged gazetteer); all None without a path or without the gazetteer."""
+    if not path:
+        return _NO_LEVELS
+    hit = _LEVELS.get(path)
+    if hit is None:
+        from .gazetteer import GazetteerError, load_gazetteer
+
+        try:
+            hit = _LEVELS[path] = load_gazetteer().levels(path)
+        except GazetteerError:  # no packaged gazetteer: the path alone, no levels
+            return _NO_LEVELS
+    return hit
 
 
 class _Levels:

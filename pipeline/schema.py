@@ -30,7 +30,7 @@ __all__ = [
     "to_table",
 ]
 
-SCHEMA_VERSION = 3  # 3: place_path, province, city, county
+SCHEMA_VERSION = 3  # 3: place_path, province, city, county; initiatives.status
 
 _SPAN = pa.struct(
     [
@@ -194,6 +194,14 @@ INITIATIVES = pa.schema(
         pa.field("name_start", pa.int64()),
         pa.field("name_end", pa.int64()),
         pa.field("action", pa.string(), nullable=False, metadata=_meta("the action word: 建立 设立 开展 …")),
+        pa.field(
+            "status",
+            pa.string(),
+            nullable=False,
+            metadata=_meta(
+                "reported (done or under way) | planned (a plan or decided task) | urged (a call on others)"
+            ),
+        ),
         pa.field("object", pa.string(), metadata=_meta("what the action is done to, up to the clause's end")),
         pa.field("text", pa.string(), nullable=False, metadata=_meta("the clauses of the initiative")),
         pa.field("start", pa.int64(), nullable=False),
@@ -292,6 +300,7 @@ def initiative_row(r: Any) -> dict[str, Any]:
         "name_start": i.name_start,
         "name_end": i.name_end,
         "action": i.action,
+        "status": i.status,
         "object": i.object,
         "text": i.text,
         "start": i.start,
@@ -476,6 +485,7 @@ COLUMNS: dict[str, dict[str, str]] = {
             "name_start",
             "name_end",
             "action",
+            "status",
             "object",
             "text",
             "start",

@@ -80,8 +80,8 @@ class OutputWriter:
             if not manifest.is_file():
                 raise OutputExistsError(f"{self.out} holds no govmine output to append to (no manifest.json)")
             self.previous = json.loads(manifest.read_text(encoding="utf-8"))
+            self._check_schema()  # before anything is changed: a refused append leaves the output as it was
             self._drop_orphans()
-            self._check_schema()
         else:
             # other files may be there (a log the shell opened there, notes): only an earlier output is in the way
             ours = [n for n in (*TABLES, "manifest.json") if (self.out / n).exists()]
@@ -103,8 +103,12 @@ class OutputWriter:
     def _check_schema(self) -> None:
         """An output written with other columns cannot take new rows: its part files and the new ones would
         not read as one table."""
+        parts = (self.previous or {}).get("parts") or {}
         for table in self.tables:
-            for f in sorted((self.out / table).glob("*.parquet"))[:1] if (self.out / table).is_dir() else []:
+            files = sorted((self.out / table).glob("*.parquet")) if (self.out / table).is_dir() else []
+            if table in parts:  # the parts of finished runs (an interrupted run's strays are not the output)
+                files = [f for f in files if f.name in set(parts[table])]
+            for f in files[:1]:
                 try:
                     names = pq.read_schema(f).names
                 except (OSError, pa.ArrowException):
@@ -114,8 +118,8 @@ class OutputWriter:
                 if names != TABLES[table][0].names:
                     version = (pq.read_schema(f).metadata or {}).get(b"govmine.schema_version", b"?").decode()
                     raise OutputExistsError(
-                        f"{self.out} was written by an older govmine (output schema {version}, now {SCHEMA_VERSION}: "
-                        f"the {table} table has other columns): rebuild it with --force first"
+                        f"{self.out} was written by another version of govmine (output schema {version}, now "
+                        f"{SCHEMA_VERSION}: the {table} table has other columns): rebuild it with --force first"
                     )
 
     def write(self, table: str, records: Iterable[Any]) -> None:

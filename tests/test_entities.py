@@ -367,13 +367,22 @@ def test_a_place_printed_after_its_province_or_city(name: str, path: str | None)
     assert (d.path if d else None) == path
 
 
-def test_a_bare_city_name_is_the_city_not_its_namesake_county() -> None:
+def test_a_bare_city_name_is_the_city_not_its_namesake_county(recognizer) -> None:
     g = load_gazetteer()
-    assert [d.path for d in g.lookup("长沙")] == ["湖南省/长沙市"]  # not 长沙县 inside it
-    assert [d.path for d in g.lookup("东营")] == ["山东省/东营市"]  # not 东营区
-    assert [d.path for d in g.lookup("长沙县")] == ["湖南省/长沙市/长沙县"]
-    assert len(g.lookup("吉林")) == 2  # the province or its city: a city's own report calls itself 吉林
-    assert len(g.lookup("朝阳")) >= 3  # not nested: 北京's 朝阳区, 辽宁's 朝阳市, 长春's 朝阳区
+    # on a page about its province or city, 长沙 is 长沙市, not the 长沙县 inside it
+    assert [d.path for d in g.lookup("长沙", context=("湖南省",))] == ["湖南省/长沙市"]
+    assert [d.path for d in g.lookup("东营", context=("山东",))] == ["山东省/东营市"]  # not 东营区
+    assert len(g.lookup("长沙")) == 2  # a page that does not say stays ambiguous
+    assert g.resolve("黄山", context=("临沂市", "山东省")) is None  # 黄山水利枢纽 in the 临沂 report
+    assert [d.path for d in g.lookup("长沙县", context=("湖南省",))] == ["湖南省/长沙市/长沙县"]
+    assert (
+        len(g.lookup("吉林", context=("吉林省",))) == 2
+    )  # the province or its city: a city's report calls itself 吉林
+    # in a list of the prefecture's counties the name is the county (govwork_city2024:甘孜, 阿坝)
+    got = recognizer.extract("深入实施康定、泸定、甘孜、稻城等重点县城建设", context=["甘孜藏族自治州", "四川省"])
+    assert [(m.text, m.normalized) for m in got if m.label == "PLACE"] == [("甘孜", "四川省/甘孜藏族自治州/甘孜县")]
+    got = recognizer.extract("甘孜、阿坝两州", context=["四川省"])  # two prefectures
+    assert [m.normalized for m in got if m.label == "PLACE"] == ["四川省/甘孜藏族自治州", "四川省/阿坝藏族羌族自治州"]
 
 
 def test_seed_articles_facts_and_initiatives_carry_the_path_of_their_place() -> None:

@@ -118,3 +118,78 @@ def test_a_zone_is_the_place_only_where_no_unit_is_named() -> None:
 
 def test_autonomous_regions_compare_by_their_short_names() -> None:
     assert _same_place("广西壮族自治区", "广西") and _same_place("内蒙古自治区", "内蒙古")
+
+
+# --- status: reported / planned / urged ---
+
+
+def _record(path: Path, rid: str) -> dict:
+    return next(r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if r["id"] == rid)
+
+
+def _statuses(rid: str, path: Path) -> dict[str, str]:
+    rec = _record(path, rid)
+    res = Pipeline().process(RawDocument(rec["id"], str(path), 1, rec["text"], "record", title=rec.get("title")))
+    return {i.initiative.text: i.initiative.status for i in res.rows["initiatives"]}
+
+
+def test_a_news_page_reports_what_was_done() -> None:
+    # 将党组织同步建在网格上: 将 as 把, not the future
+    got = find_initiatives("回民区在推行网格化管理的过程中，将党组织同步建在网格上。")
+    assert [(i.action, i.status) for i in got] == [("推行", "reported"), ("建", "reported")]
+    seed = ROOT / "corpus" / "seed" / "000_db21671502ac2f81.txt"
+    res = Pipeline().process(RawDocument("seed", str(seed), None, seed.read_text(encoding="utf-8"), "file"))
+    assert {i.initiative.status for i in res.rows["initiatives"]} == {"reported"}
+
+
+def test_a_reports_plan_part_is_planned_and_its_review_reported() -> None:
+    """govwork_city2024:厦门: 一、2023年工作回顾 … 二、2024年主要工作."""
+    got = _statuses("govwork_city2024:厦门", ROOT / "corpus" / "reports" / "govwork_city2024_part1.jsonl")
+    first = {t.split("，")[0]: s for t, s in got.items()}
+    assert first["创建国家绿色金融改革创新试验区"] == "planned"  # in 二、2024年主要工作
+    assert first["完善收入分配机制"] == "planned"
+    counts = {s: sum(v == s for v in got.values()) for s in ("reported", "planned", "urged")}
+    assert counts["reported"] > 100 and counts["planned"] > 200, counts
+
+
+def test_cue_words_before_the_action() -> None:
+    cases = {
+        "下一步，我们将进一步推进红蜂驿站建设。": "planned",
+        "今年计划改造老旧小区747个。": "planned",
+        "到2027年，初步建立节水产业发展格局。": "planned",
+        "全市已建成红蜂驿站40个。": "reported",
+        "赛罕区建立了工会户外劳动者服务站点5个。": "reported",
+        # xwlb:20250124:01: a leader's 要 …
+        "习近平指出，辽宁农业资源丰富、发展底子较好，要坚持城乡融合发展，推进以县城为重要载体的新型城镇化建设。": "urged",
+    }
+    got = {t: [i.status for i in find_initiatives(t)][-1] for t in cases}
+    assert got == cases
+
+
+def test_a_call_carries_through_its_paragraph() -> None:
+    text = (
+        "会议强调，要扎实推进乡村全面振兴。统筹新型城镇化和乡村全面振兴，提升县城综合承载能力。\n各地开展了丰富的活动。"
+    )
+    assert [(i.action, i.status) for i in find_initiatives(text)] == [
+        ("推进", "urged"),
+        ("统筹", "urged"),
+        ("开展", "reported"),
+    ]
+
+
+def test_the_status_scorer_on_its_gold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+    from pipeline.evaluate import evaluate_statuses
+
+    out = tmp_path / "out"
+    assert main(["run", str(ROOT / "corpus" / "seed"), "--out", str(out), "-q"]) == 0
+    gold = ROOT / "corpus" / "gold" / "initiatives" / "status_dev.json"
+    seed_gold = tmp_path / "seed_status.json"
+    data = json.loads(gold.read_text(encoding="utf-8"))
+    data["documents"] = [d for d in data["documents"] if d["id"] == "1ae8b1067945540b"]
+    seed_gold.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    d = evaluate_statuses(out, [seed_gold])
+    assert d["counts"]["actions"] == d["counts"]["matched"] >= 5 and d["accuracy"] == 1.0
+    assert d["per_status"]["reported"]["recall"] == 1.0
+    assert main(["evaluate", str(out), str(seed_gold)]) == 0
+    assert "status accuracy 1.0" in capsys.readouterr().out

@@ -352,9 +352,9 @@ class EntityRecognizer:
             for hit in self._known(name, text):  # on word boundaries: 胡天 is not repeated inside 胡天伟
                 claim(Mention(name, "PERSON", hit.start(), hit.end(), "repeat"))
         out.sort(key=lambda m: m.start)
-        return self._normalize(out, context)
+        return self._normalize(out, context, text)
 
-    def _normalize(self, mentions: list[Mention], context: Sequence[str]) -> list[Mention]:
+    def _normalize(self, mentions: list[Mention], context: Sequence[str], text: str | None = None) -> list[Mention]:
         """E5: full paths for places. County-level names the gazetteer knows unambiguously come first and
         their city and province become context; ambiguous names (新城区) are then resolved in that context
         (on a 呼和浩特 page, 呼和浩特市新城区); a unit right after a resolved one (回民区海西路街道) hangs under it."""
@@ -372,6 +372,12 @@ class EntityRecognizer:
                 if d is not None:
                     paths[i] = d.path
                     ctx.extend(x for x in (d.city, d.province) if x)
+        if text is not None:
+            # a city's bare name in a list of its counties is the county: 泸定、甘孜、稻城 (甘孜县, not the prefecture)
+            for i, m in places:
+                county = g.county_namesake(m.text) if i in paths else None
+                if county is not None and paths[i] != county.path and self._among_counties(text, m, county):
+                    paths[i] = county.path
         out = []
         prev: Mention | None = None
         prev_path: str | None = None
@@ -391,6 +397,19 @@ class EntityRecognizer:
             out.append(m)
             prev, prev_path = m, path if m.label == "PLACE" else None
         return out
+
+    def _among_counties(self, text: str, m: Mention, county: Any) -> bool:
+        """Whether the items next to ``m`` in a 、-list (泸定、甘孜、稻城) are counties of ``county``'s city."""
+        g = self.gazetteer
+        assert g is not None
+        items = []
+        if m.start > 0 and text[m.start - 1] == "、":
+            left = text[max(0, m.start - 8) : m.start - 1]
+            items += [left[-n:] for n in range(2, len(left) + 1)]
+        if text[m.end : m.end + 1] == "、":
+            right = text[m.end + 1 : m.end + 8]
+            items += [right[:n] for n in range(2, len(right) + 1)]
+        return any(d.level == 3 and d.city == county.city and d != county for w in items for d in g.lookup(w))
 
     def _known(self, name: str, text: str) -> Iterable[re.Match[str]]:
         """Occurrences of a known place or person that start and end on word boundaries (中国 is not in
@@ -973,6 +992,9 @@ def place_path(
     for m in mentions:
         if m.label == "PLACE" and m.normalized and (m.text == place or m.normalized.rsplit("/", 1)[-1] == place):
             return str(m.normalized)
+    for m in mentions:  # the place printed after its province (山西东圣社区, 福建坦洋村)
+        if m.label == "PLACE" and m.normalized and len(m.text) >= 2 and place.endswith(m.text):
+            return str(m.normalized)
     first = next((m for m in mentions if m.label == "PLACE" and m.text == place), None)
     if first is not None and text is not None and place.endswith(_LOW_LEVEL_SUFFIXES):
         # a street or community the text names after its county in the same sentence, with a body between
@@ -981,7 +1003,7 @@ def place_path(
             if any(c in "。！？\n" for c in text[m.end : first.start]):
                 break
             if m.label == "PLACE" and m.subtype == "admin" and m.normalized:
-                return f"{m.normalized}/{place}"
+                return str(m.normalized) if m.text.endswith(place) else f"{m.normalized}/{place}"
     if gazetteer is None:
         return None
     d = gazetteer.resolve_chain(place, context=context)

@@ -32,7 +32,15 @@ import numpy as np
 from ..roundup import item_of, roundup_items
 from ..segment import Segmenter, split_sentences
 
-__all__ = ["Initiative", "InitiativeStage", "InitiativeWords", "find_initiatives", "load_words"]
+__all__ = [
+    "STATUSES",
+    "Initiative",
+    "InitiativeStage",
+    "InitiativeWords",
+    "find_initiatives",
+    "load_words",
+    "report_parts",
+]
 
 _BREAK = frozenset("，。；：！？,;:!?\n")
 _PURPOSE = frozenset(("为", "为了"))
@@ -52,6 +60,12 @@ class InitiativeWords:
     min_object_chars: int
     max_follow_clauses: int
     max_name_chars: int
+    plan_parts: tuple[str, ...] = ()
+    review_parts: tuple[str, ...] = ()
+    cues: dict[str, str] | None = None  # cue word -> status ("reported", "urged", "planned")
+    will: str = "将"
+    will_adverbs: frozenset[str] = frozenset()
+    said: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -59,12 +73,81 @@ def load_words() -> InitiativeWords:
     """The packaged initiative lexicon (read once per process)."""
     data = tomllib.loads(resources.files("pipeline.data").joinpath("initiatives.toml").read_text("utf-8"))
     lim = data["limits"]
+    st = data["status"]
+    cues = (
+        {w: "reported" for w in st["done"]} | {w: "urged" for w in st["urged"]} | {w: "planned" for w in st["planned"]}
+    )
     return InitiativeWords(
         actions=frozenset(data["actions"]["words"]),
         min_object_chars=int(lim["min_object_chars"]),
         max_follow_clauses=int(lim["max_follow_clauses"]),
         max_name_chars=int(lim["max_name_chars"]),
+        plan_parts=tuple(st["plan_parts"]),
+        review_parts=tuple(st["review_parts"]),
+        cues=cues,
+        will=st["will"],
+        will_adverbs=frozenset(st["will_adverbs"]),
+        said=frozenset(st["said"]),
     )
+
+
+STATUSES = ("reported", "planned", "urged")
+
+
+def report_parts(headings: Iterable[tuple[int, str]], words: InitiativeWords | None = None) -> list[tuple[int, str]]:
+    """``(start, "planned" | "reported")`` for each heading that opens a plan part (工作安排, 重点工作, 主要目标 …)
+    or a review part (工作回顾, 过去一年 …) of a report, in text order; other headings are left out."""
+    words = words or load_words()
+    out = []
+    for start, head in sorted(headings):
+        if any(w in head for w in words.plan_parts):
+            out.append((start, "planned"))
+        elif any(w in head for w in words.review_parts):
+            out.append((start, "reported"))
+    return out
+
+
+_BY_YEAR = re.compile(r"到20\d\d年")
+
+
+def _cue(toks: Sequence[str], k: int, words: InitiativeWords) -> str | None:
+    """The status the words before token ``k`` of a sentence give (the nearest cue wins): 已 累计 -> reported;
+    要 必须, or 强调/要求 introducing what was said -> urged; 计划 拟 力争 部署, or 将 right before the action (only
+    adverbs between) -> planned; None without a cue."""
+    cues = words.cues or {}
+    for j in range(k - 1, -1, -1):
+        w = toks[j]
+        if w == words.will:
+            if all(t in words.will_adverbs for t in toks[j + 1 : k]):
+                return "planned"
+            continue  # 将 as 把: 将党组织同步建在网格上
+        if w in words.said:
+            if j + 1 < len(toks) and toks[j + 1] in ("，", "：", ":", ","):
+                return "urged"
+            continue
+        c = cues.get(w)
+        if c is not None:
+            return c
+    return None
+
+
+def _status(toks: Sequence[str], k: int, part: str | None, words: InitiativeWords, carried: str | None = None) -> str:
+    """The status of the initiative whose action word is token ``k`` of its sentence: 了 right after the action
+    word -> reported, else the cue before it (:func:`_cue`; 到2027年 -> planned), else ``carried``, the urged cue of
+    an earlier sentence of its paragraph (会议强调，要…。 then more tasks). In a report's plan part everything not
+    reported as done is planned (its 要 is the government's commitment); in a review part only a plan cue
+    (下一步将…) changes reported; elsewhere an initiative without a cue is reported."""
+    if k + 1 < len(toks) and toks[k + 1] == "了" or toks[k].endswith("了"):
+        cue: str | None = "reported"
+    else:
+        cue = _cue(toks, k, words)
+        if cue is None and _BY_YEAR.search("".join(toks[:k])):
+            cue = "planned"
+    if part == "planned":
+        return "reported" if cue == "reported" else "planned"
+    if part == "reported":
+        return "planned" if cue == "planned" else "reported"
+    return cue or carried or "reported"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +169,7 @@ class Initiative:
     sentence_start: int
     sentence_end: int
     words: tuple[str, ...] = ()  # its words, from its sentence's segmentation (whitespace dropped)
+    status: str = "reported"  # reported | planned | urged (see find_initiatives)
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -188,6 +272,7 @@ def find_initiatives(
     sentences: Iterable[tuple[int, int, Sequence[str]]] | None = None,
     programmes: Sequence[tuple[int, int]] = (),
     words: InitiativeWords | None = None,
+    headings: Iterable[tuple[int, str]] = (),
 ) -> list[Initiative]:
     """Initiatives of a text, in text order.
 
@@ -198,9 +283,13 @@ def find_initiatives(
             its sentence rows, so nothing is segmented twice).
         programmes: ``(start, end)`` of PROGRAMME mentions; the first inside an initiative names it.
         words: The lexicon (the packaged one by default).
+        headings: ``(start, text)`` of the text's subheadings; a report's part headings (二、2024年工作安排)
+            make what follows them planned (or reported, after 一、2023年工作回顾).
 
     Returns:
-        Initiatives whose spans do not overlap.
+        Initiatives whose spans do not overlap. Each has a ``status``: ``reported`` (done or under way),
+        ``planned`` (a plan, target or decided task: 将, 计划, 力争, a report's plan part) or ``urged`` (a call on
+        others: 要, 必须, 强调 outside a plan part), from the cue word nearest before its action word.
 
     Example:
         >>> [i.name for i in find_initiatives("在全区设立“红蜂驿站”31个，服务骑手3000余人次。")]
@@ -213,12 +302,26 @@ def find_initiatives(
     out: list[Initiative] = []
     prog_sorted = sorted(programmes)
     actions = words.actions
+    parts = report_parts(headings, words)
+    part_starts = [p for p, _ in parts]
+    # whether the paragraph's sentences so far called on others (会议强调，要… carries to the tasks after it; a
+    # plan cue does not: 预计9月底竣工 says nothing of the next sentence)
+    para, carried = -1, None
+    cue_words = (words.cues or {}).keys() | words.said | {words.will}
     for s_start, s_end, toks in sentences:
+        p_start = text.rfind("\n", 0, s_start) + 1
+        if p_start != para:
+            para, carried = p_start, None
         # token k is text[starts[k]:starts[k + 1]]: the words as read from the text at their offsets (the
         # words themselves when they are the text there, as a segmenter's are)
         if not text.startswith("".join(toks), s_start):
             starts = list(accumulate(map(len, toks), initial=s_start))
             toks = [text[a:b] for a, b in zip(starts, starts[1:], strict=False)]
+        last = carried
+        if not cue_words.isdisjoint(toks):
+            c = _cue(toks, len(toks), words)
+            if c == "urged":
+                carried = c
         if actions.isdisjoint(toks):
             continue  # no action word, no initiative: nothing else to read (about half the sentences)
         starts = list(accumulate(map(len, toks), initial=s_start))
@@ -263,7 +366,9 @@ def find_initiatives(
             first, stop = bisect_left(starts, start, 0, len(toks)), bisect_right(starts, end, 1) - 1
             run = toks[first:stop]
             words_in = tuple(w for w in run if not w.isspace()) if any(map(str.isspace, run)) else tuple(run)
-            out.append(_make(text, start, end, act, clauses[i], s_start, s_end, prog_sorted, words, words_in))
+            p = bisect_right(part_starts, s_start) - 1
+            status = _status(toks, bisect_left(starts, act[0]), parts[p][1] if p >= 0 else None, words, last)
+            out.append(_make(text, start, end, act, clauses[i], s_start, s_end, prog_sorted, words, words_in, status))
             i = j
     return out
 
@@ -279,6 +384,7 @@ def _make(
     programmes: Sequence[tuple[int, int]],
     words: InitiativeWords,
     words_in: tuple[str, ...] = (),
+    status: str = "reported",
 ) -> Initiative:
     a, b = act
     brk = _BREAK_AT.search(text, b, end)  # the object runs to the end of the action's own clause
@@ -314,6 +420,7 @@ def _make(
         sentence_start=s_start,
         sentence_end=s_end,
         words=words_in,
+        status=status,
     )
 
 
@@ -378,7 +485,10 @@ class InitiativeStage:
         minor = [m for m in mentions if m.label == "PLACE" and m.subtype in ("zone", "compound")]
         minor_starts = [m.start for m in minor]
         facts = list(done.get("facts", ()))
-        inits = find_initiatives(text, sentences=sents or None, segmenter=self.segmenter, programmes=progs)
+        heads = [(h.start, h.text) for h in getattr(article, "subheadings", ())]
+        inits = find_initiatives(
+            text, sentences=sents or None, segmenter=self.segmenter, programmes=progs, headings=heads
+        )
         probs: list[list[float]] = []
         if self.model is not None:
             # one call for the initiatives and the article's own text (its words from the sentence rows)
