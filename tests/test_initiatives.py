@@ -193,3 +193,22 @@ def test_the_status_scorer_on_its_gold(tmp_path: Path, capsys: pytest.CaptureFix
     assert d["per_status"]["reported"]["recall"] == 1.0
     assert main(["evaluate", str(out), str(seed_gold)]) == 0
     assert "status accuracy 1.0" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "actions"),
+    [
+        ("让现代化建设成果更多更公平惠及全体人民。", []),  # xwlb:20230803:01
+        ("坚持不懈用党的创新理论武装全党。", []),  # partybuilding_cms:10
+        ("在现代化建设中注重保护历史街区和传统风貌。", []),  # partybuilding_cms:12
+        ("以创新为动力，城市发展新动能不断壮大。", []),  # xwlb:20260719:01
+        ("着力提升乡村建设水平。", []),
+        # a verb before the same words is still an action
+        ("通过组织村企党组织共同开展理论学习。", ["开展"]),  # partybuilding_cms:29
+        ("要求全力开展人员搜救。", ["开展"]),  # xwlb:20250804:03
+        ("继续推动中美经贸磋商。", ["推动"]),  # 中 begins a name here
+        ("加快推进中储粮50万吨仓储基地项目。", ["推进"]),
+    ],
+)
+def test_an_action_word_used_as_a_noun_is_no_initiative(text: str, actions: list[str]) -> None:
+    assert [i.action for i in find_initiatives(text)] == actions

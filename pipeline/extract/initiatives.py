@@ -60,6 +60,8 @@ class InitiativeWords:
     min_object_chars: int
     max_follow_clauses: int
     max_name_chars: int
+    noun_after: frozenset[str] = frozenset()
+    noun_pairs: frozenset[tuple[str, str]] = frozenset()
     plan_parts: tuple[str, ...] = ()
     review_parts: tuple[str, ...] = ()
     cues: dict[str, str] | None = None  # cue word -> status ("reported", "urged", "planned")
@@ -82,6 +84,8 @@ def load_words() -> InitiativeWords:
         min_object_chars=int(lim["min_object_chars"]),
         max_follow_clauses=int(lim["max_follow_clauses"]),
         max_name_chars=int(lim["max_name_chars"]),
+        noun_after=frozenset(data["nouns"]["after"]),
+        noun_pairs=frozenset((a, n) for a, ns in data["nouns"]["pairs"].items() for n in ns),
         plan_parts=tuple(st["plan_parts"]),
         review_parts=tuple(st["review_parts"]),
         cues=cues,
@@ -248,9 +252,31 @@ def _action(
             quotes = _quoted(text, start, end)
         if any(a <= s < b for a, b in quotes):
             continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else ""
+        if (
+            nxt in words.noun_after
+            or (toks[k], nxt) in words.noun_pairs
+            or (nxt == "为" and k > 0 and toks[k - 1] == "以")
+            or (nxt == "中" and _in_the_course(toks, k, start, starts))
+        ):
+            continue  # a noun or a modifier: 现代化建设成果, 党的创新理论, 以创新为动力, 在现代化建设中
         if _has_chars(text[e:end].strip(_TRIM), words.min_object_chars):
             return s, e
     return None
+
+
+def _in_the_course(toks: Sequence[str], k: int, start: int, starts: Sequence[int]) -> bool:
+    """Whether token ``k`` followed by 中 means "in the course of": 在现代化建设中, 老旧小区改造中存在的困难 (not
+    推动中美经贸磋商 or 推进中储粮…项目, where 中 begins a name)."""
+    after = toks[k + 2] if k + 2 < len(toks) else ""
+    if not after or after in ("的", "存在", "遇到", "发现", "提出") or not ("\u4e00" <= after[0] <= "\u9fff"):
+        return True
+    j = k - 1
+    while j >= 0 and starts[j] >= start:  # 在 earlier in its clause
+        if toks[j] == "在":
+            return True
+        j -= 1
+    return False
 
 
 def _has_chars(obj: str, need: int) -> bool:
