@@ -150,6 +150,11 @@ def test_a_reports_plan_part_is_planned_and_its_review_reported() -> None:
     assert first["完善收入分配机制"] == "planned"
     counts = {s: sum(v == s for v in got.values()) for s in ("reported", "planned", "urged")}
     assert counts["reported"] > 100 and counts["planned"] > 200, counts
+    # as a library, on the record's text: its lines 一、… 二、… are read as the part headings
+    rec = _record(ROOT / "corpus" / "reports" / "govwork_city2024_part1.jsonl", "govwork_city2024:厦门")
+    lib = {i.text.split("，")[0]: i.status for i in find_initiatives(rec["text"])}
+    assert lib["创建国家绿色金融改革创新试验区"] == "planned"
+    assert sum(v == "planned" for v in lib.values()) > 200
 
 
 def test_cue_words_before_the_action() -> None:

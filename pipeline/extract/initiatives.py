@@ -98,6 +98,22 @@ def load_words() -> InitiativeWords:
 STATUSES = ("reported", "planned", "urged")
 
 
+_PART_LINE = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _line_headings(text: str) -> list[tuple[int, str]]:
+    """``(start, line)`` of the text's lines that look like a report's part headings: short, no sentence end,
+    opening with 一、 二、 … (the pipeline passes the subheadings it found instead)."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        head = line.strip()
+        if head and len(head) <= 40 and _PART_LINE.match(head) and not any(c in head for c in "。；！？"):
+            out.append((pos + line.index(head[0]), head))
+        pos += len(line) + 1
+    return out
+
+
 def report_parts(headings: Iterable[tuple[int, str]], words: InitiativeWords | None = None) -> list[tuple[int, str]]:
     """``(start, "planned" | "reported")`` for each heading that opens a plan part (工作安排, 重点工作, 主要目标 …)
     or a review part (工作回顾, 过去一年 …) of a report, in text order; other headings are left out."""
@@ -298,7 +314,7 @@ def find_initiatives(
     sentences: Iterable[tuple[int, int, Sequence[str]]] | None = None,
     programmes: Sequence[tuple[int, int]] = (),
     words: InitiativeWords | None = None,
-    headings: Iterable[tuple[int, str]] = (),
+    headings: Iterable[tuple[int, str]] | None = None,
 ) -> list[Initiative]:
     """Initiatives of a text, in text order.
 
@@ -310,7 +326,8 @@ def find_initiatives(
         programmes: ``(start, end)`` of PROGRAMME mentions; the first inside an initiative names it.
         words: The lexicon (the packaged one by default).
         headings: ``(start, text)`` of the text's subheadings; a report's part headings (二、2024年工作安排)
-            make what follows them planned (or reported, after 一、2023年工作回顾).
+            make what follows them planned (or reported, after 一、2023年工作回顾). Without them, the text's
+            short lines that open with 一、 二、 … or name a part (2024年工作安排) are taken as headings.
 
     Returns:
         Initiatives whose spans do not overlap. Each has a ``status``: ``reported`` (done or under way),
@@ -328,7 +345,7 @@ def find_initiatives(
     out: list[Initiative] = []
     prog_sorted = sorted(programmes)
     actions = words.actions
-    parts = report_parts(headings, words)
+    parts = report_parts(_line_headings(text) if headings is None else headings, words)
     part_starts = [p for p, _ in parts]
     # whether the paragraph's sentences so far called on others (会议强调，要… carries to the tasks after it; a
     # plan cue does not: 预计9月底竣工 says nothing of the next sentence)
