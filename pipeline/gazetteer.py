@@ -29,6 +29,7 @@ _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # the suffixes a county's short name may carry, by the suffix printed: a 县 may since have become a 市 or a 区,
 # a 市 a 区
 _RENAMED = {"县": "县市区", "市": "市区"}
+_NOT_DISTRICT = ("县", "旗", "市")  # a county or a county-level city, not a district (区)
 _PLACEHOLDER_CITIES = ("市辖区", "县", "直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 COLUMNS = ("year", "province_name", "city_name", "county_name", "province_short", "city_short", "county_short", "rank")
 
@@ -108,14 +109,21 @@ class Gazetteer:
             cands = [d for d in self.index.get(name[:-1], ()) if d.level == 3 and (d.county or "")[-1:] in ok]
         if len(cands) > 1 and any(d.level == 1 for d in cands):
             cands = [d for d in cands if d.level < 3]  # 河北 is the province, not 天津's 河北区, whatever the page
+        if (
+            len(cands) > 1
+            and self._nested(cands)
+            and all((d.county or "").endswith(_NOT_DISTRICT) for d in cands if d.level == 3)
+        ):
+            # a bare name shared by a city and a county (县, 旗, 市) inside it means the city: 长沙 is 长沙市, not
+            # its 长沙县 (a name with the county's suffix, 长沙县, finds only the county)
+            return [min(cands, key=lambda d: d.level)]
         if len(cands) <= 1 or not context:
             return cands
         narrowed = [d for d in cands if any(_within(d, c) for c in context)]
         if len(narrowed) > 1 and self._nested(narrowed):
-            # on a page about its province or city, a bare name shared by a city and a county inside it means the
-            # city: 长沙 is 长沙市, not its 长沙县 (a name with the county's suffix, 长沙县, finds only the county). A
-            # page about elsewhere leaves it alone (黄山水利枢纽 in a 临沂 report), and 吉林 (a province and its city)
-            # stays ambiguous: a city's report calls itself so as often as national news calls the province
+            # a city and a district inside it (黄山市, 黄山区) only on a page naming its province or city: 黄山水利枢纽
+            # in a 临沂 report is neither. 吉林 (a province and its city) stays ambiguous: a city's report calls
+            # itself so as often as national news calls the province
             return [min(narrowed, key=lambda d: d.level)]
         return narrowed or cands
 

@@ -30,7 +30,7 @@ __all__ = [
     "to_table",
 ]
 
-SCHEMA_VERSION = 3  # 3: place_path, province, city, county; initiatives.status
+SCHEMA_VERSION = 4  # 3: place_path, province, city, county; 4: initiatives.status
 
 _SPAN = pa.struct(
     [

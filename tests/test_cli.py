@@ -242,7 +242,7 @@ def test_append_to_an_output_of_older_columns_is_refused(tmp_path: Path, capsys:
     capsys.readouterr()
     assert main(["run", cms, "--out", str(out), "--append", "-q"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "output schema 2, now 3" in err and "--force" in err
+    assert err.count("\n") == 1 and "output schema 2, now 4" in err and "--force" in err
     assert sorted(p.name for p in out.rglob("*")) == before  # nothing written
 
 

@@ -372,8 +372,11 @@ def test_a_bare_city_name_is_the_city_not_its_namesake_county(recognizer) -> Non
     # on a page about its province or city, 长沙 is 长沙市, not the 长沙县 inside it
     assert [d.path for d in g.lookup("长沙", context=("湖南省",))] == ["湖南省/长沙市"]
     assert [d.path for d in g.lookup("东营", context=("山东",))] == ["山东省/东营市"]  # not 东营区
-    assert len(g.lookup("长沙")) == 2  # a page that does not say stays ambiguous
+    assert [d.path for d in g.lookup("长沙")] == ["湖南省/长沙市"]  # its namesake is a 县: the city, on any page
+    assert [d.path for d in g.lookup("乌鲁木齐")] == ["新疆维吾尔自治区/乌鲁木齐市"]  # 天津、乌鲁木齐等城市
+    assert len(g.lookup("黄山")) == 2  # a city and its 区: a page that does not say stays ambiguous
     assert g.resolve("黄山", context=("临沂市", "山东省")) is None  # 黄山水利枢纽 in the 临沂 report
+    assert g.resolve("黄山", context=("安徽省",)).path == "安徽省/黄山市"
     assert [d.path for d in g.lookup("长沙县", context=("湖南省",))] == ["湖南省/长沙市/长沙县"]
     assert (
         len(g.lookup("吉林", context=("吉林省",))) == 2

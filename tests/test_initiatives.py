@@ -139,7 +139,10 @@ def test_a_news_page_reports_what_was_done() -> None:
     assert [(i.action, i.status) for i in got] == [("推行", "reported"), ("建", "reported")]
     seed = ROOT / "corpus" / "seed" / "000_db21671502ac2f81.txt"
     res = Pipeline().process(RawDocument("seed", str(seed), None, seed.read_text(encoding="utf-8"), "file"))
-    assert {i.initiative.status for i in res.rows["initiatives"]} == {"reported"}
+    got = {i.initiative.text: i.initiative.status for i in res.rows["initiatives"]}
+    # all reported but what 下一步，金润社区将持续坚持… announces
+    plan = "在为女性提供就业机会的同时，广泛凝聚“她”力量，促进基层治理提质增效"
+    assert [t for t, s in got.items() if s != "reported"] == [plan] and got[plan] == "planned"
 
 
 def test_a_reports_plan_part_is_planned_and_its_review_reported() -> None:
@@ -159,6 +162,12 @@ def test_a_reports_plan_part_is_planned_and_its_review_reported() -> None:
 
 def test_cue_words_before_the_action() -> None:
     cases = {
+        # from a code review of the bundled output
+        "将于明年启动建设。": "planned",
+        "15个巡视组将对26家企业开展巡视。": "planned",
+        "按照高质量发展的要求，统筹推进各项工作。": "reported",  # 要求 as a noun
+        "认真落实党中央、国务院决策部署，扎实开展学习教育。": "reported",  # 部署 as a noun
+        "辽宁实施兴辽英才计划，引进人才2000名。": "reported",  # 计划 in a programme's name, far from the action
         "下一步，我们将进一步推进红蜂驿站建设。": "planned",
         "今年计划改造老旧小区747个。": "planned",
         "到2027年，初步建立节水产业发展格局。": "planned",
@@ -180,6 +189,24 @@ def test_a_call_carries_through_its_paragraph() -> None:
         ("统筹", "urged"),
         ("开展", "reported"),
     ]
+    # … but not into a narrative again (今年以来 …)
+    text = "会议强调，要加强领导。今年以来，全省新建驿站40个。"
+    assert [(i.action, i.status) for i in find_initiatives(text)] == [("加强", "urged"), ("新建", "reported")]
+
+
+def test_report_parts_from_headings() -> None:
+    from pipeline.extract.initiatives import report_parts
+
+    # a numbered review part ends at the next numbered heading, whatever it says (govwork_national 1997, 2023)
+    heads = [(0, "一、过去五年的回顾"), (100, "二、对今年政府工作的建议"), (200, "三、1997年经济工作")]
+    assert report_parts(heads) == [(0, "reported"), (100, "planned")]  # 三、 stays in the plan
+    heads = [(0, "一、1996年工作回顾"), (100, "二、保持经济平稳增长"), (200, "三、深化改革")]
+    assert report_parts(heads) == [(0, "reported"), (100, "planned")]
+    # an unnumbered review heading keeps its numbered sub-parts (govwork_city2024:德阳)
+    heads = [(0, "2023年工作回顾"), (50, "一、综合施策稳增长，经济恢复回升向好"), (900, "2024年主要工作")]
+    assert report_parts(heads) == [(0, "reported"), (900, "planned")]
+    # a round-up's item titles open no part
+    assert report_parts([(0, "5.3万多名西部计划志愿者陆续出征"), (80, "山西太原：大力实施城市更新 办好民生实事")]) == []
 
 
 def test_the_status_scorer_on_its_gold(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

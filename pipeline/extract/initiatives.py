@@ -64,10 +64,16 @@ class InitiativeWords:
     noun_pairs: frozenset[tuple[str, str]] = frozenset()
     plan_parts: tuple[str, ...] = ()
     review_parts: tuple[str, ...] = ()
+    part_heading_words: tuple[str, ...] = ()
     cues: dict[str, str] | None = None  # cue word -> status ("reported", "urged", "planned")
+    near_planned: frozenset[str] = frozenset()
+    near_gap: int = 2
     will: str = "将"
-    will_adverbs: frozenset[str] = frozenset()
+    will_next: frozenset[str] = frozenset()
     said: frozenset[str] = frozenset()
+    not_said: frozenset[str] = frozenset()
+    carry_sentences: int = 3
+    carry_breaks: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -88,10 +94,16 @@ def load_words() -> InitiativeWords:
         noun_pairs=frozenset((a, n) for a, ns in data["nouns"]["pairs"].items() for n in ns),
         plan_parts=tuple(st["plan_parts"]),
         review_parts=tuple(st["review_parts"]),
+        part_heading_words=tuple(st["part_heading_words"]),
         cues=cues,
+        near_planned=frozenset(st["near_planned"]),
+        near_gap=int(st["near_gap"]),
         will=st["will"],
-        will_adverbs=frozenset(st["will_adverbs"]),
+        will_next=frozenset(st["will_next"]),
         said=frozenset(st["said"]),
+        not_said=frozenset(st["not_said"]),
+        carry_sentences=int(st["carry_sentences"]),
+        carry_breaks=tuple(st["carry_breaks"]),
     )
 
 
@@ -114,17 +126,47 @@ def _line_headings(text: str) -> list[tuple[int, str]]:
     return out
 
 
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+
+
 def report_parts(headings: Iterable[tuple[int, str]], words: InitiativeWords | None = None) -> list[tuple[int, str]]:
     """``(start, "planned" | "reported")`` for each heading that opens a plan part (工作安排, 重点工作, 主要目标 …)
-    or a review part (工作回顾, 过去一年 …) of a report, in text order; other headings are left out."""
+    or a review part (工作回顾, 过去一年 …) of a report, in text order; other headings are left out. A heading
+    counts only when it is numbered or names a year, 工作, 目标 …: a news round-up's item titles (西部计划志愿者出征)
+    open no part. After a numbered review heading (一、2023年工作回顾), the next numbered heading of the same kind
+    (二、…) opens the plan whatever it says (二、对今年政府工作的建议, 二、1997年经济工作)."""
     words = words or load_words()
-    out = []
+    out: list[tuple[int, str]] = []
+    review_mark: str | None = None  # the numbering of the review part's own heading (一、 or （一）)
     for start, head in sorted(headings):
+        numbered = _NUMBERED.match(head)
+        if not numbered and not any(w in head for w in words.part_heading_words):
+            continue
+        mark = None if numbered is None else ("（" if "（" in numbered.group() else "、")
         if any(w in head for w in words.plan_parts):
             out.append((start, "planned"))
+            review_mark = None
         elif any(w in head for w in words.review_parts):
             out.append((start, "reported"))
+            review_mark = mark
+        elif review_mark is not None and mark == review_mark:
+            out.append((start, "planned"))  # the review is over
+            review_mark = None
     return out
+
+
+_INLINE_PART = re.compile(r"[一二三四五六七八九十]+、[^\s。；！？，、：:]{2,24}")
+
+
+def _inline_parts(text: str, words: InitiativeWords) -> list[tuple[int, str]]:
+    """Part headings printed inside a line (a report whose line breaks were lost: … 二、2024年政府工作安排 …), when
+    they name a review or a plan."""
+    return [
+        (m.start(), m.group())
+        for m in _INLINE_PART.finditer(text)
+        if (m.start() == 0 or text[m.start() - 1] in " \u3000\n。；！")
+        and any(w in m.group() for w in (*words.plan_parts, *words.review_parts))
+    ]
 
 
 _BY_YEAR = re.compile(r"到20\d\d年")
@@ -132,19 +174,27 @@ _BY_YEAR = re.compile(r"到20\d\d年")
 
 def _cue(toks: Sequence[str], k: int, words: InitiativeWords) -> str | None:
     """The status the words before token ``k`` of a sentence give (the nearest cue wins): 已 累计 -> reported;
-    要 必须, or 强调/要求 introducing what was said -> urged; 计划 拟 力争 部署, or 将 right before the action (only
-    adverbs between) -> planned; None without a cue."""
+    要 必须, or 强调/要求 introducing what was said (会议强调，…) -> urged; 拟 力争 预计, 计划 争取 close before the
+    action, or 将 followed by an adverb, a preposition or an action word -> planned; None without a cue."""
     cues = words.cues or {}
     for j in range(k - 1, -1, -1):
         w = toks[j]
         if w == words.will:
-            if all(t in words.will_adverbs for t in toks[j + 1 : k]):
+            if j + 1 < len(toks) and (toks[j + 1] in words.will_next or toks[j + 1] in words.actions):
                 return "planned"
             continue  # 将 as 把: 将党组织同步建在网格上
         if w in words.said:
-            if j + 1 < len(toks) and toks[j + 1] in ("，", "：", ":", ","):
+            if (
+                j + 1 < len(toks)
+                and toks[j + 1] in ("，", "：", ":", ",")
+                and (j == 0 or toks[j - 1] not in words.not_said)
+            ):
                 return "urged"
-            continue
+            continue  # a noun: 按照高质量发展的要求，
+        if w in words.near_planned:
+            if k - j - 1 <= words.near_gap:
+                return "planned"
+            continue  # 兴辽英才计划, 争取政策性资金239亿元
         c = cues.get(w)
         if c is not None:
             return c
@@ -285,6 +335,8 @@ def _in_the_course(toks: Sequence[str], k: int, start: int, starts: Sequence[int
     """Whether token ``k`` followed by 中 means "in the course of": 在现代化建设中, 老旧小区改造中存在的困难 (not
     推动中美经贸磋商 or 推进中储粮…项目, where 中 begins a name)."""
     after = toks[k + 2] if k + 2 < len(toks) else ""
+    if after == "、":
+        return False  # 建设中、小城镇: 中 is one of a list
     if not after or after in ("的", "存在", "遇到", "发现", "提出") or not ("\u4e00" <= after[0] <= "\u9fff"):
         return True
     j = k - 1
@@ -345,16 +397,20 @@ def find_initiatives(
     out: list[Initiative] = []
     prog_sorted = sorted(programmes)
     actions = words.actions
-    parts = report_parts(_line_headings(text) if headings is None else headings, words)
+    heads = _line_headings(text) if headings is None else list(headings)
+    parts = report_parts(heads + _inline_parts(text, words), words)
     part_starts = [p for p, _ in parts]
     # whether the paragraph's sentences so far called on others (会议强调，要… carries to the tasks after it; a
     # plan cue does not: 预计9月底竣工 says nothing of the next sentence)
-    para, carried = -1, None
+    para, carried, left = -1, None, 0
     cue_words = (words.cues or {}).keys() | words.said | {words.will}
+    newlines = [m.start() for m in re.finditer("\n", text)]
     for s_start, s_end, toks in sentences:
-        p_start = text.rfind("\n", 0, s_start) + 1
-        if p_start != para:
+        nl = bisect_left(newlines, s_start) - 1
+        p_start = newlines[nl] + 1 if nl >= 0 else 0
+        if p_start != para or left <= 0 or text.startswith(words.carry_breaks, s_start):
             para, carried = p_start, None
+        left -= 1
         # token k is text[starts[k]:starts[k + 1]]: the words as read from the text at their offsets (the
         # words themselves when they are the text there, as a segmenter's are)
         if not text.startswith("".join(toks), s_start):
@@ -364,7 +420,7 @@ def find_initiatives(
         if not cue_words.isdisjoint(toks):
             c = _cue(toks, len(toks), words)
             if c == "urged":
-                carried = c
+                carried, left = c, words.carry_sentences
         if actions.isdisjoint(toks):
             continue  # no action word, no initiative: nothing else to read (about half the sentences)
         starts = list(accumulate(map(len, toks), initial=s_start))
