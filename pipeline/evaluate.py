@@ -247,25 +247,33 @@ def _records_with_articles(
         yield rec, art, lo, hi
 
 
-def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
-    """Score the facts of the run in ``out_dir`` against the gold files."""
-    out = Path(out_dir)
-    for table in ("articles", "facts"):
+def _tables(out: Path, **columns: list[str]) -> list[list[dict[str, Any]]]:
+    """The rows of each named table of a run's output (only the columns asked for), in the order asked; a
+    missing table is a :class:`GoldError`."""
+    for table in columns:
         if not (out / table).is_dir():
             raise GoldError(f"{out}: no {table} table (run `govmine run ... --out {out}` first)")
-    arts = (
-        ds.dataset(out / "articles", format="parquet")
-        .to_table(columns=["article_id", "doc_id", "text", "headline", "place"])
-        .to_pylist()
+    return [ds.dataset(out / t, format="parquet").to_table(columns=c).to_pylist() for t, c in columns.items()]
+
+
+def _by_article(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["article_id"], []).append(r)
+    return out
+
+
+_ARTICLE_COLUMNS = ["article_id", "doc_id", "text"]
+
+
+def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
+    """Score the facts of the run in ``out_dir`` against the gold files."""
+    arts, facts = _tables(
+        Path(out_dir),
+        articles=[*_ARTICLE_COLUMNS, "headline", "place"],
+        facts=["article_id", "value", "unit", "qualifier", "entity", "surface", "start", "end"],
     )
-    facts = (
-        ds.dataset(out / "facts", format="parquet")
-        .to_table(columns=["article_id", "value", "unit", "qualifier", "entity", "surface", "start", "end"])
-        .to_pylist()
-    )
-    facts_by_art: dict[str, list[dict[str, Any]]] = {}
-    for f in facts:
-        facts_by_art.setdefault(f["article_id"], []).append(f)
+    facts_by_art = _by_article(facts)
 
     res = Scores()
     h_right = h_asked = p_right = p_asked = 0
@@ -343,14 +351,8 @@ def evaluate_entities(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> 
     Gold records list ``mentions`` as ``{"text", "label", "occurrence"}`` (see ``corpus/gold/entities/README.md``);
     the k-th occurrence of the text in the article (or in the record's passage) is where the mention is.
     """
-    out = Path(out_dir)
-    if not (out / "entities").is_dir():
-        raise GoldError(f"{out}: no entities table (run `govmine run ... --out {out}` first)")
-    arts = ds.dataset(out / "articles", format="parquet").to_table(columns=["article_id", "doc_id", "text"]).to_pylist()
-    ents = (
-        ds.dataset(out / "entities", format="parquet")
-        .to_table(columns=["article_id", "text", "label", "start", "end"])
-        .to_pylist()
+    arts, ents = _tables(
+        Path(out_dir), articles=_ARTICLE_COLUMNS, entities=["article_id", "text", "label", "start", "end"]
     )
     ents_by_art: dict[str, set[tuple[int, int, str]]] = {}
     for e in ents:
@@ -444,21 +446,14 @@ def evaluate_initiatives(out_dir: str | Path, gold_paths: Sequence[str | Path]) 
     read at its printing nearest the action word (a fact is a link to a gold number when their spans
     overlap; precision and recall of the links). An initiative is fully right when it is matched and its
     name, place and numbers are all right."""
-    out = Path(out_dir)
-    for table in ("articles", "initiatives", "facts"):
-        if not (out / table).is_dir():
-            raise GoldError(f"{out}: no {table} table (run `govmine run ... --out {out}` first)")
-    arts = ds.dataset(out / "articles", format="parquet").to_table(columns=["article_id", "doc_id", "text"]).to_pylist()
-    inits = (
-        ds.dataset(out / "initiatives", format="parquet")
-        .to_table(columns=["article_id", "start", "end", "action", "name", "place", "fact_ids", "text"])
-        .to_pylist()
+    arts, inits, facts = _tables(
+        Path(out_dir),
+        articles=_ARTICLE_COLUMNS,
+        initiatives=["article_id", "start", "end", "action", "name", "place", "fact_ids", "text"],
+        facts=["fact_id", "surface", "start", "end"],
     )
-    ft = ds.dataset(out / "facts", format="parquet").to_table(columns=["fact_id", "surface", "start", "end"])
-    fact = {r["fact_id"]: r for r in ft.to_pylist()}
-    by_art: dict[str, list[dict[str, Any]]] = {}
-    for i in inits:
-        by_art.setdefault(i["article_id"], []).append(i)
+    fact = {r["fact_id"]: r for r in facts}
+    by_art = _by_article(inits)
     n = dict.fromkeys(("gold", "predicted", "matched", "name_ok", "place_ok", "numbers_ok", "full_ok"), 0)
     links = dict.fromkeys(("gold", "predicted", "matched"), 0)
     errors: list[dict[str, Any]] = []
@@ -557,19 +552,10 @@ def evaluate_statuses(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> 
     same action, is its prediction. Reports the status accuracy, per-status precision, recall and F1 and
     their macro average over the items that are actions, the confusion counts, and how many sampled items
     are no action (the initiatives' precision on the sample)."""
-    out = Path(out_dir)
-    for table in ("articles", "initiatives"):
-        if not (out / table).is_dir():
-            raise GoldError(f"{out}: no {table} table (run `govmine run ... --out {out}` first)")
-    arts = ds.dataset(out / "articles", format="parquet").to_table(columns=["article_id", "doc_id", "text"]).to_pylist()
-    inits = (
-        ds.dataset(out / "initiatives", format="parquet")
-        .to_table(columns=["article_id", "start", "end", "action", "status"])
-        .to_pylist()
+    arts, inits = _tables(
+        Path(out_dir), articles=_ARTICLE_COLUMNS, initiatives=["article_id", "start", "end", "action", "status"]
     )
-    by_art: dict[str, list[dict[str, Any]]] = {}
-    for i in inits:
-        by_art.setdefault(i["article_id"], []).append(i)
+    by_art = _by_article(inits)
     confusion: dict[str, dict[str, int]] = {g: dict.fromkeys((*STATUS_LABELS, "missed"), 0) for g in STATUS_LABELS}
     n = dict.fromkeys(("items", "actions", "matched", "correct", "none", "none_predicted"), 0)
     by_kind: dict[str, list[int]] = {}

@@ -107,13 +107,13 @@ def test_a_gold_fact_may_name_the_printing_it_is() -> None:
     assert _match([gold | {"occurrence": 2}], preds, text, 0, len(text)) == [(0, 1)]
 
 
-INITIATIVE_FLOORS = {
-    k: v
-    for k, v in json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))[
-        "initiative_sets"
-    ].items()
-    if not k.startswith("_")
-}
+def _floors(key: str) -> dict[str, dict]:
+    """The gold sets of one entry of quality_floors.json (its ``_about`` left out)."""
+    entry = json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))[key]
+    return {k: v for k, v in entry.items() if not k.startswith("_")}
+
+
+INITIATIVE_FLOORS = _floors("initiative_sets")
 INITIATIVE_GOLD = ROOT / "corpus" / "gold" / "initiatives"
 
 
@@ -146,13 +146,7 @@ def test_quality_gate_initiative_gold_is_varied_and_floors_never_lowered() -> No
                 assert floor >= entry.get(metric, 0), f"initiatives {name}: floor of {metric} lowered ({entry})"
 
 
-STATUS_FLOORS = {
-    k: v
-    for k, v in json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))[
-        "initiative_status"
-    ].items()
-    if not k.startswith("_")
-}
+STATUS_FLOORS = _floors("initiative_status")
 
 
 @pytest.fixture(scope="module")
