@@ -256,6 +256,20 @@ def _tables(out: Path, **columns: list[str]) -> list[list[dict[str, Any]]]:
     return [ds.dataset(out / t, format="parquet").to_table(columns=c).to_pylist() for t, c in columns.items()]
 
 
+def _items(rec: dict[str, Any], key: str, fields: Sequence[str]) -> list[dict[str, Any]]:
+    """A gold record's list ``key`` of items, each with the string ``fields`` and an integer ``occurrence`` if
+    any; anything else is a one-line :class:`GoldError`."""
+    items = rec[key]
+    if not isinstance(items, list):
+        raise GoldError(f"{rec['file']}: {rec['key']}: {key} must be a list")
+    for g in items:
+        ok = isinstance(g, dict) and all(isinstance(g.get(f), str) for f in fields)
+        occ = g.get("occurrence", 1) if isinstance(g, dict) else None
+        if not ok or not isinstance(occ, int) or isinstance(occ, bool) or occ < 1:
+            raise GoldError(f"{rec['file']}: {rec['key']}: bad item in {key}: {g!r}")
+    return items
+
+
 def _by_article(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
@@ -466,7 +480,7 @@ def evaluate_initiatives(out_dir: str | Path, gold_paths: Sequence[str | Path]) 
         used: set[int] = set()
         n["gold"] += len(rec["initiatives"])
         n["predicted"] += len(preds)
-        for g in rec["initiatives"]:
+        for g in _items(rec, "initiatives", ("quote", "action")):
             quote, k = g["quote"], int(g.get("occurrence", 1))
             at = _find_nth(text, quote, k, lo, hi)
             if at < 0 or g["action"] not in quote:
@@ -563,16 +577,10 @@ def evaluate_statuses(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> 
     for rec, art, lo, hi in _records_with_articles(gold_paths, arts, "statuses"):
         text = art["text"]
         preds = by_art.get(art["article_id"], [])
-        items = rec["statuses"]
-        if not isinstance(items, list):
-            raise GoldError(f"{rec['file']}: {rec['key']}: statuses must be a list")
-        for g in items:
-            try:
-                quote, k, action, gold = str(g["quote"]), int(g.get("occurrence", 1)), str(g["action"]), g["status"]
-            except (KeyError, TypeError, ValueError) as exc:
-                raise GoldError(f"{rec['file']}: {rec['key']}: bad status item {g!r} ({type(exc).__name__})") from None
+        for g in _items(rec, "statuses", ("quote", "action", "status")):
+            quote, k, action, gold = g["quote"], int(g.get("occurrence", 1)), g["action"], g["status"]
             if gold not in (*STATUS_LABELS, "none") or not action or not quote.endswith(action):
-                raise GoldError(f"{rec['file']}: {rec['key']}: bad status item {g!r}")
+                raise GoldError(f"{rec['file']}: {rec['key']}: bad item in statuses: {g!r}")
             at = _find_nth(text, quote, k, lo, hi)
             if at < 0:
                 raise GoldError(f"{rec['file']}: {rec['key']}: occurrence {k} of {quote!r} not found")

@@ -244,3 +244,23 @@ def test_the_status_scorer_on_its_gold(tmp_path: Path, capsys: pytest.CaptureFix
 )
 def test_an_action_word_used_as_a_noun_is_no_initiative(text: str, actions: list[str]) -> None:
     assert [i.action for i in find_initiatives(text)] == actions
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"action": "设立", "status": "reported"},  # no quote
+        {"action": "设立", "quote": "设立", "status": "reported", "occurrence": "2"},
+        {"action": "设立", "quote": "设立", "status": "done"},
+        None,
+    ],
+)
+def test_a_bad_status_item_is_one_line(seed_out: Path, tmp_path: Path, item: object) -> None:
+    from pipeline.evaluate import GoldError, evaluate_statuses
+
+    gold = tmp_path / "bad.json"
+    art = {"id": "1ae8b1067945540b#1", "anchor": "本报讯（记者祁晓燕通讯员云静波）", "statuses": [item]}
+    gold.write_text(json.dumps({"documents": [{"id": "1ae8b1067945540b", "articles": [art]}]}), encoding="utf-8")
+    with pytest.raises(GoldError) as exc:
+        evaluate_statuses(seed_out, [gold])
+    assert "\n" not in str(exc.value) and "bad.json" in str(exc.value) and "bad item" in str(exc.value)
