@@ -236,11 +236,15 @@ def _figure_html(fig: Any, div_id: str) -> str:
 
 
 def _chart_themes_by_place(con: Any, themes: dict[str, str]) -> Any:
+    """Initiatives per theme for the 20 provinces with most (a city's and a county's count for their province), or
+    for the 20 counties with most when the run spans fewer than three provinces (a city's newspaper page)."""
     import plotly.graph_objects as go
 
+    provinces = con.sql("SELECT count(DISTINCT province) FROM initiatives").fetchall()[0][0]
+    level, what = ("province", "province") if provinces >= 3 else ("county", "district or county")
     rows = con.sql(
-        """
-        WITH t AS (SELECT place, unnest(themes) AS theme FROM initiatives WHERE place IS NOT NULL),
+        f"""
+        WITH t AS (SELECT {level} AS place, unnest(themes) AS theme FROM initiatives WHERE {level} IS NOT NULL),
              top AS (SELECT place, count(*) AS n FROM t GROUP BY 1 ORDER BY n DESC, place LIMIT 20)
         SELECT t.place, t.theme, count(*) FROM t JOIN top USING (place) GROUP BY 1, 2, top.n
         ORDER BY top.n, t.place
@@ -262,7 +266,7 @@ def _chart_themes_by_place(con: Any, themes: dict[str, str]) -> Any:
         )
     fig.update_layout(
         _layout(
-            "各地举措的主题<br><sup>themes of initiatives by place (the 20 places with most)</sup>",
+            f"各地举措的主题<br><sup>themes of initiatives by {what} (the 20 with most)</sup>",
             barmode="stack",
             height=max(320, 26 * len(places) + 120),
             legend={"orientation": "h", "y": -0.08},
