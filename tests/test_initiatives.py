@@ -264,3 +264,12 @@ def test_a_bad_status_item_is_one_line(seed_out: Path, tmp_path: Path, item: obj
     with pytest.raises(GoldError) as exc:
         evaluate_statuses(seed_out, [gold])
     assert "\n" not in str(exc.value) and "bad.json" in str(exc.value) and "bad item" in str(exc.value)
+
+
+def test_a_plan_opening_sentence_and_a_closing_call() -> None:
+    """govwork_city2024:梧州 has no headings: its plan opens with 今年政府工作的总体要求是：, and it closes with 让我们…"""
+    got = _statuses("govwork_city2024:梧州", ROOT / "corpus" / "reports" / "govwork_city2024_part1.jsonl")
+    counts = {s: sum(v == s for v in got.values()) for s in ("reported", "planned", "urged")}
+    assert counts["planned"] > 250 and counts["reported"] > 50, counts  # it had 5 planned before
+    text = "各位代表！让我们更加紧密地团结在党中央周围，加快打造现代化城市。"
+    assert [i.status for i in find_initiatives(text, headings=[(0, "二、2024年工作安排")])] == ["urged"]

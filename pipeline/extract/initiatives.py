@@ -73,6 +73,7 @@ class InitiativeWords:
     said: frozenset[str] = frozenset()
     not_said: frozenset[str] = frozenset()
     carry_sentences: int = 3
+    calls: tuple[str, ...] = ()
     carry_breaks: tuple[str, ...] = ()
 
 
@@ -104,6 +105,7 @@ def load_words() -> InitiativeWords:
         not_said=frozenset(st["not_said"]),
         carry_sentences=int(st["carry_sentences"]),
         carry_breaks=tuple(st["carry_breaks"]),
+        calls=tuple(st["calls"]),
     )
 
 
@@ -167,6 +169,18 @@ def _inline_parts(text: str, words: InitiativeWords) -> list[tuple[int, str]]:
         if (m.start() == 0 or text[m.start() - 1] in " \u3000\n。；！")
         and any(w in m.group() for w in (*words.plan_parts, *words.review_parts))
     ]
+
+
+# a sentence that opens a report's plan where no heading does: 今年政府工作的总体要求是： / 建议2024年全市经济社会发展的
+# 主要预期目标是：
+_PLAN_OPENER = re.compile(
+    r"(?:今年|明年|20\d\d年)[^。；\n]{0,30}(?:总体要求|预期目标|主要目标|重点工作|工作安排)[^。；\n]{0,4}[是为][：:]"
+)
+
+
+def _plan_openers(text: str) -> list[tuple[int, str]]:
+    """``(start, "planned")`` where a sentence opens a report's plan (:data:`_PLAN_OPENER`)."""
+    return [(m.start(), "planned") for m in _PLAN_OPENER.finditer(text)]
 
 
 _BY_YEAR = re.compile(r"到20\d\d年")
@@ -398,7 +412,7 @@ def find_initiatives(
     prog_sorted = sorted(programmes)
     actions = words.actions
     heads = _line_headings(text) if headings is None else list(headings)
-    parts = report_parts(heads + _inline_parts(text, words), words)
+    parts = sorted(report_parts(heads + _inline_parts(text, words), words) + _plan_openers(text))
     part_starts = [p for p, _ in parts]
     # whether the paragraph's sentences so far called on others (会议强调，要… carries to the tasks after it; a
     # plan cue does not: 预计9月底竣工 says nothing of the next sentence)
@@ -466,7 +480,10 @@ def find_initiatives(
             run = toks[first:stop]
             words_in = tuple(w for w in run if not w.isspace()) if any(map(str.isspace, run)) else tuple(run)
             p = bisect_right(part_starts, s_start) - 1
-            status = _status(toks, bisect_left(starts, act[0]), parts[p][1] if p >= 0 else None, words, last)
+            if text.startswith(words.calls, s_start):
+                status = "urged"  # 让我们…: a call on everyone, even in a report's plan part
+            else:
+                status = _status(toks, bisect_left(starts, act[0]), parts[p][1] if p >= 0 else None, words, last)
             out.append(_make(text, start, end, act, clauses[i], s_start, s_end, prog_sorted, words, words_in, status))
             i = j
     return out
