@@ -1,6 +1,15 @@
-"""Score a run's facts (and headlines, places) against gold files.
+"""Score a run against gold files: its facts (and headlines, places), entities, initiatives and their statuses.
 
-Gold format (JSON; see ``corpus/gold/facts/README.md``)::
+* :func:`evaluate` — facts (below);
+* :func:`evaluate_entities` — entity mentions, per label (``mentions`` records, ``corpus/gold/entities/README.md``);
+* :func:`evaluate_initiatives` — initiatives: detection, name, place and counts (``initiatives`` records,
+  ``corpus/gold/initiatives/README.md``);
+* :func:`evaluate_statuses` — initiative statuses, reported / planned / urged, on a sample of the pipeline's
+  initiatives (``statuses`` records, same README).
+
+``govmine evaluate`` runs each scorer whose records a gold file holds.
+
+Fact gold format (JSON; see ``corpus/gold/facts/README.md``)::
 
     {"documents": [{"id", "text"?, "anchor", "headline"?, "place"?, "themes_core": [], "themes_ok": [],
                     "facts": [{"surface", "value", "unit", "qualifier", "entity"}],
@@ -8,7 +17,7 @@ Gold format (JSON; see ``corpus/gold/facts/README.md``)::
 
 A page with several articles may list ``"articles": [...]`` of the same records under one id.
 
-Matching, per gold record:
+Fact matching, per gold record (the other scorers find their article the same way, by ``anchor``):
 
 1. the predicted article is the one (of the document ``id`` when the run has it) whose text contains the
    ``anchor``, whitespace ignored;
@@ -18,7 +27,7 @@ Matching, per gold record:
    one-to-one in text order;
 4. a prediction that matches an ``optional`` gold fact is neither a true nor a false positive.
 
-Scores: precision, recall and F1 of (value, unit); qualifier accuracy and entity accuracy over matched
+Fact scores: precision, recall and F1 of (value, unit); qualifier accuracy and entity accuracy over matched
 pairs (a predicted entity is right when it contains the gold entity, quotes and spaces ignored); full-fact
 F1, where a fact counts only when value, unit, qualifier and entity are all right.
 """

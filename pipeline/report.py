@@ -7,8 +7,9 @@ The report reads the run only through :func:`pipeline.query.connect` and holds, 
 network to view (scripts and styles inlined):
 
 * an overview: documents, articles, facts, entities, initiatives, rejects and the run's manifest;
-* plotly charts (plotly.js inlined once): themes by place, facts per theme, what was counted where
-  (红蜂驿站 by district …), in a CJK font stack;
+* plotly charts (plotly.js inlined once): themes of initiatives by province (by county when the run spans fewer
+  than three provinces), facts per theme, what was counted where (红蜂驿站 by district …), in a CJK font stack;
+  clicking a bar filters the facts table on what the chart grouped (province, county or place);
 * a facts table (Tabulator, vendored in ``data/report/``): search box, header sort, client-side pages; a row
   opens its article;
 * article views rendered in the browser from embedded JSON: the repaired text with facts, entities and
@@ -235,13 +236,20 @@ def _figure_html(fig: Any, div_id: str) -> str:
     )
 
 
+def _themes_level(con: Any) -> str:
+    """The column the themes chart groups initiatives by: ``province``, or ``county`` when the run spans fewer
+    than three provinces (a click on a bar filters the facts on the same column)."""
+    provinces = con.sql("SELECT count(DISTINCT province) FROM initiatives").fetchall()[0][0]
+    return "province" if provinces >= 3 else "county"
+
+
 def _chart_themes_by_place(con: Any, themes: dict[str, str]) -> Any:
     """Initiatives per theme for the 20 provinces with most (a city's and a county's count for their province), or
     for the 20 counties with most when the run spans fewer than three provinces (a city's newspaper page)."""
     import plotly.graph_objects as go
 
-    provinces = con.sql("SELECT count(DISTINCT province) FROM initiatives").fetchall()[0][0]
-    level, what = ("province", "province") if provinces >= 3 else ("county", "district or county")
+    level = _themes_level(con)
+    what = "province" if level == "province" else "district or county"
     rows = con.sql(
         f"""
         WITH t AS (SELECT {level} AS place, unnest(themes) AS theme FROM initiatives WHERE {level} IS NOT NULL),
@@ -422,8 +430,8 @@ def _table_facts(con: Any, ids: list[str], limit: int) -> dict[str, list[Any]]:
     return _columns(
         con,
         f"""
-        SELECT o.ai, f.fact_id, f.value, f.unit, f.qualifier, f.kind, f.entity, f.place, f.org, f.surface,
-               f.start, f."end", f.sentence_id, f.check_status, f.check_detail, f.sentence
+        SELECT o.ai, f.fact_id, f.value, f.unit, f.qualifier, f.kind, f.entity, f.place, f.province, f.county,
+               f.org, f.surface, f.start, f."end", f.sentence_id, f.check_status, f.check_detail, f.sentence
         FROM facts f JOIN _report_order o USING (article_id)
         ORDER BY o.ai, f.start, f.fact_id LIMIT {int(limit)}
         """,
@@ -706,6 +714,8 @@ def _build(root: Path, con: Any, manifest: dict[str, Any], limits: ReportLimits)
         "k": [strings(x) for x in f["kind"]],
         "e": [strings(x) for x in f["entity"]],
         "p": [strings(x) for x in f["place"]],
+        "pv": [strings(x) for x in f["province"]],
+        "ct": [strings(x) for x in f["county"]],
         "o": [strings(x) for x in f["org"]],
         "s": f["surface"],
         "c": [strings(x) for x in f["check_status"]],
@@ -755,6 +765,7 @@ def _build(root: Path, con: Any, manifest: dict[str, Any], limits: ReportLimits)
         "info": info,
         "manifest": manifest,
         "themes": [[c, lab] for c, lab in themes.items()],
+        "themes_level": _themes_level(con),
         "labels": list(ENTITY_LABELS),
         "articles": articles,
         "facts": facts,

@@ -227,6 +227,24 @@ def test_report_opens_in_chromium_without_errors(browser: Any, report: Path, tmp
         "return [...document.querySelectorAll('#chart-themes-place .ytick text')].map(t => t.textContent)"
     )
     assert "回民区" in ticks and "赛罕区" in ticks
+    # a click on a bar filters the facts on the column the chart groups by (the county here), not on the facts'
+    # own place: 土默特左旗's bar holds the facts of its 金润社区, whose place is the community
+    con = connect(report.parent)
+    county, own = con.sql(
+        "SELECT count(*) FILTER (WHERE county = '土默特左旗'), count(*) FILTER (WHERE place = '土默特左旗') FROM facts"
+    ).fetchall()[0]
+    assert county > own
+    assert "土默特左旗" in ticks
+    browser.execute_script(
+        "document.getElementById('chart-themes-place').emit('plotly_click', {points: [{y: '土默特左旗'}]})"
+    )
+    _wait(browser, "return document.body.dataset.view === 'facts'")
+    assert browser.execute_script("return document.querySelector('#facts-filter .chip').textContent").startswith(
+        "区县 土默特左旗"
+    )
+    rows = "return document.querySelectorAll('#facts-table .tabulator-row').length"
+    assert _wait(browser, f"{rows} === {county}") and county < 50  # one page of rows
+    _open(browser, report)
     shot = tmp_path / "overview.png"
     assert browser.save_screenshot(str(shot))
     png = shot.read_bytes()

@@ -8,11 +8,19 @@ clause that holds an action word (建立 设立 成立 组建 推行 开展 打�
 (``设立“红蜂驿站”31个，服务骑手3000余人次`` is one initiative), up to a limit. Its name is a
 PROGRAMME mention (when they are given) or a quotation of the action's own clause (“红蜂驿站”,
 “未访（诉）先办”): the first after the action word, else one before it in the clause; quotations of
-the clauses after it are not its name (变“社区单独干”为…).
+the clauses after it are not its name (变“社区单独干”为…). An action word used as a noun or a modifier is
+skipped: followed by a word of the toml's ``[nouns]`` (现代化建设成果, 党的创新理论), in 以…为 (以创新为动力), or
+before a 中 of "in the course of" (在现代化建设中, 改造中存在的困难).
+
+Each initiative has a ``status``: ``reported`` (done or under way), ``planned`` (a plan, target or decided task)
+or ``urged`` (a call on others), from the cue word nearest before its action word (the toml's ``[status]``) and
+the report part it stands in (:func:`report_parts`).
 
 The pipeline stage (:class:`InitiativeStage`) adds the place (the nearest unit or region named before the
-action word in its sentence, else a zone or compound so named, else the article's place), the facts inside its
-span, and its themes (:mod:`pipeline.themes`).
+action word in its sentence, else a zone or compound so named, else the article's place) with its
+``place_path`` (the mention's full path, else the article's; ``province``, ``city`` and ``county`` of the
+``initiatives`` table come from it, :class:`pipeline.records.InitiativeRecord`), the facts inside its span, and
+its themes (:mod:`pipeline.themes`).
 """
 
 from __future__ import annotations
@@ -393,12 +401,14 @@ def find_initiatives(
         words: The lexicon (the packaged one by default).
         headings: ``(start, text)`` of the text's subheadings; a report's part headings (二、2024年工作安排)
             make what follows them planned (or reported, after 一、2023年工作回顾). Without them, the text's
-            short lines that open with 一、 二、 … or name a part (2024年工作安排) are taken as headings.
+            short lines that open with 一、 二、 … are taken as headings. Either way, part headings printed inside
+            a line (… 二、2024年政府工作安排 …) and a sentence that opens the plan (今年政府工作的总体要求是：) count.
 
     Returns:
         Initiatives whose spans do not overlap. Each has a ``status``: ``reported`` (done or under way),
         ``planned`` (a plan, target or decided task: 将, 计划, 力争, a report's plan part) or ``urged`` (a call on
-        others: 要, 必须, 强调 outside a plan part), from the cue word nearest before its action word.
+        others: 要, 必须, 强调, only outside a report's plan or review part; a sentence that opens with 让我们 is
+        urged even in a plan part), from the cue word nearest before its action word.
 
     Example:
         >>> [i.name for i in find_initiatives("在全区设立“红蜂驿站”31个，服务骑手3000余人次。")]

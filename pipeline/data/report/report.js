@@ -14,7 +14,10 @@
   let T = null; // article texts, decoded on first need
   let textsPromise = null;
   const tables = {};
-  const factFilter = { place: null, entity: null, unit: null, terms: [] };
+  // level: the facts column the place filter reads (p: the fact's place; pv, ct: its province, county)
+  const factFilter = { place: null, level: "p", entity: null, unit: null, terms: [] };
+  const LEVEL_FIELD = { province: "pv", county: "ct" };
+  const LEVEL_NAME = { p: "地点 ", pv: "省份 ", ct: "区县 " };
   let articleIndex = null;
   let factIndex = null;
   let current = { ai: -1, fi: null };
@@ -155,7 +158,8 @@
     if (byPlace && byPlace.on) {
       byPlace.on("plotly_click", (ev) => {
         const p = ev.points && ev.points[0];
-        if (p) filterFacts({ place: p.y, entity: null, unit: null });
+        // the chart groups by province or county: filter on the same column, not on the facts' own place
+        if (p) filterFacts({ place: p.y, level: LEVEL_FIELD[D.themes_level] || "p", entity: null, unit: null });
       });
     }
     const counted = $("chart-counted");
@@ -163,7 +167,7 @@
       counted.on("plotly_click", (ev) => {
         const p = ev.points && ev.points[0];
         const g = D.counted.find((x) => x.entity === counted.dataset.entity) || D.counted[0];
-        if (p && g) filterFacts({ place: p.y, entity: g.entity, unit: g.unit });
+        if (p && g) filterFacts({ place: p.y, level: "p", entity: g.entity, unit: g.unit });
       });
     }
   }
@@ -177,7 +181,7 @@
 
   function applyFactFilter() {
     const chips = [];
-    if (factFilter.place) chips.push(["place", "地点 " + factFilter.place]);
+    if (factFilter.place) chips.push(["place", LEVEL_NAME[factFilter.level] + factFilter.place]);
     if (factFilter.entity) chips.push(["entity", "计数对象 " + factFilter.entity + "（" + factFilter.unit + "）"]);
     $("facts-filter").innerHTML = chips.map(([k, t]) => `<span class="chip">${esc(t)}<button data-k="${k}" title="remove">✕</button></span>`).join("");
     for (const b of $("facts-filter").querySelectorAll("button")) {
@@ -189,11 +193,11 @@
     }
     const t = tables.facts;
     if (!t) return;
-    const { place, entity, unit, terms } = factFilter;
+    const { place, level, entity, unit, terms } = factFilter;
     if (!place && !entity && !terms.length) t.clearFilter();
     else {
       t.setFilter((r) =>
-        (!place || r.p === place) && (!entity || (r.e === entity && r.u === unit)) && terms.every((w) => r._h.includes(w)));
+        (!place || r[level] === place) && (!entity || (r.e === entity && r.u === unit)) && terms.every((w) => r._h.includes(w)));
     }
   }
 
@@ -219,6 +223,7 @@
     for (let i = 0; i < F.a.length; i++) {
       const r = {
         i, v: F.v[i], u: S(F.u[i]), q: S(F.q[i]), k: S(F.k[i]), e: S(F.e[i]), p: S(F.p[i]) || "", s: F.s[i],
+        pv: S(F.pv[i]) || "", ct: S(F.ct[i]) || "",
         c: S(F.c[i]) || "", art: headline(F.a[i]),
       };
       r._h = `${r.v} ${r.s} ${r.u} ${r.q} ${r.e} ${r.p} ${r.art} ${r.k}`.toLowerCase();
