@@ -9,6 +9,15 @@ loudly. Nothing is downloaded at run time.
 
 Townships, streets, villages and communities are in no maintained package; the entity recogniser finds
 them by suffix and attaches them to the county the text names.
+
+:class:`Gazetteer` answers by name: :meth:`~Gazetteer.lookup` (every candidate, narrowed by the places of the
+page; a bare name shared by a city and a county inside it means the city), :meth:`~Gazetteer.resolve` (the one
+division or None), :meth:`~Gazetteer.resolve_chain` (also a unit printed after the province or city that holds
+it: 浙江省嘉兴市桐乡市, 北京通州区, and an autonomous prefecture's short form, 黔东南州),
+:meth:`~Gazetteer.preferred` (the unit a bare name shared by units of different places means when the page does
+not place it: 海南 -> 海南省, 西安 -> 西安市), :meth:`~Gazetteer.county_namesake` (the county inside the city a
+bare name also means: 甘孜 -> 甘孜县, for a list of that city's counties) and :meth:`~Gazetteer.levels`
+(province, city and county of a full path, for the ``province``/``city``/``county`` columns).
 """
 
 from __future__ import annotations
@@ -98,7 +107,10 @@ class Gazetteer:
         """Divisions called ``name`` (full or short form: 宁蒗县 finds 宁蒗彝族自治县), narrowed by context.
 
         ``context`` holds names of places the text mentions (provinces or cities, full or short); when
-        they narrow the candidates to one, that one is returned. Otherwise all candidates are.
+        they narrow the candidates to one, that one is returned. Otherwise all candidates are. A bare name
+        shared by a city and a county, banner or county-level city inside it (长沙, 乌鲁木齐) returns the city
+        whatever the context; one shared by a city and a district inside it (黄山) returns the city only when
+        the context names its province or city.
         """
         cands = list(self.index.get(name, ()))
         if not cands and len(name) >= 3 and name[-1] in "县区市旗":
@@ -126,6 +138,31 @@ class Gazetteer:
             # itself so as often as national news calls the province
             return [min(narrowed, key=lambda d: d.level)]
         return narrowed or cands
+
+    def preferred(self, name: str) -> Division | None:
+        """The unit a bare name shared by units of different places means when the page does not place it
+        (the entity recogniser asks after the article's own place has had its say, before other places the
+        page names): a province over a prefecture of another province (海南 is 海南省, not 青海's
+        海南藏族自治州), and a prefecture-level city over districts (区) of other prefecture-level cities (西安 is
+        西安市, not 辽源's 西安区; 资阳), which are not called by their bare names. A municipality's district is
+        (朝阳 of 北京), and so is a county (兴安县): those names, and names with no such reading, give None."""
+        cands = self.lookup(name)
+        if len(cands) < 2:
+            return None
+        provinces = [d for d in cands if d.level == 1]
+        if provinces:
+            top = provinces[0]
+            ok = len(provinces) == 1 and all(d.level == 2 and d.province != top.province for d in cands if d is not top)
+            return top if ok else None
+        cities = [d for d in cands if d.level == 2]
+        if len(cities) != 1:
+            return None
+        top = cities[0]
+        others = [d for d in cands if d is not top and not _inside(d, top)]
+        ok = bool(others) and all(
+            d.level == 3 and (d.county or "").endswith("区") and d.province not in _MUNICIPALITIES for d in others
+        )
+        return top if ok else None
 
     @staticmethod
     def _nested(cands: list[Division]) -> bool:

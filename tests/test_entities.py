@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from pipeline.gazetteer import COLUMNS, Gazetteer, load_gazetteer
@@ -388,6 +391,61 @@ def test_a_bare_city_name_is_the_city_not_its_namesake_county(recognizer) -> Non
     assert [m.normalized for m in got if m.label == "PLACE"] == ["四川省/甘孜藏族自治州", "四川省/阿坝藏族羌族自治州"]
 
 
+def test_a_bare_name_shared_with_units_elsewhere_takes_its_preferred_reading(recognizer) -> None:
+    g = load_gazetteer()
+    assert g.preferred("海南").path == "海南省"  # not 青海's 海南藏族自治州
+    assert g.preferred("西安").path == "陕西省/西安市"  # not 辽源's or 牡丹江's 西安区
+    assert g.preferred("朝阳") is None  # 北京's 朝阳区 is called so
+    assert g.preferred("吉林") is None  # the province and its own city
+    assert g.preferred("长沙") is None  # one place: lookup already answers
+
+    def places(text: str, context: list[str]) -> list[tuple[str, str | None]]:
+        return [(m.text, m.normalized) for m in recognizer.extract(text, context=context) if m.label == "PLACE"]
+
+    # govwork_province2026:山东省 and 无锡: a page that puts 青海 in its context does not make 海南自贸港 青海's
+    got = places("积极参与青海东西部协作。深化与海南自贸港联动创新。", ["山东省"])
+    assert ("海南", "海南省") in got
+    # govwork_province2026:青海省: in its own province 海南 is the prefecture
+    got = places("高效推进格尔木东、海南清洁能源基地建设", ["青海省"])
+    assert ("海南", "青海省/海南藏族自治州") in got
+    # xwlb:20231120:10: in a list of provinces 吉林 is the province
+    assert ("吉林", "吉林省") in places("在黑龙江、吉林等地，今夏发生洪涝灾害的地方，居民家里暖和", [])
+    # govwork_province2026:辽宁省: the article's own province decides before the other places the page names
+    got = places(
+        "深化我省与江苏、沈阳与北京、大连与上海对口合作。支持铁岭、朝阳打造现代农业及农产品精深加工基地。", ["辽宁省"]
+    )
+    assert ("朝阳", "辽宁省/朝阳市") in got
+    # govwork_city2024:烟台: a place named once in another sentence (丹东) does not place 朝阳 (a 烟台 quarter)
+    got = places(
+        "启动国道228丹东线烟台绕城段改扩建。丰富朝阳、所城业态，推动崆峒胜境酒店试运营。", ["烟台市", "山东省"]
+    )
+    assert ("朝阳", None) in got
+
+
+def test_a_report_without_a_headline_place_reads_its_names_in_its_own_city() -> None:
+    # govwork_city2024:益阳 names 四川 and other cities too; its 资阳 is its own 资阳区, not 四川's 资阳市
+    path = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "govwork_city2024_part2.jsonl"
+    rec = next(r for r in map(json.loads, path.open(encoding="utf-8")) if r["id"] == "govwork_city2024:益阳")
+    res = Pipeline().process(RawDocument(rec["id"], str(path), 1, rec["text"], "record"))
+    (art,) = res.rows["articles"]
+    assert art.place_path == "湖南省/益阳市"
+    ziyang = {e.mention.normalized for e in res.rows["entities"] if e.mention.text == "资阳"}
+    assert ziyang == {"湖南省/益阳市/资阳区"}
+
+
+def test_the_state_councils_report_is_the_countrys_not_the_place_it_names_most() -> None:
+    # govwork_national:1999:44 names 澳门 nine times (its return that year), more than any other place
+    path = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "govwork_national.jsonl"
+    rec = next(r for r in map(json.loads, path.open(encoding="utf-8")) if r["id"] == "govwork_national:1999:44")
+    res = Pipeline().process(RawDocument(rec["id"], str(path), 1, rec["text"], "record"))
+    (art,) = res.rows["articles"]
+    assert (art.place, art.place_path) == (None, None)
+    macau = [e for e in res.rows["entities"] if e.mention.normalized == "澳门特别行政区"]
+    assert len(macau) == 9  # still found, each with its path
+    assert {i.place_path for i in res.rows["initiatives"]} >= {None}
+    assert "澳门特别行政区" not in {i.place_path for i in res.rows["initiatives"] if "澳门" not in i.initiative.text}
+
+
 def test_seed_articles_facts_and_initiatives_carry_the_path_of_their_place() -> None:
     pipe = Pipeline()
     doc = RawDocument("000_db21671502ac2f81", str(SEED), None, SEED.read_text(encoding="utf-8"), "file")
@@ -416,9 +474,6 @@ def test_seed_articles_facts_and_initiatives_carry_the_path_of_their_place() -> 
 
 
 def test_headline_place_chain_of_a_bundled_web_article() -> None:
-    import json
-    from pathlib import Path
-
     news = Path(__file__).resolve().parents[1] / "corpus" / "news" / "partybuilding_cms.jsonl"
     rec = next(
         r for r in map(json.loads, news.read_text(encoding="utf-8").splitlines()) if r["id"] == "partybuilding_cms:3"

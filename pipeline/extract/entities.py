@@ -104,6 +104,8 @@ class EntityWords:
     place_max: int
     not_stems: frozenset[str]
     common_county_words: frozenset[str]
+    common_city_words: frozenset[str]
+    national_openers: tuple[str, ...]
     prog_heads: tuple[str, ...]
     prog_known: tuple[str, ...]
     speech_before: tuple[str, ...]
@@ -162,6 +164,8 @@ def load_entity_words() -> EntityWords:
         place_max=int(pl["max_chars"]),
         not_stems=frozenset(pl["not_stems"]),
         common_county_words=frozenset(pl["common_county_words"]),
+        common_city_words=frozenset(pl["common_city_words"]),
+        national_openers=tuple(pl["national_openers"]),
         prog_heads=_longest_first(g["heads"]),
         prog_known=_longest_first(g["known"]),
         speech_before=_longest_first(g["speech_before"]),
@@ -355,29 +359,54 @@ class EntityRecognizer:
         return self._normalize(out, context, text)
 
     def _normalize(self, mentions: list[Mention], context: Sequence[str], text: str | None = None) -> list[Mention]:
-        """E5: full paths for places. County-level names the gazetteer knows unambiguously come first and
-        their city and province become context; ambiguous names (新城区) are then resolved in that context
-        (on a 呼和浩特 page, 呼和浩特市新城区); a unit right after a resolved one (回民区海西路街道) hangs under it."""
+        """E5: full paths for places, in four passes. Names the gazetteer knows unambiguously come first and
+        their city and province become context; then ambiguous names are read in the article's own place
+        (``context``: on a 呼和浩特 page, 新城区 is 呼和浩特市新城区); then a name with a preferred reading takes it
+        (:meth:`~pipeline.gazetteer.Gazetteer.preferred`: 海南 is 海南省 although the page names 青海 elsewhere);
+        then the other places the page names decide. A unit right after a resolved one (回民区海西路街道) hangs
+        under it."""
         if self.gazetteer is None:
             return mentions
         g = self.gazetteer
-        ctx = [c for c in context if c]
+        home = tuple(c for c in context if c)
+        found: list[tuple[int, str]] = []  # (offset, city or province) of the places resolved so far
+        counts: Counter[str] = Counter()
         paths: dict[int, str] = {}
         places = [(i, m) for i, m in enumerate(mentions) if m.label == "PLACE" and m.subtype in ("admin", "region")]
-        for strict in (True, False):
+
+        def glued(i: int) -> bool:  # 兰州中山桥: a name printed right after another place is part of it
+            return i > 0 and mentions[i - 1].label == "PLACE" and mentions[i - 1].end == mentions[i].start
+
+        for how in ("strict", "home", "preferred", "page"):
+            if how == "home" and not home:
+                continue
             for i, m in places:
                 if i in paths:
                     continue
-                d = g.resolve_chain(m.text) if strict else g.resolve_chain(m.text, context=tuple(ctx))
+                if how == "strict":
+                    d = g.resolve_chain(m.text)
+                elif how == "home":
+                    d = g.resolve_chain(m.text, context=home)
+                elif how == "preferred":
+                    d = None if m.text in self.w.common_city_words or glued(i) else g.preferred(m.text)
+                else:
+                    d = g.resolve_chain(m.text, context=(*home, *self._page_context(found, counts, m, text)))
                 if d is not None:
                     paths[i] = d.path
-                    ctx.extend(x for x in (d.city, d.province) if x)
+                    found.extend((m.start, x) for x in (d.city, d.province) if x)
+                    counts.update(x for x in (d.city, d.province) if x)
         if text is not None:
             # a city's bare name in a list of its counties is the county: 泸定、甘孜、稻城 (甘孜县, not the prefecture)
             for i, m in places:
                 county = g.county_namesake(m.text) if i in paths else None
                 if county is not None and paths[i] != county.path and self._among_counties(text, m, county):
                     paths[i] = county.path
+            # a province's name that is also a city's is the province in a list of provinces: 黑龙江、吉林等地
+            for i, m in places:
+                if i not in paths:
+                    prov = [d for d in g.lookup(m.text) if d.level == 1]
+                    if len(prov) == 1 and self._among_provinces(text, m):
+                        paths[i] = prov[0].path
         out = []
         prev: Mention | None = None
         prev_path: str | None = None
@@ -398,18 +427,29 @@ class EntityRecognizer:
             prev, prev_path = m, path if m.label == "PLACE" else None
         return out
 
+    @staticmethod
+    def _page_context(found: list[tuple[int, str]], counts: Counter[str], m: Mention, text: str | None) -> list[str]:
+        """The places named elsewhere on the page that may place ``m``: those of its own sentence, and those
+        the page names twice or more (a report that names 丹东 once does not make its 朝阳 辽宁's 朝阳市)."""
+        if text is None:
+            return [x for x, n in counts.items() if n >= 2]
+        a = max(text.rfind(c, 0, m.start) for c in "。！？；\n") + 1
+        ends = [k for k in (text.find(c, m.end) for c in "。！？；\n") if k >= 0]
+        b = min(ends, default=len(text))
+        return [x for pos, x in found if a <= pos < b or counts[x] >= 2]
+
     def _among_counties(self, text: str, m: Mention, county: Any) -> bool:
         """Whether the items next to ``m`` in a 、-list (泸定、甘孜、稻城) are counties of ``county``'s city."""
         g = self.gazetteer
         assert g is not None
-        items = []
-        if m.start > 0 and text[m.start - 1] == "、":
-            left = text[max(0, m.start - 8) : m.start - 1]
-            items += [left[-n:] for n in range(2, len(left) + 1)]
-        if text[m.end : m.end + 1] == "、":
-            right = text[m.end + 1 : m.end + 8]
-            items += [right[:n] for n in range(2, len(right) + 1)]
+        items = _list_neighbours(text, m)
         return any(d.level == 3 and d.city == county.city and d != county for w in items for d in g.lookup(w))
+
+    def _among_provinces(self, text: str, m: Mention) -> bool:
+        """Whether an item next to ``m`` in a 、-list (黑龙江、吉林等地) is a province."""
+        g = self.gazetteer
+        assert g is not None
+        return any(d.level == 1 for w in _list_neighbours(text, m) for d in g.lookup(w))
 
     def _known(self, name: str, text: str) -> Iterable[re.Match[str]]:
         """Occurrences of a known place or person that start and end on word boundaries (中国 is not in
@@ -937,6 +977,19 @@ class EntityRecognizer:
         )
 
 
+def _list_neighbours(text: str, m: Mention) -> list[str]:
+    """The strings that may be the items next to ``m`` in a 、-list: the 2 to 7 characters before a 、 that
+    ends right before it and after one right after it."""
+    items = []
+    if m.start > 0 and text[m.start - 1] == "、":
+        left = text[max(0, m.start - 8) : m.start - 1]
+        items += [left[-n:] for n in range(2, len(left) + 1)]
+    if text[m.end : m.end + 1] == "、":
+        right = text[m.end + 1 : m.end + 8]
+        items += [right[:n] for n in range(2, len(right) + 1)]
+    return items
+
+
 class EntityStage:
     """The pipeline stage: an article's mentions as rows of the ``entities`` table."""
 
@@ -955,13 +1008,10 @@ class EntityStage:
         ctx = [a.place for a in page if a.place]
         if self.recognizer.gazetteer is not None:
             for p in list(ctx):
-                d = self.recognizer.gazetteer.resolve(p)
+                d = self.recognizer.gazetteer.resolve_chain(p)  # 湖北荆州 as well as 荆州市
                 if d is not None:
                     ctx.extend(x for x in (d.city, d.province) if x)
         mentions = self.recognizer.extract(article.text, byline=article.byline, context=ctx)
-        for n, m in enumerate(mentions, 1):
-            rs, re_ = article.mapped.raw_span(m.start, m.end)
-            out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
         if isinstance(done, dict):
             if article.place:
                 path = place_path(article.place, mentions, self.recognizer.gazetteer, tuple(ctx), article.text)
@@ -970,11 +1020,26 @@ class EntityStage:
                 items = roundup_items(
                     [(h.start, h.end) for h in getattr(article, "subheadings", ())], len(article.text)
                 )
-                path = dominant_place_path(mentions, items)
+                opening = article.text[:300]
+                national = any(w in opening for w in self.recognizer.w.national_openers)
+                path = None if national else dominant_place_path(mentions, items)
+                if path and self.recognizer.gazetteer is not None:
+                    # the place the text is about is its own place: read its ambiguous names again in it (资阳 in an
+                    # 益阳 report is 益阳's 资阳区 however often the report names other cities)
+                    home = [x for x in self.recognizer.gazetteer.levels(path)[:2] if x]
+                    mentions = self.recognizer._normalize(
+                        [replace(m, normalized=None) if m.label == "PLACE" else m for m in mentions],
+                        [*ctx, *home],
+                        article.text,
+                    )
+                    path = dominant_place_path(mentions, items) or path
                 if path:
                     done["article_place"] = path.rsplit("/", 1)[-1]
             if path:
                 done["article_place_path"] = path  # the driver puts both on the article before the later stages
+        for n, m in enumerate(mentions, 1):
+            rs, re_ = article.mapped.raw_span(m.start, m.end)
+            out.append(EntityRecord(article.article_id, f"{article.article_id}/e{n}", m, rs, re_))
         return out
 
 
