@@ -422,6 +422,27 @@ def test_a_bare_name_shared_with_units_elsewhere_takes_its_preferred_reading(rec
     assert ("朝阳", None) in got
 
 
+@pytest.mark.parametrize(
+    ("text", "roads"),
+    [
+        # govwork_city2024 reports: a city's name before 大道 names the road, not the city
+        ("推进黄山大道中环线至凤阳路建设", ["黄山大道", "凤阳路"]),
+        ("推进“一江一路”（一江指资江两岸，一路指益阳大道）亮化提质工程", ["益阳大道"]),
+        (
+            "推进中心城区水环境综合治理、南滨江路栈桥、海棠西路、资阳大道西延线等项目建设",
+            ["南滨江路", "海棠西路", "资阳大道"],
+        ),
+        # a province's name at the end of another word is no start: the roads are 梓山东路 and 月亮湖北路
+        ("团洲南路、梓山东路全线拉通", ["团洲南路", "梓山东路"]),
+        ("完成白云大道、月亮湖北路、荆山大道", ["白云大道", "月亮湖北路", "荆山大道"]),
+    ],
+)
+def test_a_road_named_after_a_place_is_a_road(recognizer, text: str, roads: list[str]) -> None:
+    got = [m for m in recognizer.extract(text) if m.label == "PLACE"]
+    assert [m.text for m in got if m.subtype == "road"] == roads
+    assert not [m for m in got if m.subtype == "admin"]
+
+
 def test_a_report_without_a_headline_place_reads_its_names_in_its_own_city() -> None:
     # govwork_city2024:益阳 names 四川 and other cities too; its 资阳 is its own 资阳区, not 四川's 资阳市
     path = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "govwork_city2024_part2.jsonl"

@@ -313,7 +313,8 @@ class EntityRecognizer:
         self._gz_names = _name_automaton(self.gazetteer) if self.gazetteer is not None else None
         self._countries = country_names() if self.gazetteer is not None else frozenset()
         self._known_place_set = frozenset(self.w.known_places)
-        self._road_after = re.compile(r"[东西南北中]?(?:路|街|道|大街|巷|胡同)")
+        # a place's name before a road suffix names the road: 中山西路, 北京路, 黄山大道, 资阳大道
+        self._road_after = re.compile("[东西南北中]?(?:" + "|".join(map(re.escape, (*self.w.roads, "道"))) + ")")
         slogan = "一二两三四五六七八九十百千万"
         self._slogan = re.compile(rf"[{slogan}][\u4e00-\u9fff]{{1,2}}[{slogan}]")
 
@@ -863,9 +864,15 @@ class EntityRecognizer:
                 break
             if len(p[0]) >= 3 and self._org_sfx.match(p[0]) is not None:
                 break  # 金海区域服务中心 | 金润社区: a body's name ends where the place's begins (大学东路 goes on)
-            gz = self.gazetteer.index.get(p[0]) if self.gazetteer is not None and j < k - 1 else None
+            gz = self.gazetteer.index.get(p[0]) if self.gazetteer is not None else None
             if gz and all(d.level <= 2 for d in gz) and not t[0].endswith(w.zones):
-                break  # 辽宁 | 沈阳 | 牡丹社区: a province or city is a place of its own (成都 东部新区 goes on)
+                if j == k - 1 and t[0].endswith(w.roads) and all(d.level == 2 for d in gz):
+                    # a road named after a city begins with it: （一路指）益阳大道 (a province's name may end another
+                    # word: 梓山东路, 月亮湖北路)
+                    start = p[2]
+                    break
+                if j < k - 1:
+                    break  # 辽宁 | 沈阳 | 牡丹社区: a province or city is a place of its own (成都 东部新区 goes on)
             if p[1] != "vn" and p[1][:1] in ("p", "c", "u", "r", "v", "i", "q"):
                 break  # 100座 | 黄浦江
             if (
