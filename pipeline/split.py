@@ -172,8 +172,13 @@ def place_chain(text: str, pos: int, rules: LayoutRules, cut: Cut | None = None)
 
 
 def _has_function_word(unit: str, rules: LayoutRules, cut: Cut | None) -> bool:
+    """Whether ``unit`` holds a function word: one of its words, or what precedes the suffix in its last word
+    (陕西渭南以村 is cut 陕西 | 渭南 | 以村: 以 + 村, the headline 陕西渭南以村企联建…)."""
     words = cut(unit) if cut is not None else list(unit)
-    return any(w in rules.unit_forbidden for w in words)
+    if any(w in rules.unit_forbidden for w in words):
+        return True
+    last, sfx = words[-1] if words else "", _suffix(unit, rules)
+    return bool(sfx) and len(last) > len(sfx) and last.endswith(sfx) and last[: -len(sfx)] in rules.unit_forbidden
 
 
 def _suffix(unit: str, rules: LayoutRules) -> str:

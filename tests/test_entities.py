@@ -443,6 +443,24 @@ def test_a_road_named_after_a_place_is_a_road(recognizer, text: str, roads: list
     assert not [m for m in got if m.subtype == "admin"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # words of reports and news that end like a town or village but name a kind of place (govwork_national,
+        # govwork_city2024, xwlb)
+        "发展小城镇，繁荣小城镇经济",
+        "加快数字乡村建设",
+        "劳动就业，在城镇安排600万人",  # jieba keeps 在城镇 as one word
+        "新型农村合作医疗制度覆盖8.3亿人",
+        "创建首批国家农业产业强镇",
+        "推进6个精品示范村和30个中心村建设",
+        "建立健全市县镇村四级联动机制",
+    ],
+)
+def test_a_kind_of_place_is_no_place(recognizer, text: str) -> None:
+    assert [m.text for m in recognizer.extract(text) if m.label == "PLACE"] == []
+
+
 def test_a_report_without_a_headline_place_reads_its_names_in_its_own_city() -> None:
     # govwork_city2024:益阳 names 四川 and other cities too; its 资阳 is its own 资阳区, not 四川's 资阳市
     path = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "govwork_city2024_part2.jsonl"

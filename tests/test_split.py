@@ -173,6 +173,14 @@ def test_split_record_stays_one_article(pipe: Pipeline) -> None:
     assert a.text == "本报咸阳讯（通讯员阎晋于文哲）石化小区老旧住宅楼加装的43部电梯全部投入使用。\n第二段。"
 
 
+def test_a_headline_place_is_no_clause(pipe: Pipeline) -> None:
+    # partybuilding_cms:29: jieba cuts 陕西 | 渭南 | 以村 | 企 | 联建: 以村 ends like a village but is 以 + 村
+    title = "陕西渭南以村企联建破解产业发展瓶颈 “结亲”奔富 共绘“丰景”"
+    text = "<p>近年来，渭南市积极探索村企联建，推动村集体经济发展。</p>"
+    (a,) = pipe.articles(RawDocument("partybuilding_cms:29", "x.jsonl", 1, text, "record", title=title))
+    assert a.place == "渭南市"
+
+
 def test_split_record_with_two_datelines_splits(pipe: Pipeline) -> None:
     text = (
         "本报讯（记者 杨彩霞）赛罕区建立工会户外劳动者服务站点5个。\n"
