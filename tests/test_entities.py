@@ -461,6 +461,19 @@ def test_a_kind_of_place_is_no_place(recognizer, text: str) -> None:
     assert [m.text for m in recognizer.extract(text) if m.label == "PLACE"] == []
 
 
+def test_a_one_character_province_name_is_a_partner_not_the_place() -> None:
+    # govwork_city2024:六安: the projects come from 沪苏浙 to 六安; 沪 is 上海市 in the entities table only
+    text = (
+        "2024年六安市政府工作报告\n"
+        "深度融入长三角一体化发展，开展长三角企业家联盟“投资六安行”等活动，引进沪苏浙亿元以上项目96个、总投资510.5亿元。"
+    )
+    res = Pipeline().process(RawDocument("t", "t.jsonl", 1, text, "record", title="2024年六安市政府工作报告"))
+    assert {e.mention.text: e.mention.normalized for e in res.rows["entities"]}["沪"] == "上海市"
+    (fact,) = [f for f in res.rows["facts"] if f.fact.surface == "96个"]
+    assert fact.place != "沪"
+    assert all(len(i.place or "") != 1 for i in res.rows["initiatives"])
+
+
 def test_a_report_without_a_headline_place_reads_its_names_in_its_own_city() -> None:
     # govwork_city2024:益阳 names 四川 and other cities too; its 资阳 is its own 资阳区, not 四川's 资阳市
     path = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "govwork_city2024_part2.jsonl"

@@ -106,6 +106,7 @@ class EntityWords:
     common_county_words: frozenset[str]
     common_city_words: frozenset[str]
     national_openers: tuple[str, ...]
+    short_names: dict[str, str]
     prog_heads: tuple[str, ...]
     prog_known: tuple[str, ...]
     speech_before: tuple[str, ...]
@@ -166,6 +167,7 @@ def load_entity_words() -> EntityWords:
         common_county_words=frozenset(pl["common_county_words"]),
         common_city_words=frozenset(pl["common_city_words"]),
         national_openers=tuple(pl["national_openers"]),
+        short_names=dict(pl["short_names"]),
         prog_heads=_longest_first(g["heads"]),
         prog_known=_longest_first(g["known"]),
         speech_before=_longest_first(g["speech_before"]),
@@ -378,6 +380,9 @@ class EntityRecognizer:
         def glued(i: int) -> bool:  # 兰州中山桥: a name printed right after another place is part of it
             return i > 0 and mentions[i - 1].label == "PLACE" and mentions[i - 1].end == mentions[i].start
 
+        for i, m in places:
+            if m.text in self.w.short_names:  # 渝 of 川渝: 重庆市, a partner named, not a place of the page
+                paths[i] = self.w.short_names[m.text]
         for how in ("strict", "home", "preferred", "page"):
             if how == "home" and not home:
                 continue

@@ -763,7 +763,8 @@ class FactStage:
         out = []
         # mentions found by the entities stage, when it ran first: places and bodies a fact belongs to
         mentions = [r.mention for r in (done.get("entities", ()) if isinstance(done, dict) else ())]
-        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region")]
+        # a one-character province name (渝 of 川渝, 沪 of 沪苏浙) names a partner, not where it happens
+        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region") and len(m.text) > 1]
         orgs = [m for m in mentions if m.label == "ORG"]
         place_starts, org_starts = [m.start for m in places], [m.start for m in orgs]
         for n, f in enumerate(self.extractor.extract(text), 1):

@@ -605,7 +605,8 @@ class InitiativeStage:
         sents = [(s.start, s.end, s.tokens) for s in done.get("sentences", ())]
         mentions = [r.mention for r in done.get("entities", ())]
         progs = [(m.start, m.end) for m in mentions if m.label == "PROGRAMME"]
-        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region")]
+        # a one-character province name (渝 of 川渝, 沪 of 沪苏浙) names a partner, not where it happens
+        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region") and len(m.text) > 1]
         # zones and compounds only where the sentence names no unit before the action: a zone's name is often a
         # kind (国家现代农业产业园, 长江经济带), while 雄安新区 or 石化小区 is where the work is done
         minor = [m for m in mentions if m.label == "PLACE" and m.subtype in ("zone", "compound")]
