@@ -455,10 +455,24 @@ def test_a_road_named_after_a_place_is_a_road(recognizer, text: str, roads: list
         "创建首批国家农业产业强镇",
         "推进6个精品示范村和30个中心村建设",
         "建立健全市县镇村四级联动机制",
+        # a designation names a kind of zone (xwlb, govwork_city2024)
+        "2024年，我国新建40个优势特色产业集群、50个国家现代农业产业园",
+        "国家级经开区、国家高新区创建工作扎实推进",
     ],
 )
 def test_a_kind_of_place_is_no_place(recognizer, text: str) -> None:
     assert [m.text for m in recognizer.extract(text) if m.label == "PLACE"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("成都高新综合保税区发展绩效连续4年排名全国同类第1位", "成都高新综合保税区"),  # govwork_city2024:成都
+        ("推进苏州工业园区建设", "苏州工业园区"),
+    ],
+)
+def test_a_named_zone_is_a_place(recognizer, text: str, zone: str) -> None:
+    assert [(m.text, m.subtype) for m in recognizer.extract(text) if m.label == "PLACE"] == [(zone, "zone")]
 
 
 def test_a_one_character_province_name_is_a_partner_not_the_place() -> None:

@@ -107,6 +107,7 @@ class EntityWords:
     common_city_words: frozenset[str]
     national_openers: tuple[str, ...]
     short_names: dict[str, str]
+    zone_designations: tuple[str, ...]
     prog_heads: tuple[str, ...]
     prog_known: tuple[str, ...]
     speech_before: tuple[str, ...]
@@ -168,6 +169,7 @@ def load_entity_words() -> EntityWords:
         common_city_words=frozenset(pl["common_city_words"]),
         national_openers=tuple(pl["national_openers"]),
         short_names=dict(pl["short_names"]),
+        zone_designations=_longest_first(pl["zone_designations"]),
         prog_heads=_longest_first(g["heads"]),
         prog_known=_longest_first(g["known"]),
         speech_before=_longest_first(g["speech_before"]),
@@ -778,6 +780,8 @@ class EntityRecognizer:
                     continue  # 贫困地区, 低洼地区: a kind of area; 长三角地区 names one
                 if kind == "road" and name.endswith(self._not_roads):
                     continue
+                if kind == "zone" and stem.startswith(w.zone_designations):
+                    continue  # 国家高新区, 省级开发区, 250个国家现代农业产业园: a kind of zone, not one zone
                 if (
                     kind == "admin"
                     and sfx in _HIGH_LEVEL
