@@ -458,6 +458,9 @@ def test_a_road_named_after_a_place_is_a_road(recognizer, text: str, roads: list
         # a designation names a kind of zone (xwlb, govwork_city2024)
         "2024年，我国新建40个优势特色产业集群、50个国家现代农业产业园",
         "国家级经开区、国家高新区创建工作扎实推进",
+        "加快建设南稀土新材料产业园、锰系新材料产业园湘江左岸千亿产业带",  # no 材料产业园湘江
+        "大力发展社区商业、物业、家政等便民服务",
+        "统筹推进农民进城和人才入乡",
     ],
 )
 def test_a_kind_of_place_is_no_place(recognizer, text: str) -> None:

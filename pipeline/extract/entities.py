@@ -770,6 +770,14 @@ class EntityRecognizer:
                     end = toks[k + 1][3]  # 西三旗 街道: a name ending like a unit before the unit's suffix
                 name = text[start : t[3]]
                 stem = name[: len(name) - len(sfx)]
+                if kind == "landmark":
+                    # a landmark's name does not run across a zone's suffix: 锰系新材料产业园 | 湘江左岸
+                    cut_at = max((stem.rfind(z) + len(z) for z in w.zones if z in stem), default=0)
+                    if cut_at:
+                        start += cut_at
+                        name, stem = name[cut_at:], stem[cut_at:]
+                        if name[:1] in "和与及并或的":
+                            continue  # …开发区和平陆运河: a conjunction opens no name
                 if kind == "landmark" and sfx in w.stations and len(stem) == 1 and stem in "东西南北":
                     stem = "站名"  # 东客站, 南站: a direction names a city's station
                 if name in w.generic_places or len(stem) < 2 or (kind == "road" and name in w.not_roads):
