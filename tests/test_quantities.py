@@ -118,6 +118,11 @@ NOT_QUANTITIES = [
     "持续推进公共文化场馆零门槛免费开放。",
     # a bare magnitude with no qualifier is a descriptor (govwork_national:2023:4)
     "实施新一轮千亿斤粮食产能提升行动",
+    # named political formulas printed without quotes (govwork_province2026, govwork_national, xwlb): 394 facts of
+    # "8 项 规定精神" and 54 more in the bundled run before they were excluded
+    "锲而不舍落实中央八项规定精神，推进作风建设常态化长效化",
+    "坚决做到两个维护，增强四个意识、坚定四个自信",
+    "实现四个现代化",
 ]
 
 
