@@ -32,6 +32,10 @@ CASES = [
         "城乡低保标准提高到762元／月、6120元／年",
         [("762元／月", 762, "元/月", "exact"), ("6120元／年", 6120, "元/年", "exact")],
     ),
+    # Chinese decimals after 点 (govwork_national: the 1950s-80s reports print numbers in Chinese): 4.7, not 4
+    ("重工业总产值一九八一年比一九八○年下降百分之四点七", [("百分之四点七", 4.7, "%", "exact")]),
+    ("工农业总产值增长一点三倍", [("一点三倍", 1.3, "倍", "exact")]),
+    ("平均每人占有棉量三百八十四点九八斤", [("三百八十四点九八斤", 384.98, "斤", "exact")]),
     # numbers
     ("各类微信群精简率达７５．９４％", [("７５．９４％", 75.94, "%", "exact")]),
     ("各类微信群精简率达75.94％，确保基层有人干事", [("75.94％", 75.94, "%", "exact")]),
@@ -150,13 +154,16 @@ def test_quantities_not_facts(text: str) -> None:
         ("万", 10000),
         ("万亿", 10**12),  # a compound magnitude (财政民生支出突破万亿元)
         ("两万亿", 2 * 10**12),
+        ("四点七", 4.7),
+        ("零点九", 0.9),
+        ("三百八十四点九八", 384.98),
     ],
 )
-def test_quantities_chinese_numerals(numeral: str, value: int) -> None:
+def test_quantities_chinese_numerals(numeral: str, value: float) -> None:
     assert parse_chinese_numeral(numeral) == value
 
 
-@pytest.mark.parametrize("numeral", ["十四五", "五六", "百百", ""])
+@pytest.mark.parametrize("numeral", ["十四五", "五六", "百百", "", "点五", "三点", "三点十"])
 def test_quantities_malformed_chinese_numerals(numeral: str) -> None:
     assert parse_chinese_numeral(numeral) is None
 

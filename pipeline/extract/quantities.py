@@ -115,7 +115,9 @@ def load_grammar() -> QuantityGrammar:
     excluded = frozenset(ud["excluded"]["units"])
     num = qd["numerals"]
     cn_chars = "".join(num["digits"]) + "".join(num["units"]) + "".join(num["magnitudes"])
-    cn = f"[{re.escape(cn_chars)}]+"
+    cn_digits = "".join(num["digits"])
+    # a Chinese numeral, with its decimals after 点 (百分之四点七, 一点五亿): only digits follow 点
+    cn = f"[{re.escape(cn_chars)}]+(?:点[{re.escape(cn_digits)}]+)?"
     arabic = r"[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?"
     inner = "|".join(map(re.escape, num["inner_over"]))
     mags = "".join(num["magnitudes"])
@@ -177,7 +179,20 @@ def load_grammar() -> QuantityGrammar:
 
 
 def parse_chinese_numeral(s: str, g: QuantityGrammar | None = None) -> float | None:
-    """Value of a well-formed Chinese numeral (二十三, 一百零五, 三千, 十, 万, 两万亿), else None (十四五, 五六).
+    """Value of a well-formed Chinese numeral (二十三, 一百零五, 三千, 十, 万, 两万亿, 四点七, 十七点六), else None
+    (十四五, 五六). The decimals after 点 are digits read one by one."""
+    g = g or load_grammar()
+    head, sep, tail = s.partition("点")
+    if not sep:
+        return _chinese_integer(s, g)
+    whole = _chinese_integer(head, g)
+    if whole is None or not tail or any(ch not in g.digits for ch in tail):
+        return None
+    return whole + int("".join(str(g.digits[ch]) for ch in tail)) / 10 ** len(tail)
+
+
+def _chinese_integer(s: str, g: QuantityGrammar | None = None) -> float | None:
+    """Value of a well-formed Chinese numeral without decimals (二十三, 一百零五, 三千, 十, 万, 两万亿), else None.
 
     Sections are split at 亿 and 万; inside a section a digit must be followed by 十/百/千 or end it,
     and the multipliers must fall (千 > 百 > 十). A magnitude larger than one before it multiplies all that comes
