@@ -118,7 +118,9 @@ def load_grammar() -> QuantityGrammar:
     cn_digits = "".join(num["digits"])
     # a Chinese numeral, with its decimals after 点 (百分之四点七, 一点五亿): only digits follow 点
     cn = f"[{re.escape(cn_chars)}]+(?:点[{re.escape(cn_digits)}]+)?"
-    arabic = r"[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?"
+    # thousands separated by commas; by full-width commas only in the strict form (粮食产量33，212万吨, as the older
+    # State Council reports print them), since ， otherwise separates clauses
+    arabic = r"(?:[0-9０-９]{1,3}(?:，[0-9０-９]{3})+(?![0-9０-９])|[0-9０-９]+(?:,[0-9]{3})*)(?:[.．][0-9０-９]+)?"
     inner = "|".join(map(re.escape, num["inner_over"]))
     mags = "".join(num["magnitudes"])
     # Q1 + Q2: one alternative per form; no alternative can match the same text in two ways.
@@ -238,7 +240,7 @@ def _chinese_integer(s: str, g: QuantityGrammar | None = None) -> float | None:
 
 
 def _arabic(s: str) -> float:
-    return float(s.translate(_FULLWIDTH).replace(",", ""))
+    return float(s.translate(_FULLWIDTH).replace(",", "").replace("，", ""))
 
 
 @lru_cache(maxsize=8)
