@@ -454,3 +454,21 @@ def test_clean_page_keeps_the_seed_layout() -> None:
     assert mt.text.split("\n") == [line.rstrip() for line in raw.split("\n")]
     assert mt.text.startswith(" 党旗领航\n\n基\n层\n实\n践回民区")
     assert_linear_segments_copy(raw, mt)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # govwork_national:1998:45 prints its digits one by one
+        ("本届政府从1 9 9 3 年3 月就职，增长1 0 ％", "本届政府从1993 年3 月就职，增长10 ％"),
+        ("工业经济高质量发展“1 5 1”系列政策", "工业经济高质量发展“151”系列政策"),  # govwork_city2024:鄂州
+        # a date and a time stay apart (govwork_province2026 headers)
+        ("2026-02-03 09:02:33 来源：云南日报", "2026-02-03 09:02:33 来源：云南日报"),
+    ],
+)
+def test_clean_record_joins_digits_printed_one_by_one(raw: str, clean: str) -> None:
+    mt = clean_record(doc(raw))
+    assert mt.text == clean
+    s = mt.text.find("1993") if "1993" in mt.text else 0
+    rs, re_ = mt.raw_span(s, s + 4)
+    assert re.sub(r"\s", "", raw[rs:re_]) == mt.text[s : s + 4]

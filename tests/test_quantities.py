@@ -44,6 +44,11 @@ CASES = [
     ),
     ("全年收入为３０，３５７，９７６，０００元", [("３０，３５７，９７６，０００元", 30357976000, "元", "exact")]),
     ("完成率达96.4%，100个项目落地", [("96.4%", 96.4, "%", "exact"), ("100个", 100, "个", "exact")]),
+    # a numeral whose magnitude follows 多 belongs to its last section (govwork_national): 7亿 + 7000万, not 7亿7千 x 万
+    ("能源的生产达到七亿七千多万吨", [("七亿七千多万吨", 770000000, "吨", "over")]),
+    ("城镇住宅竣工面积达六亿三千多万平方米", [("六亿三千多万平方米", 630000000, "平方米", "over")]),
+    # freight turnover is no weight (govwork_national:1987)
+    ("铁路货运周转量达到１１６２０亿吨公里", [("１１６２０亿吨公里", 1.162e12, "吨公里", "exact")]),
     # 担, the weight of cotton and grain in the older State Council reports (govwork_national:1956)
     ("棉花的指标为三千五百万担", [("三千五百万担", 35000000, "担", "exact")]),
     # numbers
@@ -132,6 +137,8 @@ NOT_QUANTITIES = [
     "持续推进公共文化场馆零门槛免费开放。",
     # a bare magnitude with no qualifier is a descriptor (govwork_national:2023:4)
     "实施新一轮千亿斤粮食产能提升行动",
+    # a landmark's name (govwork_city2024:宜宾, 雅安)
+    "长江零公里地标广场等成为新的城市旅游打卡地",
     # named political formulas printed without quotes (govwork_province2026, govwork_national, xwlb): 394 facts of
     # "8 项 规定精神" and 54 more in the bundled run before they were excluded
     "锲而不舍落实中央八项规定精神，推进作风建设常态化长效化",

@@ -430,13 +430,18 @@ def _number_value(m: re.Match[str], ar: str | None, g: QuantityGrammar) -> tuple
         for ch in m.group("ar_mag") or "":
             v *= g.cn_units.get(ch, 1) * g.magnitudes.get(ch, 1)
         a, b = m.group("ar_in", "ar_in2")
-        return v, bool(a or b)
+        # 657.2亿 is 65720000000, not the float product's 65720000000.00001
+        return (float(f"{v:.15g}") if m.group("ar_mag") else v), bool(a or b)
     cn, mag, a, b = m.group("cn", "cn_mag", "cn_in", "cn_in2")
+    if mag and "点" not in cn:
+        # the magnitude after 余/多 belongs to the numeral's last section: 七亿七千多万 is 7亿 + 7000万, not
+        # (7亿7千) x 万
+        return parse_chinese_numeral(cn + mag, g), bool(a or b)
     cv = parse_chinese_numeral(cn, g)
     if cv is None:
         return None, False
     if mag:
-        cv *= g.magnitudes[mag]
+        cv *= g.magnitudes[mag]  # 三千二百五十点五亿
     return cv, bool(a or b)
 
 
