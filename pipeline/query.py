@@ -36,6 +36,18 @@ class Preset:
     sql: str
 
 
+def _new_employment_words() -> str:
+    """A regular expression of the words that name the new-employment groups: the theme's cue words
+    (``data/themes.toml``) and 新就业形态."""
+    import re
+    import tomllib
+    from importlib import resources
+
+    data = tomllib.loads(resources.files("pipeline.data").joinpath("themes.toml").read_text("utf-8"))
+    cues = next(t["cues"] for t in data["theme"] if t["code"] == "new_employment")
+    return "|".join(re.escape(w) for w in [*cues, "新就业形态"])
+
+
 PRESETS: dict[str, Preset] = {
     "facts-by-place": Preset(
         "facts per place (facts with no place left out): how many, in how many articles, what they count",
@@ -67,6 +79,18 @@ PRESETS: dict[str, Preset] = {
         SELECT province, theme, count(*) AS initiatives, count(DISTINCT article_id) AS articles
         FROM (SELECT province, article_id, unnest(themes) AS theme FROM initiatives WHERE province IS NOT NULL)
         GROUP BY ALL ORDER BY initiatives DESC, province, theme LIMIT 100
+        """,
+    ),
+    "new-employment": Preset(
+        "initiatives for riders, couriers and drivers per province: the new_employment theme where the clause names "
+        "them (the theme alone also takes general employment in work reports)",
+        f"""
+        SELECT province, count(*) AS initiatives, count(DISTINCT article_id) AS articles,
+               array_to_string(list(text ORDER BY length(text), text)[1:3], '；') AS shortest
+        FROM initiatives
+        WHERE list_contains(themes, 'new_employment') AND province IS NOT NULL
+          AND regexp_matches(text, '{_new_employment_words()}')
+        GROUP BY 1 ORDER BY initiatives DESC, province LIMIT 50
         """,
     ),
     "programme-counts": Preset(

@@ -43,6 +43,13 @@ def test_programme_counts_preset(out: Path) -> None:
     assert by["红蜂驿站"][cols.index("counted")] == "71个"  # 31 in 回民区, 40余 in 赛罕区
 
 
+def test_new_employment_preset(out: Path) -> None:
+    # the seed page: 10 of its 24 new_employment initiatives name riders, couriers or 新就业群体 in their clause
+    cols, rows = run_query(out, PRESETS["new-employment"].sql)
+    assert [r[:3] for r in rows] == [("内蒙古自治区", 10, 3)]
+    assert rows[0][cols.index("shortest")].startswith("设立“红蜂驿站”31个；")
+
+
 def test_cli_formats(out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sql = "SELECT headline FROM articles ORDER BY article_id LIMIT 2"
     assert main(["query", str(out), sql]) == 0
