@@ -73,6 +73,8 @@ ATTACH = [
         "前三季度国内生产总值1015036亿元，按不变价格计算，同比增长5.2%。",
         [("1015036亿元", 101503600000000, "元", "国内生产总值"), ("5.2%", 5.2, "%", "国内生产总值")],
     ),
+    # govwork_city2024 plans: 预计 before a verb of change names nothing (the entity was 增长 alone)
+    ("社会消费品零售总额预计增长6.5%。", [("6.5%", 6.5, "%", "社会消费品零售总额预计增长")]),
     # govwork_city2024:宜昌: an adverb (jieba tags 全部 a noun) ends the phrase after the number
     ("6个园区全部通过省合格化工园区复核认定。", [("6个", 6, "个", "园区")]),
     # govwork_national:2011:27: 县 (tagged zg, a morpheme) opens the noun phrase after the number
