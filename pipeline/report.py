@@ -243,12 +243,11 @@ def _themes_level(con: Any) -> str:
     return "province" if provinces >= 3 else "county"
 
 
-def _chart_themes_by_place(con: Any, themes: dict[str, str]) -> Any:
-    """Initiatives per theme for the 20 provinces with most (a city's and a county's count for their province), or
-    for the 20 counties with most when the run spans fewer than three provinces (a city's newspaper page)."""
+def _chart_themes_by_place(con: Any, themes: dict[str, str], level: str) -> Any:
+    """Initiatives per theme for the 20 places with most at ``level`` (:func:`_themes_level`): provinces (a city's and
+    a county's count for their province), or counties when the run spans fewer than three provinces."""
     import plotly.graph_objects as go
 
-    level = _themes_level(con)
     what = "province" if level == "province" else "district or county"
     rows = con.sql(
         f"""
@@ -736,8 +735,9 @@ def _build(root: Path, con: Any, manifest: dict[str, Any], limits: ReportLimits)
     )
     counted = _counted(con, limits.max_counted)
 
+    level = _themes_level(con)  # the chart groups by it and a click on a bar filters on it
     figures = [
-        ("chart-themes-place", _chart_themes_by_place(con, themes)),
+        ("chart-themes-place", _chart_themes_by_place(con, themes, level)),
         ("chart-facts-theme", _chart_facts_per_theme(con, themes)),
         ("chart-counted", _chart_counted(counted)),
     ]
@@ -765,7 +765,7 @@ def _build(root: Path, con: Any, manifest: dict[str, Any], limits: ReportLimits)
         "info": info,
         "manifest": manifest,
         "themes": [[c, lab] for c, lab in themes.items()],
-        "themes_level": _themes_level(con),
+        "themes_level": level,
         "labels": list(ENTITY_LABELS),
         "articles": articles,
         "facts": facts,

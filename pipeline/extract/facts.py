@@ -763,8 +763,7 @@ class FactStage:
         out = []
         # mentions found by the entities stage, when it ran first: places and bodies a fact belongs to
         mentions = [r.mention for r in (done.get("entities", ()) if isinstance(done, dict) else ())]
-        # a one-character province name (渝 of 川渝, 沪 of 沪苏浙) names a partner, not where it happens
-        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region") and len(m.text) > 1]
+        places = row_places(mentions)
         orgs = [m for m in mentions if m.label == "ORG"]
         place_starts, org_starts = [m.start for m in places], [m.start for m in orgs]
         for n, f in enumerate(self.extractor.extract(text), 1):
@@ -787,6 +786,12 @@ class FactStage:
                 )
             )
         return out
+
+
+def row_places(mentions: Sequence[Any]) -> list[Any]:
+    """The place mentions a fact or an initiative may take as its place: units and regions, not a one-character
+    province name (渝 of 川渝, 沪 of 沪苏浙), which names a partner, not where it happens."""
+    return [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region") and len(m.text) > 1]
 
 
 def nearest_mention_before(mentions: Sequence[Any], starts: Sequence[int], pos: int, floor: int) -> Any | None:

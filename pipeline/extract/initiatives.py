@@ -599,14 +599,13 @@ class InitiativeStage:
 
     def __call__(self, article: Any, done: Any) -> list[Any]:
         from ..records import InitiativeRecord
-        from .facts import mention_name, nearest_mention_before
+        from .facts import mention_name, nearest_mention_before, row_places
 
         text = article.text
         sents = [(s.start, s.end, s.tokens) for s in done.get("sentences", ())]
         mentions = [r.mention for r in done.get("entities", ())]
         progs = [(m.start, m.end) for m in mentions if m.label == "PROGRAMME"]
-        # a one-character province name (渝 of 川渝, 沪 of 沪苏浙) names a partner, not where it happens
-        places = [m for m in mentions if m.label == "PLACE" and m.subtype in ("admin", "region") and len(m.text) > 1]
+        places = row_places(mentions)
         # zones and compounds only where the sentence names no unit before the action: a zone's name is often a
         # kind (国家现代农业产业园, 长江经济带), while 雄安新区 or 石化小区 is where the work is done
         minor = [m for m in mentions if m.label == "PLACE" and m.subtype in ("zone", "compound")]

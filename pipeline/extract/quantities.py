@@ -240,7 +240,7 @@ def _chinese_integer(s: str, g: QuantityGrammar | None = None) -> float | None:
 
 
 def _arabic(s: str) -> float:
-    return float(s.translate(_FULLWIDTH).replace(",", "").replace("，", ""))
+    return float(s.translate(_FULLWIDTH).replace(",", ""))  # _FULLWIDTH makes ， a ,
 
 
 @lru_cache(maxsize=8)
