@@ -207,11 +207,15 @@ class ThemeModel:
                 raise ValueError("this article rule mixes in the article model: pass the article's words")
             article_probs = self.article_model.proba(words, shared)
         s = article_scores(initiative_probs, text_probs, how, article_probs)
-        floor = True
+        floor, off_topic = True, None
         if self.relevance is not None and words is not None:
             numbers = relevance_numbers(text_probs, initiative_probs, self.thresholds, n_chars)
-            floor = self.relevance.off_topic(words, numbers, shared) < self.relevance.threshold
+            off_topic = self.relevance.off_topic(words, numbers, shared)
+            floor = off_topic < self.relevance.threshold
         chosen = article_selection(s, how, floor=floor)
+        none_at = how.get("off_topic_none")
+        if none_at is not None and off_topic is not None and off_topic >= none_at:
+            chosen = set()  # the off-topic model says the article is about none of the themes
         if n_items and items is not None:
             chosen = roundup_selection(
                 chosen, initiative_probs, items, n_items, self.thresholds, float(self.article.get("roundup_share", 0.5))

@@ -11,7 +11,7 @@ Steps (fixed seeds, so the same data gives the same model and the same card):
 4. fit the off-topic model (:mod:`pipeline.relevance`) and the article model (:mod:`pipeline.article_model`)
    and choose how article scores are made (mix, threshold, floor, off-topic threshold) on the tuning article
    gold (:data:`TUNING_ARTICLE_GOLD`: every labelled article of a training document, upstream news items, and
-   the two sets that were held out before the fresh set was labelled), with out-of-fold probabilities; score
+   the three sets that were held out before the September set was labelled), with out-of-fold probabilities; score
    the held-out article gold (:data:`HELDOUT_ARTICLE_GOLD`), model and keyword baseline side by side;
 5. write ``model.skops``, ``vocabulary.json``, ``article_model.npz``, ``relevance.json``, ``meta.json`` (with
    the hashes of the two article-level files) and ``README.md`` (the model card) atomically, ``meta.json``
@@ -20,6 +20,7 @@ Steps (fixed seeds, so the same data gives the same model and the same card):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -52,13 +53,19 @@ if TYPE_CHECKING:
 __all__ = ["ArticleGold", "article_f1", "article_f1_interval", "build_pipeline", "train"]
 
 SEED = 20261127
+# the labelled clauses (corpus/annotations/): the main set (train and test splits fixed by document) and the
+# employment clauses of training documents labelled under the settled rule on new employment
+CLAUSE_FILES = ("clauses.jsonl", "clauses_employment.jsonl")
 GRID = [round(0.05 * i, 2) for i in range(1, 20)]
+# clause thresholds are chosen on the out-of-fold probabilities of this many assignments of documents to folds,
+# pooled: one assignment moves a theme's best threshold by a standard deviation of 0.02-0.07
+CV_REPEATS = 3
 # tuning article gold (corpus/annotations/NAME.json): every labelled news article of a training document (and a
 # few of documents with no labelled clause), 150 upstream news items drawn at random (articles_random: none of
-# their clauses was labelled), the two article sets held out before articles_fresh (articles_heldout: articles
-# of test documents; articles_outside: upstream news the project had not used), and the 343 upstream news items
-# left after articles_fresh was drawn (articles_rest). The off-topic and article models are fitted, and the
-# article rule chosen, on all of them
+# their clauses was labelled), the three article sets held out before articles_sept (articles_heldout: articles
+# of test documents; articles_outside: upstream news the project had not used; articles_fresh: 120 upstream news
+# items drawn at random), and the 343 upstream news items left after articles_fresh was drawn (articles_rest).
+# The off-topic and article models are fitted, and the article rule chosen, on all of them
 TUNING_ARTICLE_GOLD = (
     "articles_tuning",
     "articles_check",
@@ -67,10 +74,13 @@ TUNING_ARTICLE_GOLD = (
     "articles_heldout",
     "articles_outside",
     "articles_rest",
+    "articles_fresh",
+    "articles_sept",
 )
-# the held-out article gold: 120 upstream news items drawn at random and labelled after the two sets above had
-# been looked at; nothing is fitted or chosen on it
-HELDOUT_ARTICLE_GOLD = "articles_fresh"
+# the held-out article gold: every domestic 新闻联播 item of the seven days of 2026-10-04 to 2026-10-10 that the
+# stored upstream copy holds (corpus/news/xwlb_oct.jsonl), labelled after articles_sept (the set held out before it,
+# scored once) had become tuning data; nothing is fitted or chosen on it
+HELDOUT_ARTICLE_GOLD = "articles_oct"
 # the rule shipped before this training run; another is adopted only when it scores more than RULE_MARGIN above
 # it on the tuning articles. Measured on the 348 tuning articles of 2026-11-27 (paired bootstrap, 1,000
 # resamples), the standard deviation of the F1 difference between two rules of the grid is about 0.007: smaller
@@ -85,6 +95,9 @@ RULE_TOPS = (1, 2, 3, 5)
 RULE_TEXT_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 RULE_ARTICLE_WEIGHTS = (0.0, 0.25, 0.5, 0.75)
 RULE_FLOORS = (None, 0.1, 0.2, 0.3)
+# an article whose off-topic probability reaches this gets no theme at all (None: the off-topic model only turns
+# the floor off); chosen on the tuning articles with the rest of the rule
+RULE_NONE = (None, 0.6, 0.7, 0.8, 0.9, 0.95)
 ARTICLE_C = (10.0, 30.0, 100.0, 300.0)  # the article model's C is chosen among these (out-of-fold log-loss)
 RELEVANCE_C = (1.0, 3.0, 10.0, 30.0, 100.0)  # the off-topic model's C is chosen among these (out-of-fold log-loss)
 # the floor is off when the off-topic probability reaches the threshold, chosen among these on the tuning articles
@@ -410,17 +423,34 @@ class _RuleInputs:
     ok: Any  # (n, T) gold touched themes
 
 
-def _rule_f1(d: _RuleInputs, top: int, w: float, a: float, t: float, floor: float | None, gate: float) -> float:
+def _rule_scores(d: _RuleInputs, top: int, w: float, a: float) -> Any:
+    s = w * d.text + (1 - w) * d.tops[top]
+    return (1 - a) * s + a * d.article if a else s
+
+
+def _rule_f1(
+    d: _RuleInputs,
+    top: int,
+    w: float,
+    a: float,
+    t: float,
+    floor: float | None,
+    gate: float,
+    none_at: float | None = None,
+    s: Any = None,
+) -> float:
+    """The rule's article F1 on the arrays (``s``: its scores when the caller has them)."""
     import numpy as np
 
-    s = w * d.text + (1 - w) * d.tops[top]
-    if a:
-        s = (1 - a) * s + a * d.article
+    if s is None:
+        s = _rule_scores(d, top, w, a)
     chosen = s >= t
     if floor is not None:
         best = s.argmax(axis=1)
         rows = np.flatnonzero(~chosen.any(axis=1) & (d.off_topic < gate) & (s[np.arange(len(s)), best] >= floor))
         chosen[rows, best[rows]] = True
+    if none_at is not None:
+        chosen[d.off_topic >= none_at] = False
     chosen &= d.allowed
     found = int((chosen & d.core).sum())
     credit = found + 0.5 * int((chosen & d.ok).sum())
@@ -442,13 +472,18 @@ def train(
 
     root = Path(root)
     ann = root / "corpus" / "annotations"
-    clauses_file = ann / "clauses.jsonl"
-    rows = [json.loads(line) for line in clauses_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    clause_files = [ann / name for name in CLAUSE_FILES]
     themes = load_themes()
     codes = [t.code for t in themes]
-    bad = sorted({lab for r in rows for lab in r["labels"]} - set(codes))
-    if bad:
-        raise ValueError(f"{clauses_file}: unknown theme codes {bad}")
+    rows = []
+    for clauses_file in clause_files:
+        part = [json.loads(line) for line in clauses_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        bad = sorted({lab for r in part for lab in r["labels"]} - set(codes))
+        if bad:
+            raise ValueError(f"{clauses_file}: unknown theme codes {bad}")
+        rows += part
+    if len({r["id"] for r in rows}) != len(rows):
+        raise ValueError(f"{', '.join(map(str, clause_files))}: a clause id is used twice")
     seg = Segmenter()
     train_rows = [r for r in rows if r["split"] == "train"]
     test_rows = [r for r in rows if r["split"] == "test"]
@@ -459,16 +494,23 @@ def train(
     groups = [r["doc_id"] for r in train_rows]
     log(f"clauses: {len(train_rows)} train, {len(test_rows)} held-out")
 
-    # 2. out-of-fold probabilities, grouped by document -> thresholds and cross-validated scores
-    oof = np.zeros(y_train.shape)
-    fold_models, fold_docs = [], []  # kept for the off-topic model's inputs (step 4)
-    for fit_idx, val_idx in GroupKFold(n_splits=5).split(x_train, y_train, groups):
-        m = build_pipeline(seed).fit([x_train[i] for i in fit_idx], y_train[fit_idx])
-        oof[val_idx] = m.predict_proba([x_train[i] for i in val_idx])
-        fold_models.append(m)
-        fold_docs.append({groups[i] for i in val_idx})
-    thresholds = [_best_threshold(oof[:, i], y_train[:, i], GRID) for i in range(len(codes))]
-    cv = _per_theme(oof.tolist(), y_train.tolist(), thresholds)
+    # 2. out-of-fold probabilities, grouped by document, under CV_REPEATS assignments of documents to folds ->
+    # thresholds and cross-validated scores on all of them pooled
+    oofs = []
+    fold_models, fold_docs = [], []  # of the first assignment, kept for the off-topic model's inputs (step 4)
+    for r in range(CV_REPEATS):
+        folds = GroupKFold(n_splits=5) if r == 0 else GroupKFold(n_splits=5, shuffle=True, random_state=seed + r)
+        oof = np.zeros(y_train.shape)
+        for fit_idx, val_idx in folds.split(x_train, y_train, groups):
+            m = build_pipeline(seed).fit([x_train[i] for i in fit_idx], y_train[fit_idx])
+            oof[val_idx] = m.predict_proba([x_train[i] for i in val_idx])
+            if r == 0:
+                fold_models.append(m)
+                fold_docs.append({groups[i] for i in val_idx})
+        oofs.append(oof)
+    oof_all, y_all = np.vstack(oofs), np.vstack([y_train] * CV_REPEATS)
+    thresholds = [_best_threshold(oof_all[:, i], y_all[:, i], GRID) for i in range(len(codes))]
+    cv = _per_theme(oof_all.tolist(), y_all.tolist(), thresholds)
     log(f"cross-validated macro-F1 {cv['macro_f1']}")
 
     # 3. fit on the training split; score the held-out clauses, beside the keyword baseline
@@ -491,6 +533,9 @@ def train(
     tune_gold = [g for gs in tune_sets.values() for g in gs]
     held_gold = read_article_gold(ann / f"{HELDOUT_ARTICLE_GOLD}.json")
     every = tune_gold + held_gold
+    both = {g.article_id.split("#")[0] for g in tune_gold} & {g.article_id.split("#")[0] for g in held_gold}
+    if both:  # the held-out articles' probabilities would replace the out-of-fold ones of the same articles
+        raise ValueError(f"{HELDOUT_ARTICLE_GOLD}: documents also in the tuning article gold: {sorted(both)[:5]}")
     inputs = _article_inputs(root, {g.article_id for g in every}, seg, MAX_CHARS)
     missing = [g.article_id for g in every if g.article_id not in inputs]
     if missing:
@@ -550,19 +595,22 @@ def train(
             tp, ip = seen[g.article_id]
             floor = off_topic[g.article_id] < gate
             chosen = article_selection(article_scores(ip, tp, how, art_probs[g.article_id]), how, floor=floor)
+            if how["off_topic_none"] is not None and off_topic[g.article_id] >= how["off_topic_none"]:
+                chosen = set()  # about none of the themes, says the off-topic model
             a = inputs[g.article_id]
             if a.n_items:  # a news round-up: only themes that run through its items
                 chosen = roundup_selection(chosen, ip, a.items, a.n_items, thresholds, how["roundup_share"])
             out[g.article_id] = {codes[i] for i in chosen}
         return out
 
-    def rule(top: int, w: float, a: float, t: float, floor: float | None) -> dict[str, Any]:
+    def rule(top: int, w: float, a: float, t: float, floor: float | None, none_at: float | None) -> dict[str, Any]:
         return {
             "top": top,
             "text_weight": w,
             "article_weight": a,
             "thresholds": [t] * len(codes),
             "floor": floor,
+            "off_topic_none": none_at,
             "max_chars": MAX_CHARS,
             "roundup_share": ROUNDUP_SHARE,
         }
@@ -594,28 +642,36 @@ def train(
     )
     inc = INCUMBENT_ARTICLE_RULE
     inc_args = (int(inc["top"]), inc["text_weight"], inc["article_weight"], inc["threshold"], inc["floor"])
-    inc_f1, inc_gate = max((_rule_f1(grid_inputs, *inc_args, off), -off) for off in RELEVANCE_THRESHOLDS)
+    inc_f1, inc_gate = max(
+        (_rule_f1(grid_inputs, *inc_args, off, inc.get("off_topic_none")), -off) for off in RELEVANCE_THRESHOLDS
+    )
     best: tuple[float, tuple[Any, ...]] | None = None
     # the best rules without the article model (its weight 0) and without the off-topic model (no floor, so no
-    # off-topic threshold), for the model card
+    # off-topic threshold, and no article taken off), for the model card
     ablated: dict[str, tuple[float, tuple[Any, ...]]] = {}
     for top in RULE_TOPS:
         for w in RULE_TEXT_WEIGHTS:
             for aw in RULE_ARTICLE_WEIGHTS:
+                s = _rule_scores(grid_inputs, top, w, aw)
                 for t in GRID:
                     for floor in RULE_FLOORS:
                         if floor is not None and floor >= t:
                             continue
                         for off in RELEVANCE_THRESHOLDS:
-                            f = _rule_f1(grid_inputs, top, w, aw, t, floor, off)
-                            if best is None or f > best[0] + 1e-9:
-                                best = (f, (top, w, aw, t, floor, off))
-                            for name, without in (("article_model", aw == 0), ("off_topic_model", floor is None)):
-                                if without and (name not in ablated or f > ablated[name][0] + 1e-9):
-                                    ablated[name] = (f, (top, w, aw, t, floor, off))
+                            for none_at in RULE_NONE:
+                                f = _rule_f1(grid_inputs, top, w, aw, t, floor, off, none_at, s)
+                                cand = (top, w, aw, t, floor, off, none_at)
+                                if best is None or f > best[0] + 1e-9:
+                                    best = (f, cand)
+                                for name, without in (
+                                    ("article_model", aw == 0),
+                                    ("off_topic_model", floor is None and none_at is None),
+                                ):
+                                    if without and (name not in ablated or f > ablated[name][0] + 1e-9):
+                                        ablated[name] = (f, cand)
     assert best is not None
-    args = best[1] if best[0] > inc_f1 + RULE_MARGIN else (*inc_args, -inc_gate)
-    how, gate = rule(*args[:5]), args[5]
+    args = best[1] if best[0] > inc_f1 + RULE_MARGIN else (*inc_args, -inc_gate, inc.get("off_topic_none"))
+    how, gate = rule(*args[:5], args[6]), args[5]
     relevance = replace(relevance, threshold=gate)
     rel_report["threshold"] = gate
     log(
@@ -630,7 +686,7 @@ def train(
     # the best rule of the grid without each article-level model, scored like the rule in use
     ablations = {}
     for name, (_, a_args) in ablated.items():
-        a_how, a_gate = rule(*a_args[:5]), a_args[5]
+        a_how, a_gate = rule(*a_args[:5], a_args[6]), a_args[5]
         ablations[f"without_{name}"] = {
             "rule": list(a_args),
             "tuning": article_f1(predict(tune_gold, a_how, a_gate), tune_gold)["f1"],
@@ -694,8 +750,9 @@ def train(
         "python": platform.python_version(),
         "libraries": {"scikit-learn": sklearn.__version__, "skops": skops.__version__, "numpy": np.__version__},
         "data": {
-            "clauses": str(clauses_file.relative_to(root)),
-            "sha256": file_sha256(clauses_file),
+            "clauses": [str(f.relative_to(root)) for f in clause_files],
+            # of the files' sha256 digests, one per line in this order
+            "sha256": hashlib.sha256("".join(file_sha256(f) + "\n" for f in clause_files).encode()).hexdigest(),
             "train": len(train_rows),
             "test": len(test_rows),
             "label_counts": counts,
@@ -753,13 +810,20 @@ def model_card(meta: dict[str, Any]) -> str:
         "TF-IDF over jieba words (1-2 grams) and character 1-3 grams of the clause followed by the words of its",
         "sentence marked `ctx_`, into one logistic regression per theme",
         "(one-vs-rest, `class_weight=balanced`, C=16 chosen by cross-validation, liblinear). A theme is given",
-        "when its probability reaches the theme's threshold, chosen on out-of-fold probabilities of a 5-fold",
-        "cross-validation grouped by document on the training split. Article scores mix the whole text's",
+        "when its probability reaches the theme's threshold, chosen on out-of-fold probabilities of 5-fold",
+        f"cross-validations grouped by document on the training split ({CV_REPEATS} assignments of documents to",
+        "folds, pooled). Article scores mix the whole text's",
         f"probability (weight {art['text_weight']}) with the mean of the top {art['top']} initiative",
         f"probabilities, and that with the article model's probability (weight {art.get('article_weight', 0.0)},",
         f"below); threshold {art['thresholds'][0]}. When no theme reaches it, the article gets its best theme if",
         f"that scores at least {art['floor']} (the floor), unless the off-topic model says it is about none of",
-        "the themes (below). Mix, thresholds, floor and off-topic threshold are chosen together on the tuning",
+        "the themes (below)"
+        + (
+            f"; an article whose off-topic probability reaches {art['off_topic_none']} gets no theme at all"
+            if art.get("off_topic_none") is not None
+            else ""
+        )
+        + ". Mix, thresholds, floor and off-topic thresholds are chosen together on the tuning",
         "articles (the files below), with the probabilities a new article would get (clause probabilities of",
         "the fold model that did not see the article's document; out-of-fold off-topic and article-model",
         f"probabilities); the rule in use is kept unless another beats it there by more than {RULE_MARGIN} F1.",
@@ -792,7 +856,10 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         f"- govmine {meta['govmine']}, trained {meta['trained']}, seed {meta['seed']}, Python {meta['python']}",
         "- libraries: " + ", ".join(f"{k} {v}" for k, v in meta["libraries"].items()),
-        f"- data: `{meta['data']['clauses']}` sha256 `{meta['data']['sha256'][:16]}…`, "
+        "- data: "
+        + ", ".join(f"`{f}`" for f in meta["data"]["clauses"])
+        + f" (sha256 `{meta['data']['sha256'][:16]}…` "
+        "of their digests), "
         f"{meta['data']['train']} training and {meta['data']['test']} held-out clauses "
         f"({meta['data']['no_theme']} with no theme)",
         "",
@@ -850,7 +917,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "Tuning scores use the probabilities the rule is chosen on (out-of-fold, see above); they are somewhat",
         "optimistic all the same, because the rule and the thresholds are chosen on these very scores.",
         "`articles_heldout.json` and `articles_outside.json` were held out until `articles_fresh.json` was",
-        "labelled and are tuning data since. The held-out set's documents are never used to fit or choose anything.",
+        "labelled, and `articles_fresh.json` until `articles_sept.json` was; they are tuning data since. The",
+        "held-out set's documents are never used to fit or choose anything.",
         "The best rule of the grid without the article model (article weight 0) scores "
         f"{ab['without_article_model']['tuning']} (tuning) and {ab['without_article_model']['heldout']} (held-out);",
         "the best without the off-topic model (no floor, so no off-topic threshold) "

@@ -147,8 +147,8 @@ def test_a_bundled_run_scores_what_training_reported(bundled) -> None:
 
 
 def test_evaluate_prints_the_interval_of_article_themes(bundled, tmp_path: Path, capsys) -> None:
-    # govmine evaluate OUT articles_fresh.json on the bundled run's article themes (an articles table with the
-    # two columns it reads)
+    # govmine evaluate OUT HELDOUT.json (the held-out article set) on the bundled run's article themes (an articles
+    # table with the two columns it reads)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -162,12 +162,12 @@ def test_evaluate_prints_the_interval_of_article_themes(bundled, tmp_path: Path,
         schema=pa.schema([("article_id", pa.string()), ("themes", pa.list_(pa.string()))]),
     )
     pq.write_table(table, tmp_path / "out" / "articles" / "part-0.parquet")
-    gold = MODEL_DIR.parents[1] / "corpus" / "annotations" / "articles_fresh.json"
+    gold = MODEL_DIR.parents[1] / "corpus" / "annotations" / f"{meta['metrics']['articles_heldout_set']}.json"
     assert main(["evaluate", str(tmp_path / "out"), str(gold), "--json", str(tmp_path / "e.json")]) == 0
     m, iv = meta["metrics"]["articles_heldout"], meta["metrics"]["articles_heldout_interval"]
     printed = capsys.readouterr().out.splitlines()[0]
     assert printed == (
-        f"article themes: 120 articles   P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}"
+        f"article themes: {m['articles']} articles   P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}"
         f"  (95% bootstrap interval {iv['f1_low']:.3f}-{iv['f1_high']:.3f})"
     )
     written = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))

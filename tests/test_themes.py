@@ -105,12 +105,14 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
     assert meta["article_model"] == shipped["article_model"]
     m = meta["metrics"]
     assert m["clauses_heldout"]["macro_f1"] >= FLOORS["clauses_heldout_macro_f1"]
-    assert m["articles_heldout_set"] == "articles_fresh"
-    assert m["articles_heldout"]["articles"] == 120
-    assert m["articles_heldout"]["f1"] >= FLOORS["articles_fresh_f1"]
-    # the sets held out before articles_fresh are tuning data since; their floors still hold
+    assert m["articles_heldout_set"] == "articles_oct"
+    assert m["articles_heldout"]["articles"] == 75
+    assert m["articles_heldout"]["f1"] >= FLOORS["articles_oct_f1"]
+    # the sets held out before articles_oct are tuning data since; their floors still hold
     assert m["articles_tuning_sets"]["articles_heldout"]["f1"] >= FLOORS["articles_heldout_f1"]
     assert m["articles_tuning_sets"]["articles_outside"]["f1"] >= FLOORS["articles_outside_f1"]
+    assert m["articles_tuning_sets"]["articles_fresh"]["f1"] >= FLOORS["articles_fresh_f1"]
+    assert m["articles_tuning_sets"]["articles_sept"]["f1"] >= FLOORS["articles_sept_f1"]
     # the model clearly beats the keyword rules on the same split
     assert m["clauses_heldout"]["macro_f1"] >= m["clauses_heldout_keywords"]["macro_f1"] + 0.1
     assert m["articles_heldout"]["f1"] >= m["articles_heldout_keywords_best_threshold_f1"] + 0.05
@@ -119,12 +121,15 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
         assert h["articles_heldout_f1"] <= FLOORS["articles_heldout_f1"]
         assert h.get("articles_outside_f1", 0) <= FLOORS["articles_outside_f1"]
         assert h.get("articles_fresh_f1", 0) <= FLOORS["articles_fresh_f1"]
+        assert h.get("articles_sept_f1", 0) <= FLOORS["articles_sept_f1"]
+        assert h.get("articles_oct_f1", 0) <= FLOORS["articles_oct_f1"]
 
 
 def test_new_employment_on_the_employment_clauses_of_test_documents() -> None:
     """The shipped model's new_employment precision and recall on 207 employment clauses of test documents
     (corpus/annotations/employment_check.jsonl, labelled yes/no by reading): general employment (就业服务, 零工市场)
-    is often taken for riders and couriers, and the floors keep it from getting worse."""
+    was often taken for riders and couriers (precision 0.290 before clauses_employment.jsonl was used in training),
+    and the floors keep it from getting worse."""
     rows = [
         json.loads(line) for line in (ROOT / "corpus" / "annotations" / "employment_check.jsonl").open(encoding="utf-8")
     ]
@@ -136,8 +141,9 @@ def test_new_employment_on_the_employment_clauses_of_test_documents() -> None:
     gold = [bool(r["new_employment"]) for r in rows]
     tp = sum(p and g for p, g in zip(pred, gold, strict=True))
     assert sum(gold) == 31
-    assert tp / sum(pred) >= FLOORS["employment_check_new_employment_precision"]
-    assert tp / sum(gold) >= FLOORS["employment_check_new_employment_recall"]
+    precision, recall = tp / sum(pred), tp / sum(gold)
+    assert precision >= FLOORS["employment_check_new_employment_precision"]
+    assert 2 * precision * recall / (precision + recall) >= FLOORS["employment_check_new_employment_f1"]
     # the rights of new-employment-form workers are the theme
     by_text = {r["text"]: p[k] >= m.thresholds[k] for r, p in zip(rows, probs, strict=True)}
     assert by_text["进一步加强新就业形态劳动者权益保障"] is True
