@@ -212,10 +212,7 @@ class ThemeModel:
             numbers = relevance_numbers(text_probs, initiative_probs, self.thresholds, n_chars)
             off_topic = self.relevance.off_topic(words, numbers, shared)
             floor = off_topic < self.relevance.threshold
-        chosen = article_selection(s, how, floor=floor)
-        none_at = how.get("off_topic_none")
-        if none_at is not None and off_topic is not None and off_topic >= none_at:
-            chosen = set()  # the off-topic model says the article is about none of the themes
+        chosen = article_selection(s, how, floor=floor, off_topic=off_topic)
         if n_items and items is not None:
             chosen = roundup_selection(
                 chosen, initiative_probs, items, n_items, self.thresholds, float(self.article.get("roundup_share", 0.5))
@@ -269,10 +266,17 @@ def article_scores(
     return out
 
 
-def article_selection(scores: Sequence[float], how: dict[str, Any], floor: bool = True) -> set[int]:
+def article_selection(
+    scores: Sequence[float], how: dict[str, Any], floor: bool = True, off_topic: float | None = None
+) -> set[int]:
     """Indexes of the themes an article carries: those at or above their threshold; when none is, the
     best one if it reaches ``how["floor"]`` (an article about something is about at least its main
-    theme), unless ``floor`` is False (the off-topic model says the article is about nothing)."""
+    theme), unless ``floor`` is False (the off-topic model says the article is about nothing). None at all
+    when the article's off-topic probability ``off_topic`` reaches ``how["off_topic_none"]`` (if the rule
+    has one)."""
+    none_at = how.get("off_topic_none")
+    if none_at is not None and off_topic is not None and off_topic >= none_at:
+        return set()
     th = how["thresholds"]
     chosen = {i for i, v in enumerate(scores) if v >= th[i]}
     floor_at = how.get("floor") if floor else None

@@ -593,10 +593,9 @@ def train(
         out = {}
         for g in gold:
             tp, ip = seen[g.article_id]
-            floor = off_topic[g.article_id] < gate
-            chosen = article_selection(article_scores(ip, tp, how, art_probs[g.article_id]), how, floor=floor)
-            if how["off_topic_none"] is not None and off_topic[g.article_id] >= how["off_topic_none"]:
-                chosen = set()  # about none of the themes, says the off-topic model
+            p_off = off_topic[g.article_id]
+            scores = article_scores(ip, tp, how, art_probs[g.article_id])
+            chosen = article_selection(scores, how, floor=p_off < gate, off_topic=p_off)
             a = inputs[g.article_id]
             if a.n_items:  # a news round-up: only themes that run through its items
                 chosen = roundup_selection(chosen, ip, a.items, a.n_items, thresholds, how["roundup_share"])
@@ -921,7 +920,7 @@ def model_card(meta: dict[str, Any]) -> str:
         "held-out set's documents are never used to fit or choose anything.",
         "The best rule of the grid without the article model (article weight 0) scores "
         f"{ab['without_article_model']['tuning']} (tuning) and {ab['without_article_model']['heldout']} (held-out);",
-        "the best without the off-topic model (no floor, so no off-topic threshold) "
+        "the best without the off-topic model (no floor, so no off-topic threshold, and no article taken off) "
         f"{ab['without_off_topic_model']['tuning']} and {ab['without_off_topic_model']['heldout']}.",
     ]
     lines += [
