@@ -134,11 +134,12 @@ def test_a_bundled_run_scores_what_training_reported(bundled) -> None:
     from pipeline.train import read_article_gold
 
     meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
-    gold = read_article_gold(
-        MODEL_DIR.parents[1] / "corpus" / "annotations" / f"{meta['metrics']['articles_heldout_set']}.json"
-    )
+    ann = MODEL_DIR.parents[1] / "corpus" / "annotations"
+    gold = [g for name in meta["metrics"]["articles_heldout_sets"] for g in read_article_gold(ann / f"{name}.json")]
     pred = {a.article_id: set(a.themes) for a in bundled.articles}
     assert article_f1(pred, gold) == meta["metrics"]["articles_heldout"]
+    for name, want_set in meta["metrics"]["articles_heldout_by_set"].items():
+        assert article_f1(pred, read_article_gold(ann / f"{name}.json")) == want_set
     # the same resampled articles (fixed seed) give the interval training wrote in meta.json
     iv = article_f1_interval(pred, gold)
     want = meta["metrics"]["articles_heldout_interval"]
@@ -162,8 +163,9 @@ def test_evaluate_prints_the_interval_of_article_themes(bundled, tmp_path: Path,
         schema=pa.schema([("article_id", pa.string()), ("themes", pa.list_(pa.string()))]),
     )
     pq.write_table(table, tmp_path / "out" / "articles" / "part-0.parquet")
-    gold = MODEL_DIR.parents[1] / "corpus" / "annotations" / f"{meta['metrics']['articles_heldout_set']}.json"
-    assert main(["evaluate", str(tmp_path / "out"), str(gold), "--json", str(tmp_path / "e.json")]) == 0
+    ann = MODEL_DIR.parents[1] / "corpus" / "annotations"
+    gold = [str(ann / f"{name}.json") for name in meta["metrics"]["articles_heldout_sets"]]
+    assert main(["evaluate", str(tmp_path / "out"), *gold, "--json", str(tmp_path / "e.json")]) == 0
     m, iv = meta["metrics"]["articles_heldout"], meta["metrics"]["articles_heldout_interval"]
     printed = capsys.readouterr().out.splitlines()[0]
     assert printed == (
