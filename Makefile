@@ -9,6 +9,8 @@ OUT    ?= outputs/bundled
 # the bundled input documents; corpus/gold and corpus/annotations hold labels, not input
 INPUTS ?= corpus/seed corpus/news corpus/reports
 ARGS   ?=
+# pytest processes for make test (pytest-xdist; 0 runs the tests in this process)
+TEST_WORKERS ?= 2
 
 .PHONY: run test venv dev bench clean
 
@@ -32,7 +34,7 @@ run: $(VENV)/.installed
 	$(BIN)/govmine report $(OUT) --html $(OUT)/report.html
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_pipeline.py
