@@ -13,7 +13,16 @@ import pytest
 
 from pipeline.article_model import ArticleModel, word_tfidf
 from pipeline.themes import MODEL_DIR, article_scores, article_selection, load_model
-from pipeline.train import ArticleGold, _rule_f1, _RuleInputs, article_f1, article_f1_interval
+from pipeline.train import (
+    ArticleGold,
+    _rule_f1,
+    _rule_rows,
+    _rule_scores,
+    _RuleInputs,
+    article_f1,
+    article_f1_interval,
+    tuning_set_floors,
+)
 
 # real headlines of bundled news items, already cut into words, with two themes: (livelihood, economy) core
 HEADLINES = [
@@ -112,6 +121,46 @@ def test_rule_arrays_score_as_the_predictions_do() -> None:
             chosen = article_selection(s, how, floor=off[i] < gate)
             pred[str(i)] = {codes[j] for j in chosen if allowed[i, j]}
         assert round(_rule_f1(d, top, w, a, th, floor, gate), 3) == article_f1(pred, gold)["f1"], (top, w, a, th, floor)
+
+
+def test_a_tuning_sets_rows_score_as_that_set_alone() -> None:
+    # train keeps no rule that scores a floored tuning set below its floor: a set's rows of the arrays (and of the
+    # scores computed once for all tuning articles) give the F1 of that set on its own
+    rng = np.random.default_rng(11)
+    n, t = 50, 3
+    tp, ap, off = rng.random((n, t)), rng.random((n, t)), rng.random(n)
+    core, ok = rng.random((n, t)) > 0.6, rng.random((n, t)) > 0.8
+    ok &= ~core
+    allowed = np.ones((n, t), dtype=bool)
+    d = _RuleInputs(tp, {1: rng.random((n, t))}, ap, off, allowed, core, ok)
+    rows = slice(20, 35)
+    alone = _RuleInputs(tp[rows], {1: d.tops[1][rows]}, ap[rows], off[rows], allowed[rows], core[rows], ok[rows])
+    sub = _rule_rows(d, rows)
+    for th, floor, gate, none_at in itertools.product((0.3, 0.5), (None, 0.2), (0.5, 2.0), (None, 0.7)):
+        want = _rule_f1(alone, 1, 0.5, 0.5, th, floor, gate, none_at)
+        assert _rule_f1(sub, 1, 0.5, 0.5, th, floor, gate, none_at) == want
+        s = _rule_scores(d, 1, 0.5, 0.5)
+        assert _rule_f1(sub, 1, 0.5, 0.5, th, floor, gate, none_at, s[sub.rows]) == want
+
+
+def test_tuning_set_floors_come_from_the_quality_floors(tmp_path: Path) -> None:
+    assert tuning_set_floors(tmp_path, ["articles_fresh"]) == {}  # no floors file: no constraint
+    (tmp_path / "tests").mkdir()
+    floors = {"themes": {"articles_fresh_f1": 0.895, "articles_oct_f1": 0.87, "clauses_heldout_macro_f1": 0.865}}
+    (tmp_path / "tests" / "quality_floors.json").write_text(json.dumps(floors), encoding="utf-8")
+    got = tuning_set_floors(tmp_path, ["articles_tuning", "articles_fresh", "articles_oct"])
+    assert got == {"articles_fresh": 0.895, "articles_oct": 0.87}
+    # the shipped floors: every set held out before the present held-out sets has one
+    root = MODEL_DIR.parents[1]
+    assert set(
+        tuning_set_floors(root, json.loads((MODEL_DIR / "meta.json").read_text())["metrics"]["articles_tuning_sets"])
+    ) == {
+        "articles_heldout",
+        "articles_outside",
+        "articles_fresh",
+        "articles_sept",
+        "articles_oct",
+    }
 
 
 def test_shipped_model_has_its_article_model() -> None:
