@@ -437,9 +437,13 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     files = list(iter_input_files(config.inputs))
     writer = OutputWriter(config.out, force=config.force, append=config.append)
-    seen = _known_documents(Path(config.out)) if config.append else set()
+    try:
+        seen = _known_documents(Path(config.out)) if config.append else set()
+        total_bytes = sum(p.stat().st_size for p in files)
+    except BaseException:
+        writer.abort()  # its staging folder and its lock on the output folder
+        raise
     summary = RunSummary(inputs=len(files))
-    total_bytes = sum(p.stat().st_size for p in files)
     workers = config.workers or ((os.cpu_count() or 1) if total_bytes >= AUTO_WORKERS_BYTES else 1)
     if progress is not None:
         progress.reset(total=total_bytes)

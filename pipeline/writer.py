@@ -10,7 +10,10 @@ Layout of an output folder::
 Rows are streamed to a staging folder ``DIR/.staging-<run id>/`` in row groups as batches arrive, so
 memory stays bounded. :meth:`OutputWriter.commit` renames each staged table over the old one and
 writes the manifest last (temp file then rename); a run that dies before that leaves ``DIR`` as it was,
-apart from the staging folder, which the next run removes.
+apart from the staging folder, which the next run removes. A writer holds an exclusive lock on ``DIR``
+(``flock`` on the folder itself, so no lock file is left behind) from before it changes anything until it
+commits or aborts: a second run into the same folder is refused with :class:`OutputExistsError` instead of
+removing the first one's staging folder.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .files import write_atomic
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: runs into one folder are then not guarded against each other
+    fcntl = None  # type: ignore[assignment]
 from .schema import SCHEMA_VERSION, TABLES
 
 __all__ = ["OutputWriter", "OutputExistsError", "write_json_atomic"]
@@ -79,9 +87,6 @@ class OutputWriter:
             manifest = self.out / "manifest.json"
             if not manifest.is_file():
                 raise OutputExistsError(f"{self.out} holds no govmine output to append to (no manifest.json)")
-            self.previous = json.loads(manifest.read_text(encoding="utf-8"))
-            self._check_schema()  # before anything is changed: a refused append leaves the output as it was
-            self._drop_orphans()
         else:
             # other files may be there (a log the shell opened there, notes): only an earlier output is in the way
             ours = [n for n in (*TABLES, "manifest.json") if (self.out / n).exists()]
@@ -91,14 +96,44 @@ class OutputWriter:
                     "use --force to replace its tables, --append to add)"
                 )
         self.out.mkdir(parents=True, exist_ok=True)
-        for stale in self.out.glob(".staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        self.run_id = uuid.uuid4().hex[:12]
-        self.staging = self.out / f".staging-{self.run_id}"
-        self.staging.mkdir()
+        self._lock()  # before anything in the folder is read for an append or changed
+        try:
+            if append:
+                self.previous = json.loads((self.out / "manifest.json").read_text(encoding="utf-8"))
+                self._check_schema()  # before anything is changed: a refused append leaves the output as it was
+                self._drop_orphans()
+            for stale in self.out.glob(".staging-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            self.run_id = uuid.uuid4().hex[:12]
+            self.staging = self.out / f".staging-{self.run_id}"
+            self.staging.mkdir()
+        except BaseException:
+            self._unlock()
+            raise
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._parts: dict[str, list[str]] = {t: [] for t in self.tables}
         self.counts: dict[str, int] = {t: 0 for t in self.tables}
+
+    _lock_fd: int | None = None
+
+    def _lock(self) -> None:
+        """Take the folder's exclusive lock, or refuse: another run is writing it."""
+        if fcntl is None:
+            return
+        fd = os.open(self.out, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputExistsError(
+                f"{self.out}: another govmine run is writing this folder; wait for it to finish or choose another --out"
+            ) from None
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
 
     def _check_schema(self) -> None:
         """An output written with other columns cannot take new rows: its part files and the new ones would
@@ -212,6 +247,7 @@ class OutputWriter:
             for t, n in r.get("rows", {}).items():
                 totals[t] = totals.get(t, 0) + n
         write_json_atomic(self.out / "manifest.json", run | {"rows_total": totals, "runs": runs, "parts": parts})
+        self._unlock()
 
     def _existing(self, table: str) -> list[str]:
         d = self.out / table
@@ -226,3 +262,4 @@ class OutputWriter:
                 log.debug("closing a staged writer failed", exc_info=True)
         self._writers.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._unlock()

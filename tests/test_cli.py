@@ -169,6 +169,27 @@ def test_cli_crash_leaves_previous_output_untouched(tmp_path: Path, monkeypatch)
     assert not list(out.glob(".staging-*"))
 
 
+def test_a_second_run_into_a_folder_being_written_is_refused(tmp_path: Path, capsys) -> None:
+    # two `govmine run ... --out out --force` at once: the second used to remove the first one's staging folder,
+    # and the first then died with a traceback; now the second is refused in one line and the first completes
+    from pipeline.writer import OutputWriter
+
+    out = tmp_path / "out"
+    assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    first = OutputWriter(out, force=True)  # a run in progress: its staging folder exists
+    for args in (["--force"], ["--append"]):
+        capsys.readouterr()
+        assert main(["run", str(SEED), "--out", str(out), "-q", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "another govmine run is writing this folder" in err and str(out) in err
+        assert first.staging.is_dir()
+    first.abort()  # the lock goes with it
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before and not list(out.glob(".*"))  # no lock file is left behind
+    assert main(["run", str(SEED), "--out", str(out), "-q", "--force"]) == 0
+
+
 def test_cli_console_script_runs_without_traceback(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("govmine")
     if not exe.exists():
