@@ -686,7 +686,7 @@ def train(
     # the tuning sets with a quality floor (tests/quality_floors.json): a rule that scores a set below its floor
     # is not chosen (the floors were set on these sets' scores; they hold whatever tuning data is added)
     set_floors = tuning_set_floors(root, tune_sets)
-    set_rows: dict[str, _RuleInputs] = {}
+    set_rows: dict[str, _RuleRows] = {}
     start = 0
     for name, gs in tune_sets.items():
         if name in set_floors:
