@@ -997,8 +997,11 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{m['articles_tuning']['precision']} | {m['articles_tuning']['recall']} | {m['articles_tuning']['f1']} | "
         f"{m['articles_tuning_keywords']['f1']} |",
     ]
-    for name, a in m.get("articles_tuning_sets", {}).items():
-        lines.append(f"| - `{name}.json` | {a['articles']} | {a['precision']} | {a['recall']} | {a['f1']} | |")
+
+    def set_row(name: str, a: dict[str, Any]) -> str:
+        return f"| - `{name}.json` | {a['articles']} | {a['precision']} | {a['recall']} | {a['f1']} | |"
+
+    lines += [set_row(name, a) for name, a in m.get("articles_tuning_sets", {}).items()]
     held_names = " + ".join(f"`{n}.json`" for n in m["articles_heldout_sets"])
     lines += [
         f"| held-out: {held_names} | {m['articles_heldout']['articles']} | "
@@ -1007,8 +1010,7 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{m['articles_heldout_keywords']['f1']} "
         f"(at their best threshold on this set: {m['articles_heldout_keywords_best_threshold_f1']}) |",
     ]
-    for name, a in m.get("articles_heldout_by_set", {}).items():
-        lines.append(f"| - `{name}.json` | {a['articles']} | {a['precision']} | {a['recall']} | {a['f1']} | |")
+    lines += [set_row(name, a) for name, a in m.get("articles_heldout_by_set", {}).items()]
     lines.append("")
     iv = m.get("articles_heldout_interval")
     if iv:

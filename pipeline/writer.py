@@ -31,12 +31,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .files import write_atomic
+from .schema import SCHEMA_VERSION, TABLES
 
 try:
     import fcntl
-except ImportError:  # not on Windows: runs into one folder are then not guarded against each other
+except ImportError:  # Windows has no fcntl: runs into one folder are then not guarded against each other
     fcntl = None  # type: ignore[assignment]
-from .schema import SCHEMA_VERSION, TABLES
 
 __all__ = ["OutputWriter", "OutputExistsError", "write_json_atomic"]
 
@@ -81,6 +81,7 @@ class OutputWriter:
         self.tables = list(tables) if tables is not None else list(TABLES)
         self.append = append
         self.previous: dict[str, Any] | None = None
+        self._lock_fd: int | None = None  # the open folder whose flock this writer holds
         if self.out.exists() and not self.out.is_dir():
             raise OutputExistsError(f"{self.out} exists and is not a folder")
         if append:
@@ -113,8 +114,6 @@ class OutputWriter:
         self._writers: dict[str, pq.ParquetWriter] = {}
         self._parts: dict[str, list[str]] = {t: [] for t in self.tables}
         self.counts: dict[str, int] = {t: 0 for t in self.tables}
-
-    _lock_fd: int | None = None
 
     def _lock(self) -> None:
         """Take the folder's exclusive lock, or refuse: another run is writing it."""
