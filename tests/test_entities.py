@@ -87,6 +87,26 @@ def test_gazetteer_ships_the_expected_columns_and_refuses_to_guess() -> None:
     assert isinstance(g, Gazetteer)
 
 
+def test_gazetteer_reads_one_year_of_a_csv_in_any_line_order(tmp_path: Path) -> None:
+    """The gazetteer finds the latest year's lines as bytes (CRLF lines, years out of order, a year at the end of
+    the file without a final newline) and parses only them; an explicit year is taken as given."""
+    header = "year,province_name,city_name,county_name,province_adcode,city_adcode,county_adcode,province_id,city_id,"
+    header += "county_id,province_short,city_short,county_short,rank"
+
+    def line(year: int, county: str) -> str:
+        return f"{year},内蒙古自治区,呼和浩特市,{county},150000,150100,150103,150000,150100,150103,内蒙古,呼和浩特,{county[:-1]},3"
+
+    rows = [line(2024, "回民区"), line(2019, "旧区"), line(2025, "新城区"), line(2024, "赛罕区"), line(2025, "玉泉区")]
+    path = tmp_path / "location_year_test.csv"
+    path.write_bytes("\r\n".join([header, *rows]).encode("utf-8"))
+    g = Gazetteer(path)
+    assert g.year == 2025
+    assert [d.path for d in g.lookup("玉泉区")] == ["内蒙古自治区/呼和浩特市/玉泉区"]
+    assert g.lookup("新城") and not g.lookup("回民区") and not g.lookup("旧区")
+    old = Gazetteer(path, year=2019)
+    assert old.year == 2019 and [d.county for d in old.lookup("旧区")] == ["旧区"] and not old.lookup("玉泉区")
+
+
 def test_entities_fill_the_place_and_body_of_facts() -> None:
     """facts.place is the nearest place before the fact in its sentence, else the article's; facts.org the
     nearest organisation."""
