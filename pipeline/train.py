@@ -65,9 +65,9 @@ CV_REPEATS = 3
 # their clauses was labelled), the three article sets held out before articles_sept (articles_heldout: articles
 # of test documents; articles_outside: upstream news the project had not used; articles_fresh: 120 upstream news
 # items drawn at random), the 343 upstream news items left after articles_fresh was drawn (articles_rest), the
-# whole news days held out before the present held-out sets (articles_sept, articles_oct; each scored once), and
-# every domestic item of twelve random news days of 2024-2026 (articles_days). The off-topic and article models are
-# fitted, and the article rule chosen, on all of them
+# whole news days held out before the present held-out set (articles_sept, articles_oct, articles_sept_b,
+# articles_reserve; each scored once), and every domestic item of twelve random news days of 2024-2026
+# (articles_days). The off-topic and article models are fitted, and the article rule chosen, on all of them
 TUNING_ARTICLE_GOLD = (
     "articles_tuning",
     "articles_check",
@@ -80,12 +80,14 @@ TUNING_ARTICLE_GOLD = (
     "articles_sept",
     "articles_oct",
     "articles_days",
+    "articles_sept_b",
+    "articles_reserve",
 )
-# the held-out article gold, scored as one set: every domestic 新闻联播 item of 2026-09-06 to 2026-09-12
-# (corpus/news/xwlb_sept_b.jsonl, transcribed from another copy of the upstream repository) and of 2026-10-01 to
-# 2026-10-03 (corpus/news/xwlb_reserve.jsonl), labelled blind twice, after articles_oct (the set held out before
-# them) had become tuning data; nothing is fitted or chosen on them
-HELDOUT_ARTICLE_GOLD = ("articles_sept_b", "articles_reserve")
+# the held-out article gold: every domestic 新闻联播 item of 2026-09-16 to 2026-09-22 (corpus/news/xwlb_sept_c.jsonl,
+# transcribed from the same copy of the upstream repository as articles_sept_b), labelled blind twice, after
+# articles_sept_b and articles_reserve (the sets held out before it) had become tuning data; nothing is fitted or
+# chosen on it
+HELDOUT_ARTICLE_GOLD = ("articles_sept_c",)
 # the rule shipped before this training run; another is adopted only when it scores more than RULE_MARGIN above
 # it on the tuning articles. Measured on the 348 tuning articles of 2026-11-27 (paired bootstrap, 1,000
 # resamples), the standard deviation of the F1 difference between two rules of the grid is about 0.007: smaller
@@ -94,14 +96,17 @@ HELDOUT_ARTICLE_GOLD = ("articles_sept_b", "articles_reserve")
 # (before the article model: top 3, text weight 0.5, threshold 0.55, floor 0.2; 0.882 on the 805 tuning articles
 # against 0.904 for the rule below)
 # (the rule below replaced top 1, text weight 0.25, article weight 0.5, threshold 0.45, floor 0.1 on 2026-11-29, when
-# articles_oct and articles_days became tuning data and that rule scored three floored tuning sets below their floors)
+# articles_oct and articles_days became tuning data and that rule scored three floored tuning sets below their floors;
+# the next one, top 1, text weight 0.25, article weight 0.5, threshold 0.5, floor 0.3 and no theme at off-topic
+# >= 0.8, scored articles_heldout and articles_oct below their floors (0.857 and 0.858) when articles_sept_b and
+# articles_reserve became tuning data, later the same day)
 INCUMBENT_ARTICLE_RULE = {
-    "top": 1,
-    "text_weight": 0.25,
+    "top": 2,
+    "text_weight": 0.75,
     "threshold": 0.5,
-    "floor": 0.3,
+    "floor": 0.1,
     "article_weight": 0.5,
-    "off_topic_none": 0.8,
+    "off_topic_none": 0.7,
 }
 RULE_MARGIN = 0.01
 # the rules of the grid: initiatives averaged (top k), text weight, article-model weight, threshold, floor
@@ -811,8 +816,9 @@ def train(
         vocab[name] = sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__)
         vec.vocabulary_ = {}
     try:
-        # LZMA: 4.0 MB where deflate made 5.5 MB; read in about 0.2 s instead of 0.06 s
-        sio.dump(model, tmp_model, compression=zipfile.ZIP_LZMA)
+        # deflate: LZMA made the file smaller (4.2 MB against 5.8 MB), but reading it took about 0.2-0.3 s of
+        # every run's start instead of 0.04 s (the cold-start target of issue 6 is 2 s in all)
+        sio.dump(model, tmp_model, compression=zipfile.ZIP_DEFLATED)
     finally:
         for name, vec in model.named_steps["features"].transformer_list:
             vec.vocabulary_ = {t: i for i, t in enumerate(vocab[name])}

@@ -160,6 +160,8 @@ def test_tuning_set_floors_come_from_the_quality_floors(tmp_path: Path) -> None:
         "articles_fresh",
         "articles_sept",
         "articles_oct",
+        "articles_sept_b",
+        "articles_reserve",
     }
 
 
