@@ -279,12 +279,13 @@ def _packaged_csv() -> Path:
 def _rows_of_year(path: Path, year: int | None) -> tuple[int, list[dict[str, str]]]:
     """The rows of one year (the latest by default). The file holds every year since 1980 (10 MB, 144,000
     lines) and ``year`` is its first column, so the chosen year's lines are found as bytes (``\\nYEAR,``) and
-    only they are decoded and parsed: about 0.03 s, where decoding and splitting every line took 0.4 s."""
+    only they are decoded and parsed: about 0.05 s, where decoding and splitting every line took 0.4 s."""
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         raise GazetteerError(f"{path}: empty")
-    first = data.split(b"\n", 1)[0]
-    header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r")]))
+    nl = data.find(b"\n")
+    first = data[: nl if nl >= 0 else len(data)].decode("utf-8-sig").rstrip("\r")
+    header = next(csv.reader([first]))
     missing = set(COLUMNS) - set(header)
     if missing:
         raise GazetteerError(f"{path}: columns {sorted(missing)} missing")
@@ -295,14 +296,15 @@ def _rows_of_year(path: Path, year: int | None) -> tuple[int, list[dict[str, str
     if year is None:
         year = _latest_year(data)
     prefix = b"\n%d," % year
-    lines = [first.decode("utf-8-sig").rstrip("\r")]
+    lines = []
     at = data.find(prefix)
     while at >= 0:
         end = data.find(b"\n", at + 1)
         end = len(data) if end < 0 else end
         lines.append(data[at + 1 : end].decode("utf-8").rstrip("\r"))
         at = data.find(prefix, end)
-    return year, list(csv.DictReader(lines))
+    pad = [""] * len(header)  # a short line's missing fields are empty (csv.DictReader would make them None)
+    return year, [dict(zip(header, row + pad[len(row) :], strict=False)) for row in csv.reader(lines)]
 
 
 def _latest_year(data: bytes) -> int:
