@@ -60,14 +60,18 @@ Everything runs in linear time: the regular expressions have no nested quantifie
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
+from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+from pathlib import Path
 from typing import Any, Literal
 
 from .records import Token
@@ -189,6 +193,29 @@ def _quiet_jieba_logger() -> Iterator[None]:
         jieba_logger.setLevel(level)
 
 
+def _rjieba_class() -> Any:
+    """rjieba's ``Jieba`` class. Importing the ``rjieba`` package builds a default tokenizer with the whole
+    dictionary (``rjieba/__init__.py``: about 0.17 s of every start) that govmine never uses, since every
+    :class:`Segmenter` builds its own with the user words. So the compiled module ``rjieba.rjieba`` is loaded by
+    itself, under its own name (a later ``import rjieba`` finds it in ``sys.modules`` and uses it); if the
+    package is laid out otherwise, or is already imported, the package is imported as usual."""
+    mod = sys.modules.get("rjieba.rjieba")
+    if mod is None and "rjieba" not in sys.modules:
+        spec = importlib.util.find_spec("rjieba")  # the package's location, without importing it
+        folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+        paths = [f for d in folders for suffix in EXTENSION_SUFFIXES for f in Path(d).glob(f"rjieba{suffix}")]
+        if paths:
+            loader = ExtensionFileLoader("rjieba.rjieba", str(paths[0]))
+            mod = importlib.util.module_from_spec(importlib.util.spec_from_loader("rjieba.rjieba", loader))
+            loader.exec_module(mod)
+            sys.modules["rjieba.rjieba"] = mod
+    if mod is None or not hasattr(mod, "Jieba"):
+        import rjieba
+
+        return rjieba.Jieba
+    return mod.Jieba
+
+
 class Segmenter:
     """Cuts text into words with jieba's dictionary plus the governance user dictionary.
 
@@ -227,9 +254,7 @@ class Segmenter:
         return f"Segmenter(engine={self.engine!r}, user_words={len(self.user_words)})"
 
     def _build_rjieba(self) -> Any:
-        import rjieba
-
-        impl = rjieba.Jieba()
+        impl = _rjieba_class()()
         for w in self.user_words:
             impl.add_word(w.word, w.freq, w.tag)
         return impl
