@@ -162,6 +162,7 @@ def test_tuning_set_floors_come_from_the_quality_floors(tmp_path: Path) -> None:
         "articles_oct",
         "articles_sept_b",
         "articles_reserve",
+        "articles_sept_c",
     }
 
 
