@@ -308,8 +308,8 @@ def _rows_of_year(path: Path, year: int | None) -> tuple[int, list[dict[str, str
 
 
 def _latest_year(data: bytes) -> int:
-    """The largest number that starts a line of the CSV after its header (the years), read with numpy: the
-    digits before the first comma of every line."""
+    """The latest year of the CSV: the largest four-digit number followed by a comma that starts a line (the
+    header's ``year`` is not one), read with numpy over every line at once."""
     buf = np.frombuffer(data, dtype=np.uint8)
     starts = np.flatnonzero(buf == ord("\n")) + 1
     starts = starts[starts < len(buf)]
