@@ -419,13 +419,26 @@ ADVERSARIAL = {
 }
 
 
+def _clean_seconds(raw: str) -> float:
+    """The shorter of two timings of both cleaners on ``raw``."""
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        clean_record(doc(raw))
+        clean_page(doc(raw))
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_clean_is_linear_on_adversarial_input(name: str) -> None:
+    """1 MB of each pattern takes about 4 times as long as a quarter of it (linear), not 16 times (quadratic); a
+    ratio of times taken in the same test, so a busy machine (make test runs two processes) slows both alike. Under
+    half a second for 1 MB is fast enough whatever the ratio (timer noise dominates such short runs)."""
     raw = ADVERSARIAL[name]
-    t0 = time.perf_counter()
-    clean_record(doc(raw))
-    clean_page(doc(raw))
-    assert time.perf_counter() - t0 < 5.0
+    quarter = _clean_seconds(raw[: len(raw) // 4])
+    full = _clean_seconds(raw)
+    assert full < 0.5 or full / quarter < 10, (full, quarter)
 
 
 # -- clean_page -----------------------------------------------------------------------------------
