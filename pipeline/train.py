@@ -1020,7 +1020,9 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{m['articles_heldout_keywords']['f1']} "
         f"(at their best threshold on this set: {m['articles_heldout_keywords_best_threshold_f1']}) |",
     ]
-    lines += [set_row(name, a) for name, a in m.get("articles_heldout_by_set", {}).items()]
+    by_set = m.get("articles_heldout_by_set", {})
+    if len(by_set) > 1:  # one row per held-out set scored together
+        lines += [set_row(name, a) for name, a in by_set.items()]
     lines.append("")
     iv = m.get("articles_heldout_interval")
     if iv:
@@ -1033,10 +1035,10 @@ def model_card(meta: dict[str, Any]) -> str:
     lines += [
         "Tuning scores use the probabilities the rule is chosen on (out-of-fold, see above); they are somewhat",
         "optimistic all the same, because the rule and the thresholds are chosen on these very scores.",
-        "`articles_heldout.json` and `articles_outside.json` were held out until `articles_fresh.json` was",
-        "labelled, `articles_fresh.json` until `articles_sept.json` was, `articles_sept.json` until",
-        "`articles_oct.json` was, and `articles_oct.json` until the sets held out now were; they are tuning data",
-        "since. The held-out sets' documents are never used to fit or choose anything.",
+        "Each tuning set whose name is not `articles_tuning`, `articles_check`, `articles_extra`, `articles_random`,",
+        "`articles_rest`, `articles_days` or `articles_days_b` was the held-out set until a newer one replaced it",
+        "(`corpus/annotations/README.md` tells when, and how often each was scored). The held-out sets' documents",
+        "are never used to fit or choose anything.",
         "The best rule of the grid without the article model (article weight 0) scores "
         f"{ab['without_article_model']['tuning']} (tuning) and {ab['without_article_model']['heldout']} (held-out);",
         "the best without the off-topic model (no floor, so no off-topic threshold, and no article taken off) "
