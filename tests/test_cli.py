@@ -288,3 +288,20 @@ def test_interrupted_append_leaves_the_output_as_it_was(tmp_path: Path, monkeypa
     assert main(["run", cms, "--out", str(out), "--append", "-q"]) == 0  # a rerun completes it
     assert connect(out).sql("SELECT count(*), count(DISTINCT article_id) FROM articles").fetchall() == [(20, 20)]
     assert len(list((out / "articles").glob("*.parquet"))) == 2  # the orphans were removed
+
+
+def test_a_run_imports_neither_pandas_nor_scipy_and_pandas_works_after_it(tmp_path: Path) -> None:
+    # the start of `govmine run` (issue 6: under 2 s on the seed page) leaves out two imports it has no use
+    # for: scipy (the theme scorer needs numpy only) and pandas (pyarrow's check for it is answered "no")
+    code = f"""
+import json, sys
+from pipeline.cli import main
+rc = main(["run", {str(SEED)!r}, "--out", {str(tmp_path / "out")!r}, "-q"])
+loaded = sorted(m for m in ("pandas", "scipy", "sklearn") if m in sys.modules)
+import pandas as pd
+import pyarrow as pa
+frame = pa.table({{"n": [1, 2]}}).to_pandas()
+print(json.dumps([rc, loaded, type(frame).__name__, int(frame["n"].sum()), len(pd.read_parquet({str(tmp_path / "out" / "articles")!r}))]))
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert json.loads(p.stdout.splitlines()[-1]) == [0, [], "DataFrame", 3, 6]
