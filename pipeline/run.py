@@ -68,11 +68,15 @@ class DocResult:
             self.packed[table].extend(tabs)
 
     def pack(self) -> DocResult:
-        """The rows as Arrow tables of the declared schemas (rejects stay records: they are logged)."""
+        """The rows as Arrow tables of the declared schemas, after the tables already packed (rejects stay
+        records: they are logged). One table per output table: packing many documents at once is several
+        times cheaper than packing each (pyarrow's cost per array)."""
         from .schema import to_table
 
         out = DocResult()
         out.rows["rejects"] = list(self.rejects)
+        for table, tabs in self.packed.items():
+            out.packed[table].extend(tabs)
         for table, recs in self.rows.items():
             if recs and table != "rejects":
                 out.packed[table].append(to_table(table, recs))
@@ -372,16 +376,9 @@ def _processed(
 ) -> Iterator[tuple[RawDocument | Reject, DocResult | None]]:
     """Each input item with its results, in input order. With ``workers`` > 1 the documents go to a process
     pool in windows of a few per worker, so memory stays bounded however long the input is."""
-    if workers <= 1:
+    if workers <= 1:  # records: run() packs a whole batch into Arrow tables when it writes it
         for item in items:
-            if isinstance(item, Reject):
-                yield item, None
-                continue
-            res = pipe.process(item)
-            t0 = time.perf_counter()
-            packed = res.pack()  # Arrow tables hold a batch in far less memory than records
-            pipe.timings["write"] += time.perf_counter() - t0
-            yield item, packed
+            yield item, None if isinstance(item, Reject) else pipe.process(item)
         return
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -459,6 +456,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
         def flush() -> None:
             nonlocal batch, n_batch, n_chars
             t1 = time.perf_counter()
+            batch = batch.pack()  # the records of documents run in this process, all at once
             for table, recs in batch.rows.items():
                 writer.write(table, recs)
             for table, tabs in batch.packed.items():

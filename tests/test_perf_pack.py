@@ -65,3 +65,28 @@ def test_empty_tables_keep_their_schema() -> None:
     for name in COLUMNS:
         t = to_table(name, [])
         assert t.num_rows == 0 and t.schema.equals(TABLES[name][0], check_metadata=True)
+
+
+def test_packing_a_batch_keeps_the_tables_packed_before_and_the_order_of_rows() -> None:
+    # run() packs a whole batch of records when it writes it (one table per output table, not one per
+    # document); tables a worker packed come first, the records after them, in order
+    pipe = Pipeline()
+    docs = [
+        d for n, d in zip(range(3), read_documents(ROOT / "corpus" / "news" / "xwlb_governance.jsonl"), strict=False)
+    ]
+    results = [pipe.process(d) for d in docs if isinstance(d, RawDocument)]
+    whole = DocResult()
+    for r in results:
+        whole.extend(r)
+    mixed = DocResult()
+    mixed.extend(results[0].pack())  # as a worker returns it
+    for r in results[1:]:
+        mixed.extend(r)
+    want, got = whole.pack(), mixed.pack()
+    for name in ("articles", "sentences", "facts", "initiatives"):
+        assert len(want.packed[name]) == 1  # a batch of records: one table
+        assert len(got.packed[name]) == 2
+        assert pa.concat_tables(got.packed[name]).equals(want.packed[name][0])
+    assert [a.article_id for a in whole.articles] == pa.concat_tables(got.packed["articles"]).column(
+        "article_id"
+    ).to_pylist()
