@@ -335,18 +335,47 @@ AUTO_WORKERS_BYTES = 4 << 20  # below this, starting worker processes costs more
 _WORKER_PIPE: Pipeline | None = None
 
 
-def _work(doc: RawDocument) -> tuple[DocResult, dict[str, float]]:
-    """In a worker process: one document through the pipeline inherited from the parent (fork) or built
-    once by :func:`_init_worker`; returns its rows as Arrow tables and the stage seconds it took (making
-    the tables counts as writing)."""
+# a worker's task: consecutive documents, up to this many or this many characters (packing the rows of several
+# documents into Arrow tables at once costs a fraction of packing each, and each task has its own cost)
+CHUNK_DOCS = 16
+CHUNK_CHARS = 50_000
+
+
+def _work(docs: list[RawDocument]) -> tuple[list[tuple[list[Reject], dict[str, int]]], DocResult, dict[str, float]]:
+    """In a worker process: consecutive documents through the pipeline inherited from the parent (fork) or
+    built once by :func:`_init_worker`. Returns each document's rejects and number of rows per table, the
+    rows of all of them as Arrow tables (one per table, in document order), and the stage seconds they took
+    (making the tables counts as writing)."""
     pipe = _WORKER_PIPE
     assert pipe is not None
     pipe.timings.clear()
-    res = pipe.process(doc)
+    chunk = DocResult()
+    per_doc = []
+    for doc in docs:
+        res = pipe.process(doc)
+        per_doc.append((res.rejects, {t: len(r) for t, r in res.rows.items() if t != "rejects" and r}))
+        for table, recs in res.rows.items():
+            if table != "rejects":
+                chunk.rows[table].extend(recs)
     t0 = time.perf_counter()
-    packed = res.pack()
+    packed = chunk.pack()
     pipe.timings["write"] += time.perf_counter() - t0
-    return packed, dict(pipe.timings)
+    return per_doc, packed, dict(pipe.timings)
+
+
+def _unchunk(
+    docs: list[RawDocument], done: tuple[list[tuple[list[Reject], dict[str, int]]], DocResult, dict[str, float]]
+) -> Iterator[tuple[RawDocument, DocResult]]:
+    """Each document of a worker's task with its own rows: slices (no copy) of the task's tables."""
+    per_doc, packed, _ = done
+    at: dict[str, int] = defaultdict(int)
+    for doc, (rejects, counts) in zip(docs, per_doc, strict=True):
+        res = DocResult()
+        res.rows["rejects"] = rejects
+        for table, n in counts.items():
+            res.packed[table].append(packed.packed[table][0].slice(at[table], n))
+            at[table] += n
+        yield doc, res
 
 
 def _init_worker(engine: str) -> None:
@@ -392,22 +421,39 @@ def _processed(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(pipe.engine,)
     ) as ex:
-        pending: list[tuple[RawDocument | Reject, Any]] = []
+        # tasks (a chunk of documents and its future) and rejects of the input, in input order
+        pending: list[tuple[Reject | list[RawDocument], Any]] = []
+        chunk: list[RawDocument] = []
+        chunk_chars = 0
+
+        def submit() -> None:
+            nonlocal chunk, chunk_chars
+            if chunk:
+                pending.append((chunk, ex.submit(_work, chunk)))
+                chunk, chunk_chars = [], 0
 
         def drain(keep: int) -> Iterator[tuple[RawDocument | Reject, DocResult | None]]:
             while len(pending) > keep:
-                item, fut = pending.pop(0)
-                if fut is None:
-                    yield item, None
+                task, fut = pending.pop(0)
+                if isinstance(task, Reject):
+                    yield task, None
                     continue
-                res, timings = fut.result()
-                for k, v in timings.items():
+                done = fut.result()
+                for k, v in done[2].items():
                     pipe.timings[k] += v
-                yield item, res
+                yield from _unchunk(task, done)
 
         for item in items:
-            pending.append((item, None if isinstance(item, Reject) else ex.submit(_work, item)))
+            if isinstance(item, Reject):
+                submit()  # the documents before it first
+                pending.append((item, None))
+            else:
+                chunk.append(item)
+                chunk_chars += len(item.text)
+                if len(chunk) >= CHUNK_DOCS or chunk_chars >= CHUNK_CHARS:
+                    submit()
             yield from drain(window)
+        submit()
         yield from drain(0)
     _WORKER_PIPE = None
 

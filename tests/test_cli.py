@@ -305,3 +305,23 @@ print(json.dumps([rc, loaded, type(frame).__name__, int(frame["n"].sum()), len(p
 """
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert json.loads(p.stdout.splitlines()[-1]) == [0, [], "DataFrame", 3, 6]
+
+
+def test_workers_take_documents_in_chunks_and_keep_input_order_with_rejects(
+    mixed_inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a worker's task is a chunk of documents (here at most 2); rejects of the input fall between chunks
+    monkeypatch.setattr(run_module, "CHUNK_DOCS", 2)
+    news = ROOT / "corpus" / "news" / "partybuilding_cms.jsonl"
+    tables, lines = {}, {}
+    for n in (1, 2):
+        out = tmp_path / f"w{n}"
+        assert main(["run", str(mixed_inputs), str(news), "--out", str(out), "--workers", str(n), "-q"]) == 1
+        lines[n] = capsys.readouterr().err.strip().splitlines()[-1].split(";")[:2]
+        tables[n] = {
+            t: _table(out, t) for t in ("articles", "sentences", "facts", "entities", "initiatives", "rejects")
+        }
+    assert tables[1] == tables[2]
+    assert lines[1] == lines[2] and "4 rejected" in lines[2][1]
+    assert [r["reason"] for r in tables[2]["rejects"]] == ["binary_file", "empty_file", "bad_json", "no_text"]
+    assert len({a["doc_id"] for a in tables[2]["articles"]}) > 2 * 2  # more documents than one chunk
