@@ -298,6 +298,10 @@ class Segmenter:
         Raises:
             SegmentationError: As :meth:`tokenize`.
         """
+        if self.engine == "rjieba" and not _NEEDS_RULES.search(text):  # most sentences: rjieba's words as they are
+            words: list[str] = self._impl.cut(text, True)
+            if "".join(words) == text:
+                return words
         return [text[start:end] for start, end in self.spans(text)]
 
     def tag(self, text: str) -> list[tuple[str, str]]:
@@ -411,6 +415,13 @@ _LINE = re.compile(r"[^\n]+")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Where rjieba's words may need the module's rules: a rare ideograph (rule 2), a lone surrogate, or an ASCII run of
+# two or more characters holding one of + # & . _ % - (rule 1 splits only a token that is such a run and does not
+# match _ASCII_WORD; a token inside a run of letters and digits always matches it). A text with none of these is
+# cut by rjieba exactly as by Python jieba, with no rule to apply.
+_NEEDS_RULES = re.compile(
+    _RARE_HAN.pattern + "|[\ud800-\udfff]|[a-zA-Z0-9+#&._%\\-][+#&._%\\-]|[+#&._%\\-][a-zA-Z0-9+#&._%\\-]"
+)
 
 
 def _no_surrogates(text: str) -> str:

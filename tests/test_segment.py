@@ -164,6 +164,22 @@ def test_segment_engines_agree_on_bundled_corpus(segmenters: dict[str, Segmenter
     assert not problems, f"{len(problems)} windows differ (rjieba vs jieba), first ones:\n" + "\n".join(problems[:10])
 
 
+@pytest.mark.slow
+def test_segment_cut_takes_rjiebas_words_as_they_are_where_no_rule_applies(seg: Segmenter) -> None:
+    # Segmenter.cut returns rjieba's own words for a text no rule of pipeline.segment can touch; on every
+    # sentence of the corpus they are the words of the adjusted spans (which equal Python jieba's, above)
+    from pipeline.segment import _NEEDS_RULES
+
+    sentences = [text[a:b] for _, text in corpus_documents() for a, b, _ in split_sentences(text)]
+    plain = [s for s in sentences if not _NEEDS_RULES.search(s)]
+    assert len(sentences) == 122856 and len(plain) == 111724
+    assert [seg.cut(s) for s in sentences] == [[s[a:b] for a, b in seg.spans(s)] for s in sentences]
+    # the rules still apply where they must: an unknown ASCII run split as jieba's HMM step does, a rare
+    # ideograph on its own
+    assert seg.cut("COVID-19疫情") == ["COVID", "-", "19", "疫情"]  # rjieba alone: COVID-19|疫情
+    assert seg.cut("㐀㐁社区") == ["㐀", "㐁", "社区"]  # rjieba alone: 㐀㐁|社区
+
+
 # -- tokens: properties -----------------------------------------------------------------------------------
 
 _PIECES = [
