@@ -196,8 +196,14 @@ def _entity(m: re.Match[str]) -> str:
 _SPACED_DIGITS = re.compile(r"(?<![0-9０-９:：.．/\-])[0-9０-９](?: [0-9０-９])+(?![0-9０-９:：.．/\-])")
 
 
-def _unspaced(m: re.Match[str]) -> str:
-    return m.group().replace(" ", "")
+def _unspaced(text: str) -> list[tuple[int, int, str]]:
+    """Edits deleting the spaces between digits printed one by one: the digits themselves are kept, each
+    mapped to its own raw character (replacing the whole run would map every digit to all of it)."""
+    return [
+        (m.start() + i, m.start() + i + 1, "")
+        for m in _SPACED_DIGITS.finditer(text)
+        for i in range(1, len(m.group()), 2)
+    ]
 
 
 def _whitespace(m: re.Match[str]) -> str:
@@ -238,7 +244,9 @@ def clean_record(doc: RawDocument, boilerplate: Boilerplate | None = None) -> Ma
     mt = mt.sub(_ENTITY, _entity)
     mt = mt.sub(_INVISIBLE, "")
     mt = mt.sub(_WHITESPACE, _whitespace).strip()
-    mt = mt.sub(_SPACED_DIGITS, _unspaced)
+    spaces = _unspaced(mt.text)
+    if spaces:
+        mt = mt.edit(spaces)
     mt = mt.sub(rules.anywhere, "")
     mt = _drop_trailing(mt, rules.trailing)
     return mt.strip()

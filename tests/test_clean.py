@@ -485,3 +485,15 @@ def test_clean_record_joins_digits_printed_one_by_one(raw: str, clean: str) -> N
     s = mt.text.find("1993") if "1993" in mt.text else 0
     rs, re_ = mt.raw_span(s, s + 4)
     assert re.sub(r"\s", "", raw[rs:re_]) == mt.text[s : s + 4]
+
+
+def test_digits_printed_one_by_one_become_one_number_and_each_maps_to_its_own_raw_digit() -> None:
+    # found by test_clean_any_span_is_the_visible_raw_text: the spaces between the digits are deleted, so each
+    # digit keeps its own raw character (the whole run used to stand behind every digit of it)
+    raw = "本届政府从1 9 9 3 年3 月就职，增长1&nbsp;0 ％"
+    mt = clean_record(doc(raw))
+    assert mt.text == "本届政府从1993 年3 月就职，增长10 ％"
+    digits = [i for i, c in enumerate(mt.text) if c.isdigit()]
+    assert [raw[slice(*mt.raw_span(i, i + 1))] for i in digits] == ["1", "9", "9", "3", "3", "1", "0"]
+    assert raw[slice(*mt.raw_span(5, 9))] == "1 9 9 3"
+    assert mt.raw_span(0, 1) == (0, 1) and clean_record(doc("0&nbsp;0")).raw_span(0, 1) == (0, 1)
