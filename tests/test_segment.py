@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import jieba
@@ -35,10 +36,11 @@ def seg(request: pytest.FixtureRequest, segmenters: dict[str, Segmenter]) -> Seg
     return segmenters[request.param]
 
 
-def corpus_documents() -> list[tuple[str, str]]:
+@lru_cache(maxsize=1)  # read by three tests
+def corpus_documents() -> tuple[tuple[str, str], ...]:
     """Every article of the bundled corpus as (article_id, text), exactly as the pipeline makes it
     (cleaned, layout repaired, split): the text every later stage segments."""
-    return [(a.article_id, a.text) for a in iter_articles(CORPUS)]
+    return tuple((a.article_id, a.text) for a in iter_articles(CORPUS))
 
 
 def differing_windows(text: str, a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[str]:
@@ -165,11 +167,12 @@ def test_segment_engines_agree_on_bundled_corpus(segmenters: dict[str, Segmenter
 
 
 @pytest.mark.slow
-def test_segment_cut_takes_rjiebas_words_as_they_are_where_no_rule_applies(seg: Segmenter) -> None:
+def test_segment_cut_takes_rjiebas_words_as_they_are_where_no_rule_applies(segmenters: dict[str, Segmenter]) -> None:
     # Segmenter.cut returns rjieba's own words for a text no rule of pipeline.segment can touch; on every
     # sentence of the corpus they are the words of the adjusted spans (which equal Python jieba's, above)
     from pipeline.segment import _NEEDS_RULES
 
+    seg = segmenters["rjieba"]
     sentences = [text[a:b] for _, text in corpus_documents() for a, b, _ in split_sentences(text)]
     plain = [s for s in sentences if not _NEEDS_RULES.search(s)]
     assert len(sentences) == 122856 and len(plain) == 111724
