@@ -101,7 +101,8 @@ _RARE_HAN = re.compile(
     "[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U0002f800-\U0002fa1f]"
 )
 # A run of jieba's ASCII block characters, and jieba's HMM rule for a word inside such a run.
-_ASCII_RUN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
+_ASCII_RUN_CHAR, _ASCII_SIGN = r"[a-zA-Z0-9+#&._%\-]", r"[+#&._%\-]"  # a run's characters; those not alphanumeric
+_ASCII_RUN = re.compile(_ASCII_RUN_CHAR + "+")
 _ASCII_WORD = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?")
 
 
@@ -420,7 +421,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # match _ASCII_WORD; a token inside a run of letters and digits always matches it). A text with none of these is
 # cut by rjieba exactly as by Python jieba, with no rule to apply.
 _NEEDS_RULES = re.compile(
-    _RARE_HAN.pattern + "|[\ud800-\udfff]|[a-zA-Z0-9+#&._%\\-][+#&._%\\-]|[+#&._%\\-][a-zA-Z0-9+#&._%\\-]"
+    "|".join((_RARE_HAN.pattern, _SURROGATE.pattern, _ASCII_RUN_CHAR + _ASCII_SIGN, _ASCII_SIGN + _ASCII_RUN_CHAR))
 )
 
 
