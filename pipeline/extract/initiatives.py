@@ -32,7 +32,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, chain, compress
+from operator import ge
 from typing import Any
 
 import numpy as np
@@ -57,7 +58,11 @@ _OPEN = {"“": "”", "‘": "’", "「": "」", "《": "》", "（": "）", "
 _TRIM = " \t\u3000，。；：！？,;:!?、等"
 # the characters that can change a clause cut: breaks, opening and closing quotes and brackets
 _MARKS = re.compile("[" + re.escape("".join(sorted(_BREAK | set(_OPEN) | set(_OPEN.values())))) + "]")
-_BREAK_AT = re.compile("[" + re.escape("".join(sorted(_BREAK))) + "]")
+_BREAKS = re.escape("".join(sorted(_BREAK)))
+_BREAK_AT = re.compile(f"[{_BREAKS}]")
+_OPEN_AT = re.compile("[" + re.escape("".join(sorted(_OPEN))) + "]")  # an opening quote or bracket
+# the clauses of a text where no quote or bracket opens: each up to and with its break, then the rest
+_PLAIN_CLAUSE = re.compile(f"[^{_BREAKS}]*[{_BREAKS}]|[^{_BREAKS}]+")
 
 
 @dataclass(frozen=True)
@@ -192,20 +197,25 @@ def _plan_openers(text: str) -> list[tuple[int, str]]:
 
 
 _BY_YEAR = re.compile(r"到20\d\d年")
+_SPACE = re.compile(r"\s")  # the characters of str.isspace
 
 
-def _cue(toks: Sequence[str], k: int, words: InitiativeWords) -> str | None:
+def _cue(toks: Sequence[str], k: int, words: InitiativeWords, marks: Sequence[int] | None = None) -> str | None:
     """The status the words before token ``k`` of a sentence give (the nearest cue wins): 已 累计 -> reported;
     要 必须, or 强调/要求 introducing what was said (会议强调，…) -> urged; 拟 力争 预计, 计划 争取 close before the
-    action, or 将 followed by an adverb, a preposition or an action word -> planned; None without a cue."""
+    action, or 将 followed by an adverb, a preposition or an action word -> planned; None without a cue.
+
+    ``marks``, when given, are the indexes (in order) of the sentence's tokens that are cue words (将, the said
+    and near-planned words, the status cues): only those are read, as no other token decides anything."""
     cues = words.cues or {}
-    for j in range(k - 1, -1, -1):
+    will, said, near = words.will, words.said, words.near_planned
+    for j in range(k - 1, -1, -1) if marks is None else reversed(marks[: bisect_left(marks, k)]):
         w = toks[j]
-        if w == words.will:
+        if w == will:
             if j + 1 < len(toks) and (toks[j + 1] in words.will_next or toks[j + 1] in words.actions):
                 return "planned"
             continue  # 将 as 把: 将党组织同步建在网格上
-        if w in words.said:
+        if w in said:
             if (
                 j + 1 < len(toks)
                 and toks[j + 1] in ("，", "：", ":", ",")
@@ -213,7 +223,7 @@ def _cue(toks: Sequence[str], k: int, words: InitiativeWords) -> str | None:
             ):
                 return "urged"
             continue  # a noun: 按照高质量发展的要求，
-        if w in words.near_planned:
+        if w in near:
             if k - j - 1 <= words.near_gap:
                 return "planned"
             continue  # 兴辽英才计划, 争取政策性资金239亿元
@@ -223,17 +233,30 @@ def _cue(toks: Sequence[str], k: int, words: InitiativeWords) -> str | None:
     return None
 
 
-def _status(toks: Sequence[str], k: int, part: str | None, words: InitiativeWords, carried: str | None = None) -> str:
+def _status(
+    toks: Sequence[str],
+    k: int,
+    part: str | None,
+    words: InitiativeWords,
+    carried: str | None = None,
+    *,
+    marks: Sequence[int] | None = None,
+    by_year: bool | None = None,
+) -> str:
     """The status of the initiative whose action word is token ``k`` of its sentence: 了 right after the action
     word -> reported, else the cue before it (:func:`_cue`; 到2027年 -> planned), else ``carried``, the urged cue of
     an earlier sentence of its paragraph (会议强调，要…。 then more tasks). In a report's plan part everything not
     reported as done is planned (its 要 is the government's commitment); in a review part only a plan cue
-    (下一步将…) changes reported; elsewhere an initiative without a cue is reported."""
+    (下一步将…) changes reported; elsewhere an initiative without a cue is reported.
+
+    A caller that has read the sentence once may say what it found: ``marks``, where its cue words are (see
+    :func:`_cue`), and ``by_year``, whether a 到2027年 ends before token ``k`` (None: look for one in the tokens
+    before it)."""
     if k + 1 < len(toks) and toks[k + 1] == "了" or toks[k].endswith("了"):
         cue: str | None = "reported"
     else:
-        cue = _cue(toks, k, words)
-        if cue is None and _BY_YEAR.search("".join(toks[:k])):
+        cue = _cue(toks, k, words, marks) if marks is None or marks else None  # no cue word, no cue
+        if cue is None and (_BY_YEAR.search("".join(toks[:k])) if by_year is None else by_year):
             cue = "planned"
     if part == "planned":
         return "reported" if cue == "reported" else "planned"
@@ -266,6 +289,8 @@ class Initiative:
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans of ``text[start:end]``: cut at clause punctuation outside quotes and brackets."""
+    if not _OPEN_AT.search(text, start, end):  # nothing opens (most sentences): a cut at every break
+        return [m.span() for m in _PLAIN_CLAUSE.finditer(text, start, end)]
     out = []
     begin = start
     closing: list[str] = []
@@ -338,7 +363,7 @@ def _action(
             break
         if quotes is None:
             quotes = _quoted(text, start, end)
-        if any(a <= s < b for a, b in quotes):
+        if quotes and any(a <= s < b for a, b in quotes):
             continue
         nxt = toks[k + 1] if k + 1 < len(toks) else ""
         if (
@@ -427,7 +452,8 @@ def find_initiatives(
     # whether the paragraph's sentences so far called on others (会议强调，要… carries to the tasks after it; a
     # plan cue does not: 预计9月底竣工 says nothing of the next sentence)
     para, carried, left = -1, None, 0
-    cue_words = (words.cues or {}).keys() | words.said | {words.will}
+    # every word _cue reads: a sentence holding none of them has no cue (most have none)
+    cue_words = (words.cues or {}).keys() | words.said | {words.will} | words.near_planned
     newlines = [m.start() for m in re.finditer("\n", text)]
     for s_start, s_end, toks in sentences:
         nl = bisect_left(newlines, s_start) - 1
@@ -441,13 +467,21 @@ def find_initiatives(
             starts = list(accumulate(map(len, toks), initial=s_start))
             toks = [text[a:b] for a, b in zip(starts, starts[1:], strict=False)]
         last = carried
-        if not cue_words.isdisjoint(toks):
-            c = _cue(toks, len(toks), words)
+        marks = [] if cue_words.isdisjoint(toks) else [j for j, w in enumerate(toks) if w in cue_words]
+        if marks:
+            c = _cue(toks, len(toks), words, marks)
             if c == "urged":
                 carried, left = c, words.carry_sentences
         if actions.isdisjoint(toks):
             continue  # no action word, no initiative: nothing else to read (about half the sentences)
         starts = list(accumulate(map(len, toks), initial=s_start))
+        # the tokens before token k are text[s_start:starts[k]]; 到2027年 is six characters, so it stands there
+        # when its first match in the sentence ends at or before starts[k]
+        year = _BY_YEAR.search(text, s_start, starts[-1])
+        # the sentence's report part and whether it is a call on everyone (让我们…)
+        p = bisect_right(part_starts, s_start) - 1
+        part = parts[p][1] if p >= 0 else None
+        calls = text.startswith(words.calls, s_start)
         # not an action word of a purpose (为推动…, 为了吸纳…) or of a time since (…工作开展以来)
         hits = [
             k
@@ -470,7 +504,14 @@ def find_initiatives(
         ]
         if cuts:
             clauses = _split_at(clauses, cuts)
-        acts = [_action(text, starts, toks, hits, a, b, words) for a, b in clauses]
+        # a clause where no action word starts has no action (most of them)
+        hit_starts = [starts[k] for k in hits]
+        acts = [
+            _action(text, starts, toks, hits, a, b, words)
+            if bisect_left(hit_starts, a) < bisect_left(hit_starts, b)
+            else None
+            for a, b in clauses
+        ]
         i = 0
         while i < len(clauses):
             act = acts[i]
@@ -488,12 +529,15 @@ def find_initiatives(
             # its words: the tokens inside [start, end) (a run, as tokens follow each other)
             first, stop = bisect_left(starts, start, 0, len(toks)), bisect_right(starts, end, 1) - 1
             run = toks[first:stop]
-            words_in = tuple(w for w in run if not w.isspace()) if any(map(str.isspace, run)) else tuple(run)
-            p = bisect_right(part_starts, s_start) - 1
-            if text.startswith(words.calls, s_start):
+            # whitespace tokens left out (a run whose text holds no whitespace has none: one regex search)
+            spaced = _SPACE.search(text, starts[first], starts[stop]) and any(map(str.isspace, run))
+            words_in = tuple(w for w in run if not w.isspace()) if spaced else tuple(run)
+            if calls:
                 status = "urged"  # 让我们…: a call on everyone, even in a report's plan part
             else:
-                status = _status(toks, bisect_left(starts, act[0]), parts[p][1] if p >= 0 else None, words, last)
+                k = bisect_left(starts, act[0])
+                by_year = year is not None and year.end() <= starts[k]
+                status = _status(toks, k, part, words, last, marks=marks, by_year=by_year)
             out.append(_make(text, start, end, act, clauses[i], s_start, s_end, prog_sorted, words, words_in, status))
             i = j
     return out
@@ -523,14 +567,13 @@ def _make(
     # (整合各类资源，改变“社区单独干”)
     clause_start = max(clause[0], start)
     obj_end = max(obj_end, min(clause[1], end))
+    # the mentions starting in [clause_start, obj_end) (sorted by start) that end by obj_end
     lo = bisect_left(programmes, (clause_start, -1))
-    cands = []
-    for p, q in programmes[lo:]:  # sorted by start
-        if p >= obj_end:
-            break
-        if q <= obj_end:
-            cands.append((p, q))
-    cands += [(p, q) for p, q in _quoted(text, clause_start, obj_end) if 1 < q - p <= words.max_name_chars]
+    hi = bisect_left(programmes, (obj_end,), lo)
+    cands = [(p, q) for p, q in programmes[lo:hi] if q <= obj_end] if lo < hi else []
+    quoted = _quoted(text, clause_start, obj_end)
+    if quoted:
+        cands += [(p, q) for p, q in quoted if 1 < q - p <= words.max_name_chars]
     if cands:
         name = min(cands, key=lambda pq: (pq[0] < b, pq[0]))  # the first after the action word, else before it
     return Initiative(
@@ -619,7 +662,7 @@ class InitiativeStage:
         if self.model is not None:
             # one call for the initiatives and the article's own text (its words from the sentence rows)
             limit = self.model.article.get("max_chars", 4000)
-            art_words = [w for s in done.get("sentences", ()) if s.start < limit for w in s.tokens]
+            art_words = list(chain.from_iterable(s.tokens for s in done.get("sentences", ()) if s.start < limit))
             sent_words = {s.start: s.tokens for s in done.get("sentences", ())}
             ctx = [sent_words.get(i.sentence_start, ()) for i in inits] + [()]
             words = [i.words or tuple(self._cut(i.text)) for i in inits] + [art_words]
@@ -635,6 +678,7 @@ class InitiativeStage:
                 tuple((s.code, s.score) for s in scores),
             )
         codes = [t.code for t in self.model.themes] if self.model is not None else []
+        th = self.model.thresholds if self.model is not None else []
         rounded = round_scores(probs)
         place_starts = [m.start for m in places]
         fact_starts = [f.fact.start for f in facts]
@@ -646,9 +690,8 @@ class InitiativeStage:
                 nearest_mention_before(minor, minor_starts, it.action_start, it.sentence_start)
             )
             lo, hi = bisect_left(fact_starts, it.start), bisect_left(fact_starts, it.end)
-            ids = tuple(f.fact_id for f in facts[lo:hi] if f.fact.end <= it.end)
+            ids = tuple(f.fact_id for f in facts[lo:hi] if f.fact.end <= it.end) if lo < hi else ()
             row = probs[n - 1] if probs else []
-            th = self.model.thresholds if self.model is not None else []
             out.append(
                 InitiativeRecord(
                     article_id=article.article_id,
@@ -659,7 +702,7 @@ class InitiativeStage:
                     place=mention_name(pm) if pm else article.place,
                     place_path=pm.normalized if pm else article.place_path,
                     fact_ids=ids,
-                    themes=tuple(c for c, p, t in zip(codes, row, th, strict=False) if p >= t),
+                    themes=tuple(compress(codes, map(ge, row, th))),  # the codes whose p >= t
                     theme_scores=tuple(zip(codes, rounded[n - 1], strict=False)) if probs else (),
                 )
             )
