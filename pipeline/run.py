@@ -162,12 +162,34 @@ class Pipeline:
 
     def sentences(self, article: Article) -> list[Sentence]:
         """Sentences of an article with their words and offsets."""
+        return self._sentences(article, tag=False)[0]
+
+    def _sentences(self, article: Article, tag: bool) -> tuple[list[Sentence], list[tuple[str, str]] | None]:
+        """:meth:`sentences`, and with ``tag`` the article's words with their part-of-speech flags, as
+        ``segmenter.tag(article.text)`` gives them, made from its sentences' (None where they may differ).
+
+        rjieba tags a text block by block, at characters that are neither ideographs nor letters nor
+        digits, and a sentence ends at such a character; so tagging an article equals tagging its sentences
+        and the text between them one after the other (checked on every bundled article), and the tags of a
+        sentence come with its words (:meth:`Segmenter.cut_and_tag`). Python jieba's tagger is a model of its
+        own: there the entity stage tags the article itself."""
         text = article.text
         subs = [(s.start, s.end) for s in article.subheadings]
+        seg = self.segmenter
+        tagged: list[tuple[str, str]] | None = [] if tag and seg.engine == "rjieba" else None
+        pos = 0
         out = []
         for i, (s, e, para) in enumerate(split_sentences(text)):
             kind = "subheading" if any(a <= s and e <= b for a, b in subs) else "body"
             rs, re_ = article.mapped.raw_span(s, e)
+            if tagged is not None and s >= pos:
+                if s > pos:
+                    tagged += seg.tag(text[pos:s])
+                words, tags = seg.cut_and_tag(text[s:e])
+                tagged += tags
+                pos = e
+            else:
+                words, tagged = seg.cut(text[s:e]), None
             out.append(
                 Sentence(
                     article_id=article.article_id,
@@ -179,13 +201,19 @@ class Pipeline:
                     raw_start=rs,
                     raw_end=re_,
                     text=text[s:e],
-                    tokens=tuple(self.segmenter.cut(text[s:e])),
+                    tokens=tuple(words),
                 )
             )
-        return out
+        if tagged is not None and pos < len(text):
+            tagged += seg.tag(text[pos:])
+        return out, tagged
 
-    def _sentence_stage(self, article: Article, done: Mapping[str, Sequence[Any]]) -> list[Sentence]:
-        return self.sentences(article)
+    def _sentence_stage(self, article: Article, done: dict[str, Any]) -> list[Sentence]:
+        """The sentences; ``done["tagged"]`` is ``(segmenter, tagged words)`` for a later stage that tags the
+        article with this same segmenter (the entity stage), or None."""
+        sentences, tagged = self._sentences(article, tag=True)
+        done["tagged"] = None if tagged is None else (self.segmenter, tagged)
+        return sentences
 
     @property
     def stages(self) -> list[tuple[str, str, Callable[[Article, Mapping[str, Sequence[Any]]], list[Any]]]]:

@@ -305,6 +305,28 @@ class Segmenter:
                 return words
         return [text[start:end] for start, end in self.spans(text)]
 
+    def cut_and_tag(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
+        """:meth:`cut` and :meth:`tag` of one text, with one pass of the engine where one serves both.
+
+        rjieba's ``tag`` is its ``cut`` with each word's flag looked up, so where :meth:`cut` returns
+        rjieba's words as they are (no rule of this module applies), they are the tagged words.
+
+        Args:
+            text: Any text.
+
+        Returns:
+            ``(cut(text), tag(text))``.
+
+        Raises:
+            SegmentationError: As :meth:`cut`.
+        """
+        tagged = self.tag(text)
+        if self.engine == "rjieba" and not _NEEDS_RULES.search(text):
+            words = [w for w, _ in tagged]
+            if "".join(words) == text:
+                return words, tagged
+        return self.cut(text), tagged
+
     def tag(self, text: str) -> list[tuple[str, str]]:
         """Cut text into words with their part-of-speech flags (jieba's tag set: n, v, vn, ns, m, q, x…).
 

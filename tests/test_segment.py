@@ -183,6 +183,21 @@ def test_segment_cut_takes_rjiebas_words_as_they_are_where_no_rule_applies(segme
     assert seg.cut("㐀㐁社区") == ["㐀", "㐁", "社区"]  # rjieba alone: 㐀㐁|社区
 
 
+@pytest.mark.slow
+def test_an_articles_tags_are_its_sentences_and_the_text_between_tagged_one_by_one() -> None:
+    # the pipeline tags each sentence with its words (one rjieba pass) and hands the article's tags to the
+    # entity stage, which used to tag the whole article again: the same (word, flag) pairs on every article
+    from pipeline.run import Pipeline
+
+    pipe = Pipeline(stages=[])
+    articles = list(iter_articles(CORPUS, pipe))
+    assert len(articles) == 1940
+    for art in articles:
+        sentences, tagged = pipe._sentences(art, tag=True)
+        assert tagged == pipe.segmenter.tag(art.text), art.article_id
+        assert [s.tokens for s in sentences] == [s.tokens for s in pipe.sentences(art)]
+
+
 # -- tokens: properties -----------------------------------------------------------------------------------
 
 _PIECES = [
@@ -218,6 +233,14 @@ def test_segment_tokens_cover_text_exactly(seg: Segmenter, text: str) -> None:
         assert text[t.start : t.end] == t.text
         pos = t.end
     assert pos == len(text)
+
+
+@given(text=texts)
+@settings(max_examples=300, deadline=None)
+def test_segment_cut_and_tag_is_cut_and_tag(seg: Segmenter, text: str) -> None:
+    words, tagged = seg.cut_and_tag(text)
+    assert words == seg.cut(text)
+    assert tagged == seg.tag(text)
 
 
 # The HMM breaks exact ties between paths when a character repeats three times (偼省省省箑: jieba-rs

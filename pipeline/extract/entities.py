@@ -25,7 +25,7 @@ import tomllib
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
@@ -60,6 +60,7 @@ _SHARED_SUFFIX = re.compile(
 _BUILDING = re.compile(r"[0-9０-９]{1,4}号(?:楼|院)")
 _QUESTION = re.compile(r"什么|怎么|如何|吗$|哪")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十]{1,3}")
+_COUNTED = re.compile(r"\s*[0-9一二两三四五六七八九十百千万]+[余多]?\s*[个家座支处所名人]")
 _PUNCT_BREAK = set("，。；：！？、,.;:!?\n（）()《》“”‘’「」【】 \u3000")
 
 
@@ -269,6 +270,11 @@ class _Suffixes:
         return None
 
 
+def _normalized(m: Mention, path: str | None) -> Mention:
+    """``dataclasses.replace(m, normalized=path)``, without its generic field walk (mentions are many)."""
+    return Mention(m.text, m.label, m.start, m.end, m.rule, m.subtype, path)
+
+
 # A word of the text: (text, part-of-speech flag, start, end). Plain tuples: an article has thousands.
 _Tok = tuple[str, str, int, int]
 
@@ -301,11 +307,14 @@ class EntityRecognizer:
         # the characters a place-name or role word can end with, to find such words in the text at C speed
         self._place_last_rx = re.compile("[" + re.escape("".join(sorted(self._place_last))) + "]")
         self._role_last_rx = re.compile("[" + re.escape("".join(sorted(self._role_last))) + "]")
-        self._ends: tuple[list[_Tok], list[int]] = ([], [])  # a token list and its tokens' end offsets
+        # a token list and its tokens' end and start offsets
+        self._ends: tuple[list[_Tok], list[int], list[int]] = ([], [], [])
         self._in_text: tuple[str, dict[str, bool]] = ("", {})  # a text and which names it holds
         self._not_roads = tuple(self.w.not_roads)
         self._org_sfx = _Suffixes(self.w.org_suffixes)
         self._org_rx = re.compile("|".join(map(re.escape, self.w.org_suffixes)))
+        generic_chars = "".join(sorted(set("".join(self.w.org_generic_parts))))
+        self._not_generic_char = re.compile(f"[^{re.escape(generic_chars)}]" if generic_chars else r"[\s\S]")
         self._place_tables = [
             ("zone", _Suffixes(self.w.zones)),  # before admin: 经济开发区 ends in 区 but is no division
             ("admin", _Suffixes(self.w.admin)),
@@ -321,8 +330,16 @@ class EntityRecognizer:
         self._road_after = re.compile("[东西南北中]?(?:" + "|".join(map(re.escape, (*self.w.roads, "道"))) + ")")
         slogan = "一二两三四五六七八九十百千万"
         self._slogan = re.compile(rf"[{slogan}][\u4e00-\u9fff]{{1,2}}[{slogan}]")
+        self._quote = re.compile(rf"“([^“”\n]{{{self.w.prog_min},{self.w.prog_max}}})”")
 
-    def extract(self, text: str, *, byline: Sequence[Any] = (), context: Sequence[str] = ()) -> list[Mention]:
+    def extract(
+        self,
+        text: str,
+        *,
+        byline: Sequence[Any] = (),
+        context: Sequence[str] = (),
+        tagged: Sequence[tuple[str, str]] | None = None,
+    ) -> list[Mention]:
         """Mentions of ``text`` in text order, none overlapping.
 
         Args:
@@ -330,16 +347,18 @@ class EntityRecognizer:
             byline: byline names with ``name``, ``start``, ``end`` in ``text`` (``Article.byline``).
             context: places the text is known to be about (the article's place, its city), used to resolve
                 ambiguous names.
+            tagged: ``self.segmenter.tag(text)`` when the caller has it (the pipeline tags an article with
+                its sentences); None tags the text here.
         """
         taken = bytearray(len(text))
         for m in _TITLE.finditer(text):
             taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # nothing inside 《…》 is marked
         out: list[Mention] = []
-        toks = self._tokens(text)
+        toks = self._tokens(text, tagged)
         self._bounds = {0, *self._token_ends(toks)} if toks else set()  # tokens follow each other from 0
 
         def claim(m: Mention | None) -> None:
-            if m is None or m.end <= m.start or any(taken[m.start : m.end]):
+            if m is None or m.end <= m.start or taken.find(1, m.start, m.end) >= 0:
                 return
             if text[m.start : m.end] != m.text:
                 return
@@ -356,8 +375,11 @@ class EntityRecognizer:
             claim(m)
         for m in self._people(text, toks):
             claim(m)
-        # E4b: a name found once is a name wherever else the article prints it (杨富国出海捕鱼)
-        for name in {m.text for m in out if m.label == "PERSON" and len(m.text) >= 2}:
+        # E4b: a name found once is a name wherever else the article prints it (杨富国出海捕鱼); longer names
+        # first (丁薛祥 before a 薛祥 found inside it elsewhere), then in the order they were found, so the
+        # result never depends on the order of a set (which changes with the process's hash seed)
+        names = dict.fromkeys(m.text for m in out if m.label == "PERSON" and len(m.text) >= 2)
+        for name in sorted(names, key=len, reverse=True):
             for hit in self._known(name, text):  # on word boundaries: 胡天 is not repeated inside 胡天伟
                 claim(Mention(name, "PERSON", hit.start(), hit.end(), "repeat"))
         out.sort(key=lambda m: m.start)
@@ -374,7 +396,7 @@ class EntityRecognizer:
             return mentions
         g = self.gazetteer
         home = tuple(c for c in context if c)
-        found: list[tuple[int, str]] = []  # (offset, city or province) of the places resolved so far
+        found: list[tuple[int, str]] = []  # (offset, city or province) of the places resolved so far, sorted
         counts: Counter[str] = Counter()
         paths: dict[int, str] = {}
         places = [(i, m) for i, m in enumerate(mentions) if m.label == "PLACE" and m.subtype in ("admin", "region")]
@@ -401,7 +423,9 @@ class EntityRecognizer:
                     d = g.resolve_chain(m.text, context=(*home, *self._page_context(found, counts, m, text)))
                 if d is not None:
                     paths[i] = d.path
-                    found.extend((m.start, x) for x in (d.city, d.province) if x)
+                    for x in (d.city, d.province):
+                        if x:
+                            insort(found, (m.start, x))
                     counts.update(x for x in (d.city, d.province) if x)
         if text is not None:
             # a city's bare name in a list of its counties is the county: 泸定、甘孜、稻城 (甘孜县, not the prefecture)
@@ -430,7 +454,7 @@ class EntityRecognizer:
             ):
                 path = f"{prev_path}/{m.text}"  # 回民区 | 海西路街道 | 赛马场北路社区
             if path is not None:
-                m = replace(m, normalized=path)
+                m = _normalized(m, path)
             out.append(m)
             prev, prev_path = m, path if m.label == "PLACE" else None
         return out
@@ -438,13 +462,17 @@ class EntityRecognizer:
     @staticmethod
     def _page_context(found: list[tuple[int, str]], counts: Counter[str], m: Mention, text: str | None) -> list[str]:
         """The places named elsewhere on the page that may place ``m``: those of its own sentence, and those
-        the page names twice or more (a report that names 丹东 once does not make its 朝阳 辽宁's 朝阳市)."""
+        the page names twice or more (a report that names 丹东 once does not make its 朝阳 辽宁's 朝阳市).
+
+        ``found`` holds the places resolved so far, sorted by offset, and ``counts`` counts them. Each place
+        is given once: the gazetteer reads a context as a set of names."""
         if text is None:
             return [x for x, n in counts.items() if n >= 2]
         a = max(text.rfind(c, 0, m.start) for c in "。！？；\n") + 1
         ends = [k for k in (text.find(c, m.end) for c in "。！？；\n") if k >= 0]
         b = min(ends, default=len(text))
-        return [x for pos, x in found if a <= pos < b or counts[x] >= 2]
+        near = {x for _, x in found[bisect_left(found, (a,)) : bisect_left(found, (b,))]}
+        return [x for x, n in counts.items() if n >= 2 or x in near]
 
     def _among_counties(self, text: str, m: Mention, county: Any) -> bool:
         """Whether the items next to ``m`` in a 、-list (泸定、甘孜、稻城) are counties of ``county``'s city."""
@@ -469,8 +497,13 @@ class EntityRecognizer:
     def _token_ends(self, toks: list[_Tok]) -> list[int]:
         """The end offset of each token, in order (built once per token list)."""
         if self._ends[0] is not toks:
-            self._ends = (toks, list(map(itemgetter(3), toks)))
+            self._ends = (toks, list(map(itemgetter(3), toks)), list(map(itemgetter(2), toks)))
         return self._ends[1]
+
+    def _token_starts(self, toks: list[_Tok]) -> list[int]:
+        """The start offset of each token, in order (built once per token list)."""
+        self._token_ends(toks)
+        return self._ends[2]
 
     def _ending_with(self, rx: re.Pattern[str], text: str, toks: list[_Tok]) -> list[int]:
         """Indexes, in order, of the tokens whose last character ``rx`` (a character class) matches: found from
@@ -484,13 +517,18 @@ class EntityRecognizer:
                 out.append(k)
         return out
 
-    def _tokens(self, text: str) -> list[_Tok]:
-        tagged = self.segmenter.tag(text)
+    def _tokens(self, text: str, tagged: Sequence[tuple[str, str]] | None = None) -> list[_Tok]:
+        """The words of ``text`` with their flags and offsets; ``tagged``: ``self.segmenter.tag(text)``."""
+        if tagged is None:
+            tagged = self.segmenter.tag(text)
         if not tagged:
             return []
         words = list(map(itemgetter(0), tagged))
         ends = list(accumulate(map(len, words)))
-        return list(zip(words, map(itemgetter(1), tagged), [0, *ends[:-1]], ends, strict=True))
+        starts = [0, *ends[:-1]]
+        toks = list(zip(words, map(itemgetter(1), tagged), starts, ends, strict=True))
+        self._ends = (toks, ends, starts)  # the offsets :meth:`_token_ends` and :meth:`_token_starts` give
+        return toks
 
     # -- E1 programmes ----------------------------------------------------------------------------
 
@@ -501,7 +539,7 @@ class EntityRecognizer:
         for m in _CONTRAST.finditer(text):
             contrast.add((m.start(1), m.end(1)))
             contrast.add((m.start(2), m.end(2)))
-        for m in re.finditer(rf"“([^“”\n]{{{w.prog_min},{w.prog_max}}})”", text):
+        for m in self._quote.finditer(text):
             inner, a, b = m.group(1), m.start(1), m.end(1)
             if any(c in inner for c in "。！？；：!?;") or inner in w.figurative:
                 continue
@@ -536,9 +574,7 @@ class EntityRecognizer:
             slogan = bool(self._slogan.search(inner))
             named = not inner.endswith(("委", "党委", "工委", "两委"))
             # “红蜂驿站”40余个: a branded thing counted; “大工委”9个 counts a type of body, not a programme
-            counted = bool(
-                re.match(r"\s*[0-9一二两三四五六七八九十百千万]+[余多]?\s*[个家座支处所名人]", after)
-            ) and not inner.endswith(("委", "党委", "工委"))
+            counted = bool(_COUNTED.match(after)) and not inner.endswith(("委", "党委", "工委"))
             if head or verb or slogan or counted or named:
                 rule = (
                     "quote-head"
@@ -553,6 +589,8 @@ class EntityRecognizer:
                 )
                 yield Mention(inner, "PROGRAMME", a, b, rule)
         for name in w.prog_known:
+            if name not in text:
+                continue
             for m in re.finditer(re.escape(name), text):
                 yield Mention(name, "PROGRAMME", m.start(), m.end(), "known")
         # a named spirit carried on: 弘扬长征精神和遵义会议精神, 传承蒙古马精神
@@ -568,6 +606,7 @@ class EntityRecognizer:
         known = [
             Mention(name, "ORG", m.start(), m.end(), "known")
             for name in w.known_orgs
+            if name in text
             for m in re.finditer(re.escape(name), text)
         ]
         # a place's party committee before its secretary: 贵州省委书记 (jieba makes 省委书记 one word)
@@ -578,7 +617,7 @@ class EntityRecognizer:
         cands: list[Mention] = []
         hits = list(self._org_rx.finditer(text))
         ends = self._token_ends(toks) if hits else []
-        tok_starts = list(map(itemgetter(2), toks)) if hits else []
+        tok_starts = self._token_starts(toks) if hits else []
         for m in hits:
             # the suffix found in the characters (手工|坊 is still 手工坊), on word boundaries: the (last) word
             # that ends where it ends
@@ -700,6 +739,10 @@ class EntityRecognizer:
         return start
 
     def _only_generic(self, name: str) -> bool:
+        """Whether less than two characters of ``name`` are left once its generic parts (社区, 党委, 服务中心)
+        are taken out: 社区党委 is a kind of body, not a name."""
+        if len(self._not_generic_char.findall(name)) >= 2:
+            return False  # two characters of no generic part stay whatever is taken out: 检察院
         rest = name
         for part in self.w.org_generic_parts:
             rest = rest.replace(part, "")
@@ -713,6 +756,8 @@ class EntityRecognizer:
             if m.start() in self._bounds:
                 yield Mention("中国", "PLACE", m.start(), m.start() + 2, "known", "region")  # 中国式现代化
         for name in w.known_places:
+            if name not in text:
+                continue
             for m in self._known(name, text):
                 end = m.end() + 2 if text.startswith("地区", m.end()) else m.end()  # 长三角地区
                 yield Mention(text[m.start() : end], "PLACE", m.start(), end, "known", "region")
@@ -808,12 +853,13 @@ class EntityRecognizer:
         word boundary or touches another such name (辽宁沈阳); a name inside a word (中山 of 中山西路, 山西 of
         中山西路) or before a road suffix is not one. A county's short name (义乌, 滕州) counts right after
         its own province or city (浙江义乌) or where the text also prints its full name (滕州市)."""
-        hits = sorted(_name_spans(self._gz_names, text)) if self._gz_names else []
-        if not hits:
+        spans = _name_spans(self._gz_names, text) if self._gz_names else set()
+        if not spans:
             return []
         bounds = self._bounds
-        starts = {a for a, _ in hits}
-        hits.sort(key=lambda ab: (ab[0], ab[0] - ab[1]))  # leftmost, then longest
+        starts = {a for a, _ in spans}
+        hits = sorted(spans, key=itemgetter(1), reverse=True)
+        hits.sort(key=itemgetter(0))  # leftmost, then longest (the sort is stable)
         out: list[tuple[int, int]] = []
         for a, b in hits:
             if out and a < out[-1][1]:
@@ -932,6 +978,8 @@ class EntityRecognizer:
     def _people(self, text: str, toks: list[_Tok]) -> Iterable[Mention]:
         w = self.w
         for name in w.known_people:
+            if name not in text:
+                continue
             for m in self._known(name, text):
                 yield Mention(name, "PERSON", m.start(), m.end(), "known")
         # the only tokens either rule below reads: words ending like a role word, and words tagged nr
@@ -1035,7 +1083,10 @@ class EntityStage:
                 d = self.recognizer.gazetteer.resolve_chain(p)  # 湖北荆州 as well as 荆州市
                 if d is not None:
                     ctx.extend(x for x in (d.city, d.province) if x)
-        mentions = self.recognizer.extract(article.text, byline=article.byline, context=ctx)
+        # the article's words as the sentence stage tagged them with this same segmenter, when it did
+        tagged = done.get("tagged") if isinstance(done, dict) else None
+        words = tagged[1] if tagged is not None and tagged[0] is self.recognizer.segmenter else None
+        mentions = self.recognizer.extract(article.text, byline=article.byline, context=ctx, tagged=words)
         if isinstance(done, dict):
             if article.place:
                 path = place_path(article.place, mentions, self.recognizer.gazetteer, tuple(ctx), article.text)
@@ -1052,7 +1103,7 @@ class EntityStage:
                     # 益阳 report is 益阳's 资阳区 however often the report names other cities)
                     home = [x for x in self.recognizer.gazetteer.levels(path)[:2] if x]
                     mentions = self.recognizer._normalize(
-                        [replace(m, normalized=None) if m.label == "PLACE" else m for m in mentions],
+                        [_normalized(m, None) if m.label == "PLACE" else m for m in mentions],
                         [*ctx, *home],
                         article.text,
                     )
