@@ -325,7 +325,7 @@ def test_spacy_entities_patterns_shape(patterns: list[dict[str, str]]) -> None:
     assert by_name["内蒙古"]["id"] == by_name["内蒙古自治区"]["id"] == "内蒙古自治区"
     assert "朝阳" not in by_name  # also the short name of counties: the recogniser does not take it alone
     assert "回民区" not in by_name and "和林格尔县" not in by_name  # counties come from the suffix rule, code
-    lexicon = w.known_people | set(w.known_orgs) | set(w.known_places) | set(w.prog_known)
+    lexicon = set(w.known_people) | set(w.known_orgs) | set(w.known_places) | set(w.prog_known)
     assert {p["pattern"] for p in sc.span_ruler_patterns(gazetteer=False)} == lexicon
 
 

@@ -82,7 +82,7 @@ class EntityWords:
     roles: tuple[str, ...]
     speech: tuple[str, ...]
     not_names: frozenset[str]
-    known_people: frozenset[str]
+    known_people: tuple[str, ...]  # longest first
     org_suffixes: tuple[str, ...]
     known_orgs: tuple[str, ...]
     org_not_names: frozenset[str]
@@ -128,7 +128,9 @@ class EntityWords:
 
 
 def _longest_first(xs: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(set(xs), key=len, reverse=True))
+    """Distinct words, longest first, words of one length in the lexicon's order (never a set's order, which
+    changes with the process's hash seed: the first of two overlapping names claims the text)."""
+    return tuple(sorted(dict.fromkeys(xs), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +146,7 @@ def load_entity_words() -> EntityWords:
         roles=_longest_first(p["roles"]),
         speech=_longest_first(p["speech_verbs"]),
         not_names=frozenset(p["not_names"]),
-        known_people=frozenset(p["known"]),
+        known_people=_longest_first(p["known"]),
         org_suffixes=_longest_first(o["suffixes"]),
         known_orgs=_longest_first(o["known"]),
         org_not_names=frozenset(o["not_names"]),
