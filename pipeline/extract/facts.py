@@ -46,6 +46,7 @@ _VERB_FLAGS = {"v", "vd", "vi", "vg", "vq"}
 _QUOTES_OPEN = "“‘「《（("
 _QUOTES_CLOSE = "”’」》）)"
 _CLAUSE_BREAK = "，。；：！？,;:!?\n"
+_CLAUSE_BREAK_RX = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
 _EVENT_UNITS = frozenset({"次", "场", "场次", "轮", "遍", "趟", "批次", "人次", "户次"})
 _PEOPLE_UNITS = frozenset({"人", "名", "位", "人次", "户", "户次"})
 _MEASURE_ENDS = ("数", "量", "率", "额")
@@ -65,6 +66,7 @@ class FactWords:
     left_strip: re.Pattern[str]
     change_only: re.Pattern[str]
     change_prefix_words: frozenset[str]
+    change_prefixes: tuple[str, ...]  # the same words, longest first
     adverbs: frozenset[str]
     figurative: frozenset[str]
     ordinal_adverbs: frozenset[str]
@@ -96,6 +98,7 @@ def load_words() -> FactWords:
         max_chars=int(d["max_chars"]),
         left_strip=re.compile(d["left_strip_regex"]),
         change_prefix_words=frozenset(d["change_prefixes"]),
+        change_prefixes=tuple(sorted(dict.fromkeys(d["change_prefixes"]), key=len, reverse=True)),
         adverbs=frozenset(d["adverbs"]),
         figurative=frozenset(d["figurative_heads"]),
         ordinal_adverbs=frozenset(d["ordinal_adverbs"]),
@@ -169,12 +172,20 @@ class FactExtractor:
     def __call__(self, text: str) -> list[Fact]:
         return self.extract(text)
 
-    def extract(self, text: str) -> list[Fact]:
-        """Facts of ``text`` (an article, a paragraph or a sentence), in text order."""
-        sentences = split_sentences(text)
+    def extract(self, text: str, sentences: Sequence[tuple[int, int]] | None = None) -> list[Fact]:
+        """Facts of ``text`` (an article, a paragraph or a sentence), in text order.
+
+        ``sentences`` are the ``(start, end)`` of the sentences :func:`split_sentences` cuts ``text`` into, when
+        the caller has them (the pipeline's segment stage did that cut); they are cut here otherwise.
+        """
+        if sentences is None:
+            sentences = [(s, e) for s, e, _ in split_sentences(text)]
         facts: list[Fact] = []
-        for sid, (s, e, _) in enumerate(sentences):
-            facts.extend(self._sentence_facts(text, sid, s, e))
+        # most sentences hold no quantity, and the grammar's may_hold says so without reading their numbers
+        may_hold = self.grammar.may_hold
+        for sid, (s, e) in enumerate(sentences):
+            if may_hold is None or may_hold.search(text, s, e) is not None:
+                facts.extend(self._sentence_facts(text, sid, s, e))
         return _link(text, facts, self.words)
 
     def _sentence_facts(self, text: str, sid: int, s: int, e: int) -> list[Fact]:
@@ -242,10 +253,9 @@ def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, 
                 end = left - len(head) + k  # where 分别 starts
                 lo = _clause_start(sent, end, qs[i - 1].end if i else max(0, end - 64))
                 chunk = sent[lo:end]
-                for pre in sorted(w.change_prefix_words, key=len, reverse=True):
-                    if chunk.endswith(pre):
-                        chunk = chunk[: -len(pre)]
-                        break
+                pre = _ending(chunk, w.change_prefixes, 0, len(chunk))
+                if pre is not None:
+                    chunk = chunk[: -len(pre)]
                 items = []
                 pos = lo
                 for part in _LIST_SPLIT.split(chunk):
@@ -318,9 +328,11 @@ def _is_han(s: str) -> bool:
 def _ending(text: str, words: tuple[str, ...], start: int, end: int) -> str | None:
     """The first of ``words`` that ``text[start:end]`` ends with, or None (one C-level test first: most
     texts end with none of them)."""
-    if not text.endswith(words, start, end):
-        return None
-    return next(x for x in words if text.endswith(x, start, end))
+    if text.endswith(words, start, end):
+        for x in words:
+            if text.endswith(x, start, end):
+                return x
+    return None
 
 
 def _clause_start(sent: str, end: int, floor: int) -> int:
@@ -336,6 +348,15 @@ class _Attacher:
     def __init__(self, seg: Segmenter, words: FactWords, sent: str, qs: list[Quantity]) -> None:
         self.seg, self.w, self.sent, self.qs = seg, words, sent, qs
         self.starts = [q.start for q in qs]
+        self._pieces: dict[tuple[int, int], list[_Tok]] = {}  # this sentence's tagged pieces (one per span)
+
+    def _tagged(self, a: int, b: int) -> list[_Tok]:
+        """The words of ``sent[a:b]`` tagged on their own, in sentence offsets (the words after one number
+        are often the words before the next: each piece is tagged once per sentence)."""
+        toks = self._pieces.get((a, b))
+        if toks is None:
+            toks = self._pieces[a, b] = _tokens(self.seg.tag(self.sent[a:b]), a)
+        return toks
 
     def entity(self, i: int, prev: Fact | None, base: int) -> tuple[str, int, int] | None:
         q = self.qs[i]
@@ -447,12 +468,11 @@ class _Attacher:
         ceil = min(len(sent), pos + 4 * self.w.max_chars)
         if later is not None and later.start >= pos:
             ceil = min(ceil, later.start)
-        stop = pos
-        while stop < ceil and sent[stop] not in _CLAUSE_BREAK:
-            stop += 1
+        brk = _CLAUSE_BREAK_RX.search(sent, pos, ceil)
+        stop = ceil if brk is None else brk.start()
         if stop <= pos:
             return None
-        toks = _tokens(self.seg.tag(sent[pos:stop]), pos)
+        toks = self._tagged(pos, stop)
         j, depth, nominal = 0, 0, False
         while j < len(toks):
             t = toks[j]
@@ -556,7 +576,7 @@ class _Attacher:
         lo = _clause_start(sent, end, max(floor, end - 4 * w.max_chars))
         if end <= lo:
             return None
-        toks = _tokens(self.seg.tag(sent[lo:end]), lo)
+        toks = self._tagged(lo, end)
         k = len(toks) - 1
         # adverbs between the phrase and its number: 满意率持续保持在99%以上
         while k > 0 and (toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs):
@@ -686,6 +706,7 @@ def _trim(sent: str, a: int, b: int) -> tuple[str, int, int] | None:
 
 
 _FROM_TO = re.compile(r"^[^，。；！？\n]{0,10}?(?:至|到|为)\s*$")
+_FROM_LEAD = re.compile(r"[由从](?:[^，。；]{0,10})$")
 
 
 def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
@@ -698,7 +719,7 @@ def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
         if a.sentence_id != b.sentence_id or a.link_id or b.link_id:
             continue
         lead = text[max(a.sentence_start, a.start - 12) : a.start]
-        if not re.search(r"[由从](?:[^，。；]{0,10})$", lead):
+        if not _FROM_LEAD.search(lead):
             continue
         if not _FROM_TO.match(text[a.end : b.start]):
             continue
@@ -763,10 +784,13 @@ class FactStage:
         out = []
         # mentions found by the entities stage, when it ran first: places and bodies a fact belongs to
         mentions = [r.mention for r in (done.get("entities", ()) if isinstance(done, dict) else ())]
+        # the sentences of the segment stage, when it ran first: the cut extract would make again
+        rows = done.get("sentences") if isinstance(done, dict) else None
+        spans = [(r.start, r.end) for r in rows] if rows else None
         places = row_places(mentions)
         orgs = [m for m in mentions if m.label == "ORG"]
         place_starts, org_starts = [m.start for m in places], [m.start for m in orgs]
-        for n, f in enumerate(self.extractor.extract(text), 1):
+        for n, f in enumerate(self.extractor.extract(text, spans), 1):
             rs, re_ = article.mapped.raw_span(f.start, f.end)
             pm = nearest_mention_before(places, place_starts, f.start, f.sentence_start)
             # the path of the place named, else the article's (a region such as 长三角 has none)

@@ -93,6 +93,9 @@ class QuantityGrammar:
     number_start: re.Pattern[str] | None = field(default=None, compare=False)
     # unit_first: first character of a unit or excluded unit -> length of the longest one it begins.
     unit_first: dict[str, int] | None = field(default=None, compare=False)
+    # may_hold: found in every text that holds a quantity (分之, or a number's last character before a unit's
+    # first); a text without it holds none, and its numbers need not be read.
+    may_hold: re.Pattern[str] | None = field(default=None, compare=False)
 
 
 def _data(name: str) -> dict[str, Any]:
@@ -150,6 +153,12 @@ def load_grammar() -> QuantityGrammar:
     unit_first: dict[str, int] = {}
     for u in [*units, *excluded]:
         unit_first[u[0]] = max(unit_first.get(u[0], 0), len(u))
+    # A percentage or a fraction holds 分之; any other quantity is a number with a unit (not an excluded one: 年,
+    # 日; 个 of 3个多小时 stands for the unit after it) at most two spaces after it. A number ends with a digit, a
+    # character of ``cn`` (magnitudes included) or the last character of 余/多/来.
+    last = "".join(sorted({w[-1] for w in num["inner_over"]}))
+    first = "".join(sorted({u[0] for u in units} | {"个"}))
+    may_hold = re.compile(rf"分之|[0-9０-９{re.escape(cn_chars + last)}][ \u3000\xa0]{{0,2}}[{re.escape(first)}]")
     return QuantityGrammar(
         number=number,
         units=units,
@@ -177,6 +186,7 @@ def load_grammar() -> QuantityGrammar:
         # and a lone such character is itself a match of ``ar`` or ``cn``
         number_start=re.compile(rf"[0-9０-９{re.escape(cn_chars)}]"),
         unit_first=unit_first,
+        may_hold=may_hold,
     )
 
 
@@ -300,6 +310,8 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
     """
     g = grammar or load_grammar()
     out: list[Quantity] = []
+    if g.may_hold is not None and g.may_hold.search(text) is None:
+        return out  # most sentences: no number stands before a unit
     quotes: list[tuple[int, int]] | None = None  # found when a quantity first needs them
     cursor = [0]
     for m in _numbers(text, g):
