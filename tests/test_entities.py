@@ -604,3 +604,16 @@ print(json.dumps([(e.mention.text, e.mention.start, e.mention.rule) for e in res
         outs.append(json.loads(done.stdout))
     assert outs[0] == outs[1]
     assert [(t, s, r) for t, s, r in outs[0] if r == "repeat"] == [("丁薛祥", 201, "repeat"), ("丁薛祥", 377, "repeat")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # partybuilding_cms:46 (蒋卫东 five times before 说, 介绍, 认为) and xwlb:20260929:06: jieba cuts 蒋|卫东, 丁|薛祥
+        ("“想要取得真正的成效，就必须踏踏实实地干，这样的付出是值得的。”蒋卫东说。", "蒋卫东"),
+        ("丁薛祥表示，在习近平生态文明思想指引下，中国生态文明建设取得巨大成就。", "丁薛祥"),
+    ],
+)
+def test_a_name_before_a_speech_verb_keeps_the_surname_jieba_cut_off(recognizer, text: str, name: str) -> None:
+    people = [(m.text, m.rule) for m in recognizer.extract(text) if m.label == "PERSON" and m.rule != "known"]
+    assert people == [(name, "speech")]

@@ -1007,7 +1007,10 @@ class EntityRecognizer:
             if t[1] == "nr" and 2 <= len(t[0]) <= 4 and k + 1 < len(toks):
                 after = text[t[3] : t[3] + 4]
                 if after.startswith(w.speech) and self._is_name(t[0]):
-                    yield Mention(t[0], "PERSON", t[2], t[3], "speech")
+                    start = t[2]
+                    if len(t[0]) == 2 and k and self._lone_surname(toks, k - 1):
+                        start = toks[k - 1][2]  # 蒋|卫东说, 丁|薛祥表示: jieba leaves the surname alone
+                    yield Mention(text[start : t[3]], "PERSON", start, t[3], "speech")
                 elif toks[k + 1][0] in w.roles and self._is_name(t[0]):
                     yield Mention(t[0], "PERSON", t[2], t[3], "name-role")  # 王小津老人
 
@@ -1041,6 +1044,17 @@ class EntityRecognizer:
                     end -= 1  # 李 水带着: the word after the name glued on
                 return t[2], end
         return None
+
+    def _lone_surname(self, toks: list[_Tok], k: int) -> bool:
+        """Whether token ``k`` is a one-character surname standing alone where a sentence or clause starts (after
+        punctuation, a space or nothing), so that it opens the name jieba cut after it."""
+        t = toks[k]
+        return (
+            len(t[0]) == 1
+            and t[0] in self.w.surnames
+            and t[1][:1] not in ("c", "p", "u", "d", "r")
+            and (k == 0 or _HAN.fullmatch(toks[k - 1][0][-1:]) is None)
+        )
 
     def _is_name(self, word: str) -> bool:
         return (
