@@ -617,3 +617,15 @@ print(json.dumps([(e.mention.text, e.mention.start, e.mention.rule) for e in res
 def test_a_name_before_a_speech_verb_keeps_the_surname_jieba_cut_off(recognizer, text: str, name: str) -> None:
     people = [(m.text, m.rule) for m in recognizer.extract(text) if m.label == "PERSON" and m.rule != "known"]
     assert people == [(name, "speech")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # partybuilding_cms:3 and :13 (entity gold): a grid head and a company's director named after their role
+        ("大妈打电话给网格长张雅欣。她赶到现场", "张雅欣"),
+        ("一家餐饮企业的运营总监孙静，主动认领“微心愿”", "孙静"),
+    ],
+)
+def test_a_name_after_a_grid_head_or_a_director_is_a_person(recognizer, text: str, name: str) -> None:
+    assert [(m.text, m.rule) for m in recognizer.extract(text) if m.label == "PERSON"] == [(name, "role")]
