@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from pipeline.gazetteer import COLUMNS, Gazetteer, load_gazetteer
 from pipeline.records import RawDocument
 from pipeline.run import Pipeline
 
-SEED = __import__("pathlib").Path(__file__).resolve().parents[1] / "corpus" / "seed" / "000_db21671502ac2f81.txt"
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "seed" / "000_db21671502ac2f81.txt"
 
 
 @pytest.fixture(scope="module")
@@ -597,9 +600,9 @@ print(json.dumps([(e.mention.text, e.mention.start, e.mention.rule) for e in res
     root = Path(__file__).resolve().parents[1]
     outs = []
     for seed in ("4", "6"):
-        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
-        done = __import__("subprocess").run(
-            [__import__("sys").executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, check=True
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True, check=True
         )
         outs.append(json.loads(done.stdout))
     assert outs[0] == outs[1]

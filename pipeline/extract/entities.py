@@ -1026,12 +1026,7 @@ class EntityRecognizer:
         ):
             return t[2], t[3]  # after a role word a tagged name needs no common surname: 居民支友妹
         # 伍 加木: a surname then one or two characters
-        if (
-            len(t[0]) == 1
-            and t[0] in self.w.surnames
-            and t[1][:1] not in ("c", "p", "u", "d", "r")
-            and k + 1 < len(toks)
-        ):
+        if self._surname(t) and k + 1 < len(toks):
             n = toks[k + 1]
             if (
                 _HAN.fullmatch(n[0])
@@ -1045,16 +1040,15 @@ class EntityRecognizer:
                 return t[2], end
         return None
 
+    def _surname(self, t: _Tok) -> bool:
+        """Whether token ``t`` is a one-character surname on its own (not a conjunction, preposition, particle,
+        adverb or pronoun jieba tags it as)."""
+        return len(t[0]) == 1 and t[0] in self.w.surnames and t[1][:1] not in ("c", "p", "u", "d", "r")
+
     def _lone_surname(self, toks: list[_Tok], k: int) -> bool:
         """Whether token ``k`` is a one-character surname standing alone where a sentence or clause starts (after
         punctuation, a space or nothing), so that it opens the name jieba cut after it."""
-        t = toks[k]
-        return (
-            len(t[0]) == 1
-            and t[0] in self.w.surnames
-            and t[1][:1] not in ("c", "p", "u", "d", "r")
-            and (k == 0 or _HAN.fullmatch(toks[k - 1][0][-1:]) is None)
-        )
+        return self._surname(toks[k]) and (k == 0 or _HAN.fullmatch(toks[k - 1][0][-1:]) is None)
 
     def _is_name(self, word: str) -> bool:
         return (
