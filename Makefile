@@ -9,7 +9,9 @@ OUT    ?= outputs/bundled
 # the bundled input documents; corpus/gold and corpus/annotations hold labels, not input
 INPUTS ?= corpus/seed corpus/news corpus/reports
 ARGS   ?=
-# pytest processes for make test (pytest-xdist; 0 runs the tests in this process)
+# pytest processes for make test (pytest-xdist; 0 runs the tests in this process). --dist worksteal: a worker that
+# runs out of tests takes half of another's queue, so the tests queued behind the theme model's retraining (the
+# longest test, run first) are run by the other worker meanwhile
 TEST_WORKERS ?= 2
 
 .PHONY: run test venv dev bench clean
@@ -34,7 +36,7 @@ run: $(VENV)/.installed
 	$(BIN)/govmine report $(OUT) --html $(OUT)/report.html
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_pipeline.py

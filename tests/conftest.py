@@ -137,7 +137,7 @@ def bundled(request: pytest.FixtureRequest, session_shared: SessionShared) -> Bu
 
 # the tests that take longest (seconds on this project's 2-core machine), run first: with `pytest -n 2` (make test)
 # one worker retrains the theme model while the other runs the rest, instead of the retraining coming last, alone
-# (with --dist worksteal, pyproject.toml, the other worker also takes the tests queued behind the retraining)
+# (with --dist worksteal, which make test passes, the other worker also takes the tests queued behind the retraining)
 LONGEST_FIRST = ("test_training_is_reproducible_and_passes_the_gate",)  # about 250 s alone, 400 s beside the rest
 
 
