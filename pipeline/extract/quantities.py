@@ -80,6 +80,7 @@ class QuantityGrammar:
     not_before: tuple[str, ...]
     after: dict[str, str]  # qualifier word after the unit -> qualifier
     after_max: int
+    not_after: tuple[str, ...]
     magnitude_over: frozenset[str]
     magnitude_exact: tuple[str, ...]
     exclude_before: tuple[str, ...]
@@ -88,6 +89,14 @@ class QuantityGrammar:
     slogan_gap_max: int
     quote_max: int
     cn_descriptor_units: frozenset[str]
+    time_units: frozenset[str]  # the printed units of the [time] table
+    time_reference_before: tuple[str, ...]
+    time_reference_near: tuple[str, ...]
+    time_reference_near_after: tuple[str, ...]
+    session_after: tuple[str, ...]
+    session_marker: str
+    session_marker_window: int
+    reading_after: tuple[str, ...]
     # Derived tables that only make the scan faster (None: scan without them).
     # number_start: the characters any match of ``number`` begins with (every such character begins one).
     number_start: re.Pattern[str] | None = field(default=None, compare=False)
@@ -174,6 +183,7 @@ def load_grammar() -> QuantityGrammar:
         not_before=tuple(q.get("not_before", ())),
         after=after,
         after_max=max(map(len, after)),
+        not_after=tuple(q.get("not_after", ())),
         magnitude_over=frozenset(q["magnitude_over"]),
         magnitude_exact=tuple(q.get("magnitude_exact", ())),
         exclude_before=tuple(ex["before"]),
@@ -182,6 +192,14 @@ def load_grammar() -> QuantityGrammar:
         slogan_gap_max=int(ex["slogan_gap_max"]),
         quote_max=int(ex["quote_max_chars"]),
         cn_descriptor_units=frozenset(ex["chinese_descriptor_units"]),
+        time_units=frozenset(ud.get("time", {})),
+        time_reference_before=tuple(ex.get("time_reference_before", ())),
+        time_reference_near=tuple(ex.get("time_reference_near", ())),
+        time_reference_near_after=tuple(ex.get("time_reference_near_after", ())),
+        session_after=tuple(ex.get("session_after", ())),
+        session_marker=str(ex.get("session_marker", "")),
+        session_marker_window=int(ex.get("session_marker_window", 0)),
+        reading_after=tuple(ex.get("reading_after", ())),
         # each alternative of ``number`` begins with an Arabic digit or a character of ``cn`` (百分之 too),
         # and a lone such character is itself a match of ``ar`` or ``cn``
         number_start=re.compile(rf"[0-9０-９{re.escape(cn_chars)}]"),
@@ -475,11 +493,26 @@ def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: Quan
     # A number glued to Latin letters or digits is a code or a model name (5G, G20, PM2.5).
     if (prev.isascii() and prev.isalnum()) or (nxt.isascii() and nxt.isalpha() and not unit_text.isascii()):
         return True
+    # 今年前两个月, 未来三天, 这两天, 近一周以来: a time reference, not a span anything took
+    if unit_text in g.time_units:
+        if head.endswith(g.time_reference_before):
+            return True
+        if head.endswith(g.time_reference_near) and text.startswith(g.time_reference_near_after, end):
+            return True
     cn = m.group("cn")
     if cn:
         if unit_text in g.cn_descriptor_units:
             return True
         if _slogan(text, start, m.end(), g):
+            return True
+        # 十四届全国人大三次会议, 二次审议: the number of a session or a reading
+        if text.startswith(g.reading_after, m.end()):
+            return True
+        if (
+            g.session_marker
+            and text.startswith(g.session_after, m.end())
+            and g.session_marker in text[max(0, start - g.session_marker_window) : start]
+        ):
             return True
     return False
 
@@ -522,6 +555,8 @@ def _qualifier_before(text: str, start: int, g: QuantityGrammar) -> tuple[str, i
 
 
 def _qualifier_after(text: str, end: int, g: QuantityGrammar) -> tuple[str, int, int] | None:
+    if g.not_after and text.startswith(g.not_after, end):  # 上下游企业: a word, not "about"
+        return None
     for k in range(min(g.after_max, len(text) - end), 0, -1):
         w = text[end : end + k]
         if w in g.after:
