@@ -97,6 +97,9 @@ class QuantityGrammar:
     session_marker: str
     session_marker_window: int
     reading_after: tuple[str, ...]
+    # names of places that open with a numeral, of three characters or more (七台河, 三门峡, 三台县; not the short
+    # 三台, which is also "three sets"): a quantity starting where one starts is none
+    place_words: tuple[str, ...] = ()
     # Derived tables that only make the scan faster (None: scan without them).
     # number_start: the characters any match of ``number`` begins with (every such character begins one).
     number_start: re.Pattern[str] | None = field(default=None, compare=False)
@@ -200,12 +203,22 @@ def load_grammar() -> QuantityGrammar:
         session_marker=str(ex.get("session_marker", "")),
         session_marker_window=int(ex.get("session_marker_window", 0)),
         reading_after=tuple(ex.get("reading_after", ())),
+        place_words=_numeral_place_names(cn_chars),
         # each alternative of ``number`` begins with an Arabic digit or a character of ``cn`` (百分之 too),
         # and a lone such character is itself a match of ``ar`` or ``cn``
         number_start=re.compile(rf"[0-9０-９{re.escape(cn_chars)}]"),
         unit_first=unit_first,
         may_hold=may_hold,
     )
+
+
+def _numeral_place_names(numerals: str) -> tuple[str, ...]:
+    """The gazetteer's names (full or short) that open with one of ``numerals`` and have three characters or more,
+    longest first: 七台河市, 七台河, 三门峡, 三台县, 五家渠 (黑龙江省七台河市 read 七台 as "7 台")."""
+    from ..gazetteer import load_gazetteer
+
+    names = {n for n in load_gazetteer().index if len(n) >= 3 and n[0] in numerals}
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
 def parse_chinese_numeral(s: str, g: QuantityGrammar | None = None) -> float | None:
@@ -504,6 +517,9 @@ def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: Quan
         if unit_text in g.cn_descriptor_units:
             return True
         if _slogan(text, start, m.end(), g):
+            return True
+        # 七台河市, 三门峡, 三台县: a place's name
+        if text.startswith(g.place_words, start):
             return True
         # 十四届全国人大三次会议, 二次审议: the number of a session or a reading
         if text.startswith(g.reading_after, m.end()):
