@@ -372,6 +372,20 @@ class _Attacher:
                 inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
                 if inherited is not None:
                     return inherited
+        if found is not None and self.w.change_only.fullmatch(found[0]):
+            return None  # 比去年同期增长30% after a fact with no entity: 增长 names nothing
+        return self._after_date(found)
+
+    def _after_date(self, found: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
+        """An entity that opens with the rest of a date (2月份中国物流业景气指数: jieba cuts 2|月份) starts after it
+        (not an average: PM2.5年均浓度)."""
+        if found is None:
+            return None
+        text, a, b = found
+        if a and _DATE_DIGIT.match(self.sent[a - 1]) and not text.startswith(("年均", "月均", "日均")):
+            for rest in _DATE_RESTS:
+                if text.startswith(rest) and len(text) > len(rest) + 1:
+                    return text[len(rest) :], a + len(rest), b
         return found
 
     def _clear(self, found: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
@@ -768,6 +782,11 @@ def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
         status = "ok" if ok else "mismatch"
         facts[r_i] = replace(r, link_id=lid, link_role="rate", check_status=status, check_detail=detail)
     return facts
+
+
+# the rest of a date after its number (2月份, 2024年度): never the start of an entity
+_DATE_DIGIT = re.compile(r"[0-9０-９一二三四五六七八九十〇零]")
+_DATE_RESTS = ("月份", "年度", "季度", "月", "年", "日", "号")
 
 
 class FactStage:
