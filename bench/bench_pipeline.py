@@ -79,12 +79,18 @@ def _peak_mib(cmd: list[str]) -> tuple[float, float]:
 
 
 def main(argv: list[str]) -> int:
-    big_mb = 0
-    if "--big-mb" in argv:
-        i = argv.index("--big-mb")
-        big_mb = int(argv[i + 1])
-        argv = argv[:i] + argv[i + 2 :]
-    inputs = argv or [str(ROOT / "corpus" / d) for d in ("seed", "news", "reports")]
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="bench_pipeline.py", description=__doc__.split("\n\n")[0] if __doc__ else None
+    )
+    parser.add_argument(
+        "inputs", nargs="*", metavar="INPUT", help="input files or folders (default: the bundled corpus)"
+    )
+    parser.add_argument("--big-mb", type=int, default=0, metavar="N", help="also measure peak memory on an N MB input")
+    args = parser.parse_args(argv)
+    big_mb = args.big_mb
+    inputs = args.inputs or [str(ROOT / "corpus" / d) for d in ("seed", "news", "reports")]
     logging.basicConfig(level=logging.ERROR)
     pipe = Pipeline()
     texts = [a.text for a in iter_articles(inputs, pipe)]
