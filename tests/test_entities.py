@@ -632,3 +632,32 @@ def test_a_name_before_a_speech_verb_keeps_the_surname_jieba_cut_off(recognizer,
 )
 def test_a_name_after_a_grid_head_or_a_director_is_a_person(recognizer, text: str, name: str) -> None:
     assert [(m.text, m.rule) for m in recognizer.extract(text) if m.label == "PERSON"] == [(name, "role")]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # xwlb:20250225:07 (unseen 新闻联播 items, articles_gov_b.json): jieba cuts 陶勋|花, and the role rule took 陶勋
+        ("振兴一线的全国人大代表——成都市温江区寿安镇岷江村党委书记陶勋花。", [("陶勋花", "role")]),
+        # xwlb:20220926:06: 钱素云 before 和
+        (
+            "今天首先来认识北京儿童医院重症医学科医生钱素云和国网天津电力滨海供电公司配电抢修班班长张黎明。",
+            [("钱素云", "role"), ("张黎明", "role")],
+        ),
+    ],
+)
+def test_a_three_character_name_jieba_cut_in_two_keeps_its_last_character(recognizer, text: str, people) -> None:
+    assert [(m.text, m.rule) for m in recognizer.extract(text) if m.label == "PERSON"] == people
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # partybuilding_cms: a two-character name before 说 stays two characters, whether jieba cuts 熊焱|说 or
+        # tags 王宏说 as one name
+        ("鲁谷街道双锦园社区网格党支部书记熊焱说。", "熊焱"),
+        ("吉林化纤集团党委副书记王宏说。", "王宏"),
+    ],
+)
+def test_a_verb_of_speech_after_a_two_character_name_is_not_part_of_it(recognizer, text: str, name: str) -> None:
+    assert [m.text for m in recognizer.extract(text) if m.label == "PERSON"] == [name]

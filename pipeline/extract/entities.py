@@ -1024,7 +1024,25 @@ class EntityRecognizer:
                 or (_HAN.fullmatch(t[0]) and t[0] not in self.w.not_names and not t[0].endswith(self.w.admin))
             )
         ):
-            return t[2], t[3]  # after a role word a tagged name needs no common surname: 居民支友妹
+            end = t[3]
+            after = toks[k + 1][0][:1] if k + 1 < len(toks) else ""
+            if len(t[0]) == 3 and t[0][-1] in "说讲" and (not after or after in _AFTER_NAME):
+                end -= 1  # 王宏说。: jieba tags the name and the verb after it as one name
+            # 陶勋|花：, 陶勋|花和: jieba cut the last character of a three-character name off as a word of its
+            # own; it belongs to the name when a boundary follows it (not a verb of speech or motion: 王明|说)
+            if len(t[0]) == 2 and k + 1 < len(toks):
+                n = toks[k + 1]
+                after = toks[k + 2][0][:1] if k + 2 < len(toks) else ""
+                if (
+                    len(n[0]) == 1
+                    and n[2] == t[3]
+                    and _HAN.fullmatch(n[0])
+                    and n[0] not in _NOT_NAME_TAILS
+                    and n[0] not in self.w.boundary
+                    and (not after or after in _AFTER_NAME)
+                ):
+                    end = n[3]
+            return t[2], end  # after a role word a tagged name needs no common surname: 居民支友妹
         # 伍 加木: a surname then one or two characters
         if self._surname(t) and k + 1 < len(toks):
             n = toks[k + 1]
@@ -1057,6 +1075,14 @@ class EntityRecognizer:
             and word not in self.w.not_names
             and not word.endswith(self.w.admin)
         )
+
+
+# one-character words that follow a name without being part of it (speech, motion, being, particles)
+_NOT_NAME_TAILS = frozenset(
+    "说讲称问答笑道叹想看听去来到走跑在是为有和与及同跟把被给向对也都就又还再才了着过的地得等们"
+)
+# what may follow a three-character name jieba cut in two: punctuation, a conjunction, a space
+_AFTER_NAME = frozenset("，。、；：！？）)」』”\"'\n 和与及同")
 
 
 def _list_neighbours(text: str, m: Mention) -> list[str]:
