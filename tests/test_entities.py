@@ -661,3 +661,10 @@ def test_a_three_character_name_jieba_cut_in_two_keeps_its_last_character(recogn
 )
 def test_a_verb_of_speech_after_a_two_character_name_is_not_part_of_it(recognizer, text: str, name: str) -> None:
     assert [m.text for m in recognizer.extract(text) if m.label == "PERSON"] == [name]
+
+
+def test_the_two_congos_are_named_with_their_bracket(recognizer) -> None:
+    # xwlb (articles_gov_b.json's items): 刚果（金） is the Democratic Republic, 刚果 alone the Republic of the Congo
+    text = "专家组将在此前两批专家组工作基础上，联合援刚果（金）医疗队，深化与刚果（金）卫生部门及国际组织联防协作，持续开展技术援助。"
+    places = [m.text for m in recognizer.extract(text) if m.label == "PLACE"]
+    assert places == ["刚果（金）", "刚果（金）"]
