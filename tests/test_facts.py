@@ -202,6 +202,12 @@ ATTACH = [
         [("25℃", 25, "摄氏度", "部分地区最高气温")],
     ),
     ("截至今天（6月18日），2026年度电影票房已超165亿元。", [("165亿元", 16500000000, "元", "电影票房")]),
+    # a noun after the count opened by 千兆 (a numeral jieba tags m) or by an adjective with the suffix 型 (not the
+    # action verb before the count: 建成)
+    (
+        "“十五五”时期，全国将建成1000个紧密型县域医共体，让更多群众在家门口就能“看上病、看好病”。",
+        [("1000个", 1000, "个", "紧密型县域医共体")],
+    ),
 ]
 
 
@@ -318,3 +324,9 @@ def test_facts_part_of_a_rate_counts_what_the_total_counts(fx: FactExtractor) ->
 def test_facts_event_classifier_counts_an_action(fx: FactExtractor) -> None:
     facts = fx.extract("推动干部每周至少两次入户走访，深入“田间地头”")
     assert [(f.surface, f.qualifier, f.entity) for f in facts] == [("两次", "at_least", "入户走访")]
+
+
+def test_facts_a_count_of_gigabit_compounds_counts_the_compounds(fx: FactExtractor) -> None:
+    # a city work report of govwork_city2024: 千兆 is tagged a numeral, and the entity was the verb 建成
+    text = "实施千兆宽带网络进区入户专项行动，建成12个千兆示范小区，千兆光网用户达11万户，高速宽带占比达32%。"
+    assert [(f.surface, f.entity) for f in fx.extract(text)][0] == ("12个", "千兆示范小区")

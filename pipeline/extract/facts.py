@@ -42,6 +42,8 @@ __all__ = ["Fact", "FactExtractor", "FactStage", "extract_facts"]
 
 _NOMINAL_FLAGS = {"n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", "j", "l", "eng", "an", "i", "nl", "s", "g"}
 _MODIFIER_FLAGS = {"a", "b", "ag", "f", "z"}
+# words jieba tags as numerals that describe a kind of thing after a count (12个千兆示范小区)
+_NUMERAL_MODIFIERS = frozenset(("千兆", "百兆", "万兆", "千万级", "百万级", "亿级", "百亿级", "千亿级", "万亿级"))
 _VERB_FLAGS = {"v", "vd", "vi", "vg", "vq"}
 _QUOTES_OPEN = "“‘「《（("
 _QUOTES_CLOSE = "”’」》）)"
@@ -457,7 +459,13 @@ class _Attacher:
             if initial and k == j and t.text in self.w.noun_openers:
                 nxt = toks[k + 1] if k + 1 < len(toks) else None
                 return nxt is not None and _nominal(nxt, self.w) and nxt.text not in self.w.adverbs  # 县 中医院
-            if not (t.flag in _MODIFIER_FLAGS or t.flag in ("t", "s", "vn") or _verbish(t, self.w)):
+            if not (
+                t.flag in _MODIFIER_FLAGS
+                or t.flag in ("t", "s", "vn")
+                or _verbish(t, self.w)
+                or (t.flag == "k" and len(t.text) == 1 and k > 0 and toks[k - 1].flag in _MODIFIER_FLAGS)  # 紧密 型
+                or (t.flag == "m" and t.text in _NUMERAL_MODIFIERS)  # 千兆 示范小区
+            ):
                 return False
         return False
 
