@@ -82,6 +82,7 @@ class EntityWords:
     roles: tuple[str, ...]
     speech: tuple[str, ...]
     not_names: frozenset[str]
+    name_tail_not: frozenset[str]  # one-character words after a name that are not its third character
     known_people: tuple[str, ...]  # longest first
     org_suffixes: tuple[str, ...]
     known_orgs: tuple[str, ...]
@@ -146,6 +147,7 @@ def load_entity_words() -> EntityWords:
         roles=_longest_first(p["roles"]),
         speech=_longest_first(p["speech_verbs"]),
         not_names=frozenset(p["not_names"]),
+        name_tail_not=frozenset(p["name_tail_not"]),
         known_people=_longest_first(p["known"]),
         org_suffixes=_longest_first(o["suffixes"]),
         known_orgs=_longest_first(o["known"]),
@@ -1025,21 +1027,21 @@ class EntityRecognizer:
             )
         ):
             end = t[3]
-            after = toks[k + 1][0][:1] if k + 1 < len(toks) else ""
-            if len(t[0]) == 3 and t[0][-1] in "说讲" and (not after or after in _AFTER_NAME):
+            next_char = toks[k + 1][0][:1] if k + 1 < len(toks) else ""
+            if len(t[0]) == 3 and t[0][-1] in "说讲" and (not next_char or next_char in _AFTER_NAME):
                 end -= 1  # 王宏说。: jieba tags the name and the verb after it as one name
             # 陶勋|花：, 陶勋|花和: jieba cut the last character of a three-character name off as a word of its
             # own; it belongs to the name when a boundary follows it (not a verb of speech or motion: 王明|说)
             if len(t[0]) == 2 and k + 1 < len(toks):
                 n = toks[k + 1]
-                after = toks[k + 2][0][:1] if k + 2 < len(toks) else ""
+                after_tail = toks[k + 2][0][:1] if k + 2 < len(toks) else ""
                 if (
                     len(n[0]) == 1
                     and n[2] == t[3]
                     and _HAN.fullmatch(n[0])
-                    and n[0] not in _NOT_NAME_TAILS
+                    and n[0] not in self.w.name_tail_not
                     and n[0] not in self.w.boundary
-                    and (not after or after in _AFTER_NAME)
+                    and (not after_tail or after_tail in _AFTER_NAME)
                 ):
                     end = n[3]
             return t[2], end  # after a role word a tagged name needs no common surname: 居民支友妹
@@ -1077,10 +1079,6 @@ class EntityRecognizer:
         )
 
 
-# one-character words that follow a name without being part of it (speech, motion, being, particles)
-_NOT_NAME_TAILS = frozenset(
-    "说讲称问答笑道叹想看听去来到走跑在是为有和与及同跟把被给向对也都就又还再才了着过的地得等们"
-)
 # what may follow a three-character name jieba cut in two: punctuation, a conjunction, a space
 _AFTER_NAME = frozenset("，。、；：！？）)」』”\"'\n 和与及同")
 

@@ -42,8 +42,6 @@ __all__ = ["Fact", "FactExtractor", "FactStage", "extract_facts"]
 
 _NOMINAL_FLAGS = {"n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", "j", "l", "eng", "an", "i", "nl", "s", "g"}
 _MODIFIER_FLAGS = {"a", "b", "ag", "f", "z"}
-# words jieba tags as numerals that describe a kind of thing after a count (12个千兆示范小区)
-_NUMERAL_MODIFIERS = frozenset(("千兆", "百兆", "万兆", "千万级", "百万级", "亿级", "百亿级", "千亿级", "万亿级"))
 _VERB_FLAGS = {"v", "vd", "vi", "vg", "vq"}
 _QUOTES_OPEN = "“‘「《（("
 _QUOTES_CLOSE = "”’」》）)"
@@ -79,6 +77,7 @@ class FactWords:
     predicate_verbs: frozenset[str]
     term_words: frozenset[str]
     time_modifiers: frozenset[str]
+    numeral_modifiers: frozenset[str]  # words tagged m that describe a kind (千兆 示范小区)
     modifier_verbs: frozenset[str]
     after_skip: re.Pattern[str]
     institution_heads: tuple[str, ...]
@@ -111,6 +110,7 @@ def load_words() -> FactWords:
         predicate_verbs=frozenset(d["predicate_verbs"]),
         term_words=frozenset(d["term_words"]),
         time_modifiers=frozenset(d["time_modifiers"]),
+        numeral_modifiers=frozenset(d["numeral_modifiers"]),
         modifier_verbs=frozenset(d["modifier_verbs"]),
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
@@ -384,7 +384,8 @@ class _Attacher:
         if found is None:
             return None
         text, a, b = found
-        if a and _DATE_DIGIT.match(self.sent[a - 1]) and not text.startswith(("年均", "月均", "日均")):
+        before = self.sent[a - 1] if a else ""
+        if (before.isdigit() or before in _CN_DIGITS) and not text.startswith(("年均", "月均", "日均")):
             for rest in _DATE_RESTS:
                 if text.startswith(rest) and len(text) > len(rest) + 1:
                     return text[len(rest) :], a + len(rest), b
@@ -464,7 +465,7 @@ class _Attacher:
                 or t.flag in ("t", "s", "vn")
                 or _verbish(t, self.w)
                 or (t.flag == "k" and len(t.text) == 1 and k > 0 and toks[k - 1].flag in _MODIFIER_FLAGS)  # 紧密 型
-                or (t.flag == "m" and t.text in _NUMERAL_MODIFIERS)  # 千兆 示范小区
+                or (t.flag == "m" and t.text in self.w.numeral_modifiers)  # 千兆 示范小区
             ):
                 return False
         return False
@@ -793,7 +794,6 @@ def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
 
 
 # the rest of a date after its number (2月份, 2024年度): never the start of an entity
-_DATE_DIGIT = re.compile(r"[0-9０-９一二三四五六七八九十〇零]")
 _DATE_RESTS = ("月份", "年度", "季度", "月", "年", "日", "号")
 
 

@@ -508,9 +508,9 @@ def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: Quan
         return True
     # 今年前两个月, 未来三天, 这两天, 近一周以来: a time reference, not a span anything took
     if unit_text in g.time_units:
-        if head.endswith(g.time_reference_before):
+        if text.endswith(g.time_reference_before, 0, start):
             return True
-        if head.endswith(g.time_reference_near) and text.startswith(g.time_reference_near_after, end):
+        if text.endswith(g.time_reference_near, 0, start) and text.startswith(g.time_reference_near_after, end):
             return True
     cn = m.group("cn")
     if cn:
