@@ -330,3 +330,40 @@ def test_facts_a_count_of_gigabit_compounds_counts_the_compounds(fx: FactExtract
     # a city work report of govwork_city2024: 千兆 is tagged a numeral, and the entity was the verb 建成
     text = "实施千兆宽带网络进区入户专项行动，建成12个千兆示范小区，千兆光网用户达11万户，高速宽带占比达32%。"
     assert [(f.surface, f.entity) for f in fx.extract(text)][0] == ("12个", "千兆示范小区")
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # a predicate of completion or appearance after the counted noun (one word to jieba, or an adverb tagged
+        # as a noun before it) is not part of the entity (news and work reports of the bundled corpus)
+        ("2023年十二件民生实事全面完成，兑现了为民承诺。", ["民生实事"]),
+        ("坚持人民至上，20件省市重点民生实事全面完成。", ["省市重点民生实事"]),
+        ("来自天津、河北、山东等地的十余支舞龙队伍集体亮相，展现团结合力。", ["舞龙队伍"]),
+        ("在地上，4000多栋楼宇拔地而起，500多公里数字道路四通八达。", ["楼宇", "数字道路"]),
+        ("共有来自全国34个代表团的7824名运动员报名参赛，较上届增加3340名。", ["代表团", "运动员", "运动员"]),
+        ("5项预期性指标、1项约束性指标未能如期完成。", ["预期性指标", "约束性指标"]),
+        ("随着全国超9000个一刻钟便民生活圈全面铺开，全国多地还在探索", ["一刻钟便民生活圈"]),
+        # a name that holds such a word keeps it
+        ("接续开展6次集中开工活动", ["集中开工活动"]),
+        ("总决赛在海南文昌开幕，近3000名参赛学生围绕航天创意设计、太空探测等9个项目展开角逐。", ["参赛学生", "项目"]),
+    ],
+)
+def test_facts_a_predicate_after_the_noun_ends_the_entity(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # 完成 before a figure links it to what it measures, as 达 does (work reports of the bundled corpus)
+        ("地区生产总值完成3802亿元、同比增长10％；", ["地区生产总值", "地区生产总值"]),
+        ("一般公共预算收入累计完成3.7万亿元，5年增长18.7%。", ["一般公共预算收入", "一般公共预算收入"]),
+        ("钢完成９６．４％，钢材完成９５％，原煤完成９９．８％。", ["钢", "钢材", "原煤"]),
+        ("老旧小区改造完成309个", ["老旧小区改造"]),
+        # an adverb left before it names nothing
+        ("全面完成37个省级和市级田园乡村集成示范点建设，", [""]),
+    ],
+)
+def test_facts_completed_links_a_figure_to_its_entity(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    assert [f.entity for f in fx.extract(text)] == entities

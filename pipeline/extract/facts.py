@@ -75,6 +75,8 @@ class FactWords:
     verb_heads: frozenset[str]
     predicate_words: frozenset[str]
     predicate_verbs: frozenset[str]
+    manner_adverbs: frozenset[str]
+    manner_verbs: frozenset[str]
     term_words: frozenset[str]
     time_modifiers: frozenset[str]
     numeral_modifiers: frozenset[str]  # words tagged m that describe a kind (千兆 示范小区)
@@ -108,6 +110,8 @@ def load_words() -> FactWords:
         verb_heads=frozenset(d["verb_heads"]),
         predicate_words=frozenset(d["predicate_words"]),
         predicate_verbs=frozenset(d["predicate_verbs"]),
+        manner_adverbs=frozenset(d["manner_adverbs"]),
+        manner_verbs=frozenset(d["manner_verbs"]),
         term_words=frozenset(d["term_words"]),
         time_modifiers=frozenset(d["time_modifiers"]),
         numeral_modifiers=frozenset(d["numeral_modifiers"]),
@@ -430,6 +434,11 @@ class _Attacher:
         t = toks[j]
         if t.text in self.w.predicate_verbs:
             return True
+        if len(t.text) == 4 and t.text[:2] in self.w.manner_adverbs and t.text[2:] in self.w.manner_verbs:
+            # 全面完成, 顺利完成 (one word to jieba), but not inside a name (6次集中开工活动)
+            return j + 1 == len(toks) or not _nominal(toks[j + 1], self.w)
+        if t.flag == "i" and len(t.text) == 4 and (j + 1 == len(toks) or not _nominal(toks[j + 1], self.w)):
+            return True  # an idiom after the noun is what it does (楼宇 拔地而起, 数字道路 四通八达)
         if t.text not in self.w.predicate_words:
             return False
         w = self.w
@@ -561,6 +570,9 @@ class _Attacher:
                 break
         if not nominal or depth:
             return None
+        if j < len(toks) and (toks[j].text in self.w.predicate_verbs or toks[j].text[:2] in self.w.manner_adverbs):
+            while j > 1 and toks[j - 1].text in self.w.manner_adverbs:
+                j -= 1  # 舞龙队伍 集体 亮相, 约束性指标 未能 如期完成: the adverb belongs to the predicate
         if (
             j < len(toks)
             and (toks[j].text in self.w.verbs or _verbish(toks[j], self.w))
@@ -701,7 +713,10 @@ class _Attacher:
         if len(first) >= 2 and first[0] in w.glue and first not in w.boundary and first not in w.term_words:
             a += 1  # 为村 集体 -> 村集体
         b = change_end if change_end is not None else toks[hi].end
-        return _trim(sent, a, b)
+        found = _trim(sent, a, b)
+        if found is not None and (found[0] in w.manner_adverbs or found[0] in w.adverbs):
+            return None  # 全面完成37个…: an adverb left before a linking verb names nothing
+        return found
 
 
 def _trim(sent: str, a: int, b: int) -> tuple[str, int, int] | None:
