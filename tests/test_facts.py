@@ -367,3 +367,22 @@ def test_facts_a_predicate_after_the_noun_ends_the_entity(fx: FactExtractor, tex
 )
 def test_facts_completed_links_a_figure_to_its_entity(fx: FactExtractor, text: str, entities: list[str]) -> None:
     assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # an indicator per unit of output keeps its unit: 万元 (a numeral to jieba) and GDP (Latin) no longer end
+        # the entity (a 2025 water report on 新闻联播 and work reports of the bundled corpus)
+        (
+            "报告显示，2025年全国万元国内生产总值用水量42.4立方米，万元工业增加值用水量22.9立方米。",
+            ["万元国内生产总值用水量", "万元工业增加值用水量"],
+        ),
+        ("实施节能降碳增效11项专项行动，扣除可再生能源后，单位GDP能耗下降7.5%、居全省第2位。", ["专项行动", "单位GDP能耗下降"]),
+        ("规模以上万元工业增加值能耗同比下降4.3%", ["万元工业增加值能耗同比下降"]),
+    ],
+)
+def test_facts_an_indicator_per_unit_of_output_keeps_the_unit(
+    fx: FactExtractor, text: str, entities: list[str]
+) -> None:
+    assert [f.entity for f in fx.extract(text)] == entities

@@ -103,6 +103,9 @@ CASES = [
     # 上下游 is a word, not "about" (xwlb:20250720:10); 上下 after a count still is
     ("参展商与4.2万家上下游企业建立合作联系", [("4.2万家", 42000, "家", "exact")]),
     ("每期培训100人上下", [("100人", 100, "人", "approx")]),
+    # the 上 of 规模以上 closes the term: 规模以上万元 is no "over 10,000 yuan" (a city work report); 上万元 is
+    ("规模以上万元工业增加值能耗同比下降4.3%", [("4.3%", 4.3, "%", "exact")]),
+    ("每户年收入上万元", [("万元", 10000, "元", "over")]),
     # a duration is a fact; 近 before one is "about", and 以来 after it makes a time reference (below)
     ("用时近3小时完成", [("3小时", 3, "小时", "approx")]),
     ("提前3天完成", [("3天", 3, "天", "exact")]),

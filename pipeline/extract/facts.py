@@ -83,6 +83,9 @@ class FactWords:
     modifier_verbs: frozenset[str]
     after_skip: re.Pattern[str]
     institution_heads: tuple[str, ...]
+    per_unit_heads: tuple[str, ...]
+    per_unit: re.Pattern[str]  # a unit of output and its measure, right before an entity (单位GDP)
+    per_unit_lead: re.Pattern[str]  # a unit of output alone (万元), before an entity that opens with its measure
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +121,12 @@ def load_words() -> FactWords:
         modifier_verbs=frozenset(d["modifier_verbs"]),
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
+        per_unit_heads=tuple(d["per_unit_heads"]),
+        per_unit=re.compile(
+            "(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")(?:"
+            + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True))) + ")$"
+        ),
+        per_unit_lead=re.compile("(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")$"),
         change_only=re.compile(
             "(?:"
             + "|".join(map(re.escape, d["change_prefixes"]))
@@ -713,10 +722,25 @@ class _Attacher:
         if len(first) >= 2 and first[0] in w.glue and first not in w.boundary and first not in w.term_words:
             a += 1  # 为村 集体 -> 村集体
         b = change_end if change_end is not None else toks[hi].end
+        a = _per_unit_start(sent, a, w)
         found = _trim(sent, a, b)
         if found is not None and (found[0] in w.manner_adverbs or found[0] in w.adverbs):
             return None  # 全面完成37个…: an adverb left before a linking verb names nothing
         return found
+
+
+def _per_unit_start(sent: str, a: int, w: FactWords) -> int:
+    """Where an entity that starts at ``a`` starts when it is measured per unit of output: 万元 and 单位 are
+    no number and no word to stop at before GDP or 工业增加值 (万元国内生产总值用水量, 单位GDP能耗: the phrase
+    stops at 万元, tagged a numeral, or at the Latin GDP)."""
+    m = w.per_unit.search(sent, max(0, a - 12), a)
+    if m is not None and m.end() == a:
+        return m.start()
+    if sent.startswith(w.per_unit_heads, a):
+        m = w.per_unit_lead.search(sent, max(0, a - 3), a)
+        if m is not None and m.end() == a:
+            return m.start()
+    return a
 
 
 def _trim(sent: str, a: int, b: int) -> tuple[str, int, int] | None:

@@ -372,7 +372,8 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
             qual = g.before[qtext]
         elif m.group("cn") and m.group("cn").startswith(("万", "亿", "百", "千")):
             pre = text[start - 1] if start else ""
-            if pre in g.magnitude_over:
+            # 规模以上 万元…: the 上 of 以上 closes a term (规模以上万元工业增加值能耗), it makes no lower bound
+            if pre in g.magnitude_over and not (pre == "上" and text.endswith("以上", max(0, start - 2), start)):
                 qual, qtext, qs, qe = "over", pre, start - 1, start
         if qual == "exact":
             aft = _qualifier_after(text, end, g)
