@@ -386,3 +386,21 @@ def test_facts_an_indicator_per_unit_of_output_keeps_the_unit(
     fx: FactExtractor, text: str, entities: list[str]
 ) -> None:
     assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # a clause of verbs or adjectives with 的 between the number and the noun it counts (新闻联播 items of
+        # the bundled corpus): the entity was empty or the clause itself
+        ("地处上海中心城区的静安雕塑公园，13万株盛放的郁金香绚丽多姿，人们徜徉其中，十分惬意；", ["郁金香"]),
+        ("大家接到的紧急任务，是前往江边安装700米长的防洪板。", ["防洪板"]),
+        ("叙利亚政府军5日称，当天在大马士革击落两架来袭的无人机。", ["无人机"]),
+        # a clause that holds a noun leaves that noun counted; so do people
+        ("如今，当年的巡边小组已经发展成了由82名村民组成的护边队。", ["村民"]),
+        ("去年8月，这里遭受严重洪灾，入冬前41户村民搬进重建的新居。", ["村民"]),
+        ("今年汛期，她带领干部群众倾囊相助，让近千名受困的列车旅客妥善安置、平安转移。", [""]),
+    ],
+)
+def test_facts_a_clause_with_de_before_the_counted_noun(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    assert [f.entity for f in fx.extract(text)] == entities

@@ -50,6 +50,8 @@ _CLAUSE_BREAK_RX = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
 _EVENT_UNITS = frozenset({"次", "场", "场次", "轮", "遍", "趟", "批次", "人次", "户次"})
 _PEOPLE_UNITS = frozenset({"人", "名", "位", "人次", "户", "户次"})
 _MEASURE_ENDS = ("数", "量", "率", "额")
+_MADE_OF = frozenset({"组成", "构成", "组建"})
+_DIMENSIONS = frozenset("长宽高深厚")  # 700米长的防洪板: adjectives, though 长 ends nouns (村长)
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,12 @@ def _ending(text: str, words: tuple[str, ...], start: int, end: int) -> str | No
     return None
 
 
+def _clause_start_after(sent: str, start: int, ceil: int) -> int:
+    """The end of the clause that ``start`` is in, at ``ceil`` at most."""
+    m = _CLAUSE_BREAK_RX.search(sent, start, min(ceil, len(sent)))
+    return m.start() if m is not None else min(ceil, len(sent))
+
+
 def _clause_start(sent: str, end: int, floor: int) -> int:
     i = end
     while i > floor and sent[i - 1] not in _CLAUSE_BREAK:
@@ -505,6 +513,8 @@ class _Attacher:
             pos = m.end()
         if sent.startswith("的", pos):
             pos += 1
+        if q.unit not in _PEOPLE_UNITS:  # 约1亿人居住的城镇棚户区: people do what the clause says
+            pos = self._past_relative_clause(pos)
         # the phrase ends at a clause break, at the next number, and after max_chars in any case
         ceil = min(len(sent), pos + 4 * self.w.max_chars)
         if later is not None and later.start >= pos:
@@ -593,6 +603,32 @@ class _Attacher:
         if found is not None and found[0].split("、")[0] in self.w.figurative:
             return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
         return found
+
+    def _past_relative_clause(self, pos: int) -> int:
+        """Where the counted noun starts when a short clause of verbs or adjectives and 的 stand between the
+        number and it (13万株盛放的郁金香, 300多米长的水带, 两架来袭的无人机): after the 的. A clause that opens
+        with a noun leaves it counted (100名党员的先进事迹, 82名村民组成的护边队, 41户村民搬进重建的新居)."""
+        sent = self.sent
+        de = sent.find("的", pos + 1, pos + 9)
+        if de < 0 or not _is_han(sent[pos:de]):
+            return pos
+        toks = self._tagged(pos, de)
+        last = toks[-1]
+        if not (last.flag in ("v", "a", "ad", "vi") or last.text in self.w.verbs) or last.text in self.w.boundary:
+            return pos
+        if any(t.text in self.w.boundary or t.flag[:1] in ("m", "p", "c", "r") for t in toks):
+            return pos
+        if any(
+            (_nominal(t, self.w) and t.text not in _DIMENSIONS) or t.text in self.w.noun_openers or t.text in _MADE_OF
+            for t in toks
+        ):
+            # 82名村民组成的护边队, 29个国际组织的代表, 12名年轻党员组成的水域救援队, 46人组成的主席团: what the
+            # number counts is before the clause
+            return pos
+        nxt = self._tagged(de + 1, _clause_start_after(sent, de + 1, de + 1 + self.w.max_chars))
+        if not nxt or not (_nominal(nxt[0], self.w) or nxt[0].text in self.w.noun_openers):
+            return pos
+        return de + 1
 
     def before(self, i: int) -> tuple[str, int, int] | None:
         """A2: the noun phrase before the quantity.
