@@ -404,3 +404,16 @@ def test_facts_an_indicator_per_unit_of_output_keeps_the_unit(
 )
 def test_facts_a_clause_with_de_before_the_counted_noun(fx: FactExtractor, text: str, entities: list[str]) -> None:
     assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,entity",
+    [
+        # a list of levels before the noun (a city work report and a 新闻联播 item of the bundled corpus): the
+        # entity was the verb before the count, or a place word before it
+        ("充分发挥产业大脑作用，打造15个国家级、省级工业互联网示范标杆。", "国家级、省级工业互联网示范标杆"),
+        ("与此同时，全国4845所二级、三级公立综合医院都能提供儿科服务", "二级、三级公立综合医院"),
+    ],
+)
+def test_facts_a_list_of_levels_before_the_counted_noun(fx: FactExtractor, text: str, entity: str) -> None:
+    assert [f.entity for f in fx.extract(text)][0] == entity

@@ -475,10 +475,21 @@ class _Attacher:
         """Token j and at most two more modifiers lead to a noun (退休 老 党员). An ``initial`` token (no noun
         before it in the phrase) may also be one of ``noun_openers`` (words jieba tags a morpheme or a pronoun)
         right before a noun: 县 (zg) 领导, 本地 (r) 社会组织, but not 县 退出 贫困县序列 or 且 经营性收入."""
-        for k in range(j, min(j + 3, len(toks))):
+        k, stop = j - 1, j + 3
+        while k + 1 < min(stop, len(toks)):
+            k += 1
             t = toks[k]
             if k > j and _nominal(t, self.w):
                 return True
+            if (
+                t.text == "、"
+                and k > j
+                and toks[k - 1].flag in _MODIFIER_FLAGS
+                and k + 1 < len(toks)
+                and toks[k + 1].flag in _MODIFIER_FLAGS
+            ):
+                stop += 2  # 国家级 、 省级 工业互联网示范平台: a list of modifiers
+                continue
             if not _is_han(t.text) or t.text in self.w.boundary or t.text in self.w.verbs:
                 return False
             if t.text in self.w.adverbs:
@@ -549,6 +560,15 @@ class _Attacher:
                 and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站
+            elif (
+                t.text == "、"
+                and j
+                and not nominal
+                and toks[j - 1].flag in _MODIFIER_FLAGS
+                and j + 1 < len(toks)
+                and toks[j + 1].flag in _MODIFIER_FLAGS
+            ):
+                pass  # 15个国家级、省级工业互联网示范平台
             elif j and (t.text in self.w.adverbs or (nominal and self._starts_predicate(toks, j))):
                 break  # 166个社区全部实现, 50项民生实事高质量完成: the predicate starts (jieba tags 全部 a noun)
             elif (
