@@ -668,3 +668,36 @@ def test_the_two_congos_are_named_with_their_bracket(recognizer) -> None:
     text = "专家组将在此前两批专家组工作基础上，联合援刚果（金）医疗队，深化与刚果（金）卫生部门及国际组织联防协作，持续开展技术援助。"
     places = [m.text for m in recognizer.extract(text) if m.label == "PLACE"]
     assert places == ["刚果（金）", "刚果（金）"]
+
+
+@pytest.mark.parametrize(
+    "text,places",
+    [
+        # xwlb:20240331:01 (雄安新区拔节生长): a state-level new area, with or without its province, is a place of
+        # its own with a path (the item named 北京 four times and 雄安新区 fifteen times, and was filed under 北京市)
+        ("走进雄安新区，你就能感受到一座不一样的未来之城", [("雄安新区", "admin", "河北省/雄安新区")]),
+        ("设立河北雄安新区是一项重大决策部署", [("河北雄安新区", "admin", "河北省/雄安新区")]),
+        # county-level districts named like zones: read from the divisions list
+        ("上海浦东新区推出10项举措", [("上海浦东新区", "admin", "上海市/浦东新区")]),
+        ("天津滨海新区推出新政", [("天津滨海新区", "admin", "天津市/滨海新区")]),
+        # any other new area stays a zone without a path
+        ("成都东部新区加快建设", [("成都东部新区", "zone", None)]),
+    ],
+)
+def test_entities_new_areas_are_places_with_a_path(recognizer, text: str, places: list[tuple]) -> None:
+    ms = recognizer.extract(text)
+    assert [(m.text, m.subtype, m.normalized) for m in ms if m.label == "PLACE"] == places
+
+
+def test_entities_a_new_area_counts_for_the_articles_place() -> None:
+    from pipeline.extract.entities import dominant_place_path
+
+    rec = __import__("pipeline.extract.entities", fromlist=["EntityRecognizer"]).EntityRecognizer()
+    # xwlb:20240331:01, a paragraph that also names 北京
+    text = (
+        "今年是雄安新区设立的第7年，这座未来之城，习近平总书记亲自决策、亲自部署、亲自推动，先后三次来到这里考察调研，"
+        "为雄安新区规划建设领航指路、把脉定向。2023年，总书记主持召开高标准高质量推进雄安新区建设座谈会，他强调，"
+        "雄安新区已进入大规模建设与承接北京非首都功能疏解并重阶段，工作重心已转向高质量建设、高水平管理、高质量疏解"
+        "发展并举。"
+    )
+    assert dominant_place_path(rec.extract(text)) == "河北省/雄安新区"

@@ -109,6 +109,7 @@ class EntityWords:
     common_city_words: frozenset[str]
     national_openers: tuple[str, ...]
     short_names: dict[str, str]
+    new_areas: dict[str, str]
     zone_designations: tuple[str, ...]
     prog_heads: tuple[str, ...]
     prog_known: tuple[str, ...]
@@ -174,6 +175,7 @@ def load_entity_words() -> EntityWords:
         common_city_words=frozenset(pl["common_city_words"]),
         national_openers=tuple(pl["national_openers"]),
         short_names=dict(pl["short_names"]),
+        new_areas=dict(pl["new_areas"]),
         zone_designations=_longest_first(pl["zone_designations"]),
         prog_heads=_longest_first(g["heads"]),
         prog_known=_longest_first(g["known"]),
@@ -443,10 +445,14 @@ class EntityRecognizer:
                     prov = [d for d in g.lookup(m.text) if d.level == 1]
                     if len(prov) == 1 and self._among_provinces(text, m):
                         paths[i] = prov[0].path
+        admin_zones = self._admin_zones(mentions)
         out = []
         prev: Mention | None = None
         prev_path: str | None = None
         for i, m in enumerate(mentions):
+            if i in admin_zones:  # 浦东新区, 河北雄安新区: a division or a state-level new area, not a kind of zone
+                m = Mention(m.text, m.label, m.start, m.end, m.rule, "admin", m.normalized)
+                paths[i] = admin_zones[i]
             path = paths.get(i)
             if (
                 path is None
@@ -461,6 +467,27 @@ class EntityRecognizer:
                 m = _normalized(m, path)
             out.append(m)
             prev, prev_path = m, path if m.label == "PLACE" else None
+        return out
+
+    def _admin_zones(self, mentions: Sequence[Mention]) -> dict[int, str]:
+        """Paths of the zone mentions that are places of their own: a county-level division named like a zone
+        (浦东新区, 天津滨海新区) or a state-level new area (``new_areas``: 雄安新区, 南京江北新区), with or
+        without the province or city printed before it."""
+        g = self.gazetteer
+        out: dict[int, str] = {}
+        for i, m in enumerate(mentions):
+            # (an admin one was read so by an earlier pass: the pipeline reads an article's places twice)
+            if m.label != "PLACE" or not (m.subtype == "zone" or (m.subtype == "admin" and m.text.endswith("新区"))):
+                continue
+            for k in range(0, max(1, len(m.text) - 3)):
+                name = m.text[k:]
+                if name in self.w.new_areas:
+                    out[i] = self.w.new_areas[name]
+                    break
+                counties = [d for d in g.lookup(name) if d.level == 3] if g is not None else []
+                if len(counties) == 1:
+                    out[i] = counties[0].path
+                    break
         return out
 
     @staticmethod
