@@ -701,3 +701,16 @@ def test_entities_a_new_area_counts_for_the_articles_place() -> None:
         "发展并举。"
     )
     assert dominant_place_path(rec.extract(text)) == "河北省/雄安新区"
+
+
+def test_entities_central_enterprises_by_short_name_are_organisations(recognizer) -> None:
+    # xwlb:20250720:10 and a city work report: 中国 inside the short name of a central enterprise is no place (the
+    # facts of these sentences were filed under 中国)
+    ms = recognizer.extract("今天（7月20日），记者从中国石油获悉，我国西南地区最大天然气生产企业——西南油气田上半年新增15口百万气井")
+    assert ("中国石油", "ORG") in [(m.text, m.label) for m in ms]
+    assert "中国" not in _by(ms, "PLACE")
+    ms = recognizer.extract("推进中国能建、省交投等10处风电项目")
+    assert _by(ms, "ORG")[:1] == ["中国能建"]
+    # a longer name still wins (a regional work report)
+    ms = recognizer.extract("中国石油大学（北京）克拉玛依新校区建成招生")
+    assert "中国石油" not in _by(ms, "ORG")
