@@ -417,3 +417,25 @@ def test_facts_a_clause_with_de_before_the_counted_noun(fx: FactExtractor, text:
 )
 def test_facts_a_list_of_levels_before_the_counted_noun(fx: FactExtractor, text: str, entity: str) -> None:
     assert [f.entity for f in fx.extract(text)][0] == entity
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # a verb people do something with ends the counted noun (news and TV reports of the bundled corpus)
+        (
+            "按照“1+8+N”的标准配备网格力量，2052名社区工作者担任网格长、认领“责任田”，楼门长、片区民警、家庭医生等8类人员担任网格员",
+            ["社区工作者", "人员"],
+        ),
+        ("经吴亚琴申请，长山花园社区党委一次性接收194名退休党员回归社区管理，构建形成了四级党组织网格体系。", ["退休党员"]),
+        ("钦南区有522.6公里海岸线，5000余名渔民从事海上养殖和渔业生产。", ["海岸线", "渔民"]),
+        (
+            "今年，河北对6类适老产品进行补贴，还将支持1万户特殊困难老年人家庭进行免费居家适老化改造。",
+            ["适老产品", "特殊困难老年人家庭"],
+        ),
+    ],
+)
+def test_facts_a_verb_people_do_something_with_ends_the_entity(
+    fx: FactExtractor, text: str, entities: list[str]
+) -> None:
+    assert [f.entity for f in fx.extract(text)] == entities
