@@ -226,7 +226,7 @@ def test_workers_give_the_same_tables(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_runs_with_different_hash_seeds_give_the_same_tables(tmp_path: Path) -> None:
     """Nothing may depend on the order of a set or dict of strings, which changes with the process's hash seed
-    (a Dask worker, a new run): the bundled news (1,736 articles) run in two processes with seeds under which an
+    (a Dask worker, a new run): the bundled news (1,799 articles) run in two processes with seeds under which an
     entity rule once gave other rows (4 and 6; see test_entities) gives the same tables."""
     import pyarrow.parquet as pq
 

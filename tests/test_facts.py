@@ -439,3 +439,12 @@ def test_facts_a_verb_people_do_something_with_ends_the_entity(
     fx: FactExtractor, text: str, entities: list[str]
 ) -> None:
     assert [f.entity for f in fx.extract(text)] == entities
+
+
+def test_facts_a_unit_that_is_the_noun_is_the_entity(fx: FactExtractor) -> None:
+    # 新闻联播 items of the bundled corpus: 部门 and 车道 count themselves (the entity was the lead department, a
+    # verb after the count, or none); the entity is the unit, inside the fact's own surface
+    facts = fx.extract("教育部等五部门近日印发《关于实施学生体质强健计划的意见》")
+    assert [(f.surface, f.unit, f.entity) for f in facts] == [("五部门", "部门", "部门")]
+    f = fx.extract("通车，桥长约6.6公里，为双向六车道。")[1]
+    assert (f.surface, f.entity, f.entity_start, f.entity_end) == ("六车道", "车道", f.end - 2, f.end)

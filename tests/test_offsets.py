@@ -26,8 +26,8 @@ def norm_clean(text: str) -> str:
 
 def test_offsets_bundled_corpus_has_no_rejects(bundled) -> None:
     assert bundled.rejects == []
-    assert len(bundled.docs) == 1983
-    assert len(bundled.articles) == 1988  # 1982 records, one article each, and the six of the seed page
+    assert len(bundled.docs) == 2046
+    assert len(bundled.articles) == 2051  # 2045 records, one article each, and the six of the seed page
 
 
 def test_offsets_every_sentence_is_its_surface(bundled) -> None:

@@ -100,6 +100,13 @@ CASES = [
     ("办理时间不超过15天", [("15天", 15, "天", "at_most")]),
     ("控制在5%以内", [("5%", 5, "%", "at_most")]),
     ("夜间施工噪音不能超过70分贝", [("70分贝", 70, "分贝", "at_most")]),
+    # classifiers of 新闻联播 items of the held-out fact gold (xwlb_gov_c.jsonl): departments, lanes, fish, models
+    ("退役军人事务部、中央网信办、公安部等10部门联合部署开展", [("10部门", 10, "部门", "exact")]),
+    ("主体全长11.825公里，双向六车道", [("11.825公里", 11.825, "公里", "exact"), ("六车道", 6, "车道", "exact")]),
+    ("20余万尾不同年龄梯队的中华鲟被放归长江", [("20余万尾", 200000, "尾", "over")]),
+    ("相继发布了十余款量子光学光电产品", [("十余款", 10, "款", "over")]),
+    # a qualifier before what the number is counted per (xwlb:20230831:06, the income-tax deductions notice)
+    ("每人分摊的额度不能超过每月1500元", [("1500元", 1500, "元", "at_most")]),
     # 上下游 is a word, not "about" (xwlb:20250720:10); 上下 after a count still is
     ("参展商与4.2万家上下游企业建立合作联系", [("4.2万家", 42000, "家", "exact")]),
     ("每期培训100人上下", [("100人", 100, "人", "approx")]),

@@ -51,6 +51,7 @@ _EVENT_UNITS = frozenset({"次", "场", "场次", "轮", "遍", "趟", "批次",
 _PEOPLE_UNITS = frozenset({"人", "名", "位", "人次", "户", "户次"})
 _MEASURE_ENDS = ("数", "量", "率", "额")
 _MADE_OF = frozenset({"组成", "构成", "组建"})
+_NOUN_UNITS = frozenset({"部门", "车道"})  # units that are the noun they count (五部门, 双向六车道)
 _DIMENSIONS = frozenset("长宽高深厚")  # 700米长的防洪板: adjectives, though 长 ends nouns (村长)
 
 
@@ -383,6 +384,9 @@ class _Attacher:
 
     def entity(self, i: int, prev: Fact | None, base: int) -> tuple[str, int, int] | None:
         q = self.qs[i]
+        if q.unit in _NOUN_UNITS and q.surface.endswith(q.unit_text):
+            # 教育部等五部门联合印发, 双向六车道: the unit is the noun counted
+            return q.unit_text, q.end - len(q.unit_text), q.end
         found = self._clear(self.after(i))
         if found is None:
             found = self._clear(self.before(i))

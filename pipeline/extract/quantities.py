@@ -78,6 +78,7 @@ class QuantityGrammar:
     before: dict[str, str]  # qualifier word before a number -> qualifier
     before_max: int
     not_before: tuple[str, ...]
+    rate_bases: tuple[str, ...]
     after: dict[str, str]  # qualifier word after the unit -> qualifier
     after_max: int
     not_after: tuple[str, ...]
@@ -184,6 +185,7 @@ def load_grammar() -> QuantityGrammar:
         before=before,
         before_max=max(map(len, before)),
         not_before=tuple(q.get("not_before", ())),
+        rate_bases=tuple(q.get("rate_bases", ())),
         after=after,
         after_max=max(map(len, after)),
         not_after=tuple(q.get("not_after", ())),
@@ -563,6 +565,15 @@ def _qualifier_before(text: str, start: int, g: QuantityGrammar) -> tuple[str, i
     pos = start
     while pos > 0 and start - pos < 2 and text[pos - 1] in " \u3000":
         pos -= 1
+    found = _qualifier_ending_at(text, pos, g)
+    if found is None and g.rate_bases and text.endswith(g.rate_bases, 0, pos):
+        # 不能超过每月1500元: the qualifier before what the number is counted per
+        base = next(b for b in g.rate_bases if text.endswith(b, 0, pos))
+        found = _qualifier_ending_at(text, pos - len(base), g)
+    return found
+
+
+def _qualifier_ending_at(text: str, pos: int, g: QuantityGrammar) -> tuple[str, int, int] | None:
     for k in range(min(g.before_max, pos), 0, -1):
         w = text[pos - k : pos]
         if w in g.before and not text.endswith(g.not_before, max(0, pos - k - 1), pos):
