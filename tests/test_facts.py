@@ -448,3 +448,16 @@ def test_facts_a_unit_that_is_the_noun_is_the_entity(fx: FactExtractor) -> None:
     assert [(f.surface, f.unit, f.entity) for f in facts] == [("五部门", "部门", "部门")]
     f = fx.extract("通车，桥长约6.6公里，为双向六车道。")[1]
     assert (f.surface, f.entity, f.entity_start, f.entity_end) == ("六车道", "车道", f.end - 2, f.end)
+
+
+@pytest.mark.parametrize(
+    "text,entity",
+    [
+        # 平均为 links like 为 (the State Council reports of the bundled corpus): 均 alone was stripped, leaving 平
+        ("城镇新增就业1244万人，城镇调查失业率平均为5.2%。", "城镇调查失业率"),
+        # 作为 starts the predicate after the counted noun (the seed page, 赛罕区's 红蜂驿站 article)
+        ("设立“红蜂驿站”40余个，并依托现有的122个社区党群服务中心作为活动阵地，", "社区党群服务中心"),
+    ],
+)
+def test_facts_average_and_as_are_no_part_of_the_entity(fx: FactExtractor, text: str, entity: str) -> None:
+    assert [f.entity for f in fx.extract(text)][-1] == entity
