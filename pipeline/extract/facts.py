@@ -654,17 +654,27 @@ class _Attacher:
             return pos
         return de + 1
 
-    def before(self, i: int) -> tuple[str, int, int] | None:
-        """A2: the noun phrase before the quantity.
+    def before(self, i: int, end: int | None = None) -> tuple[str, int, int] | None:
+        """A2: the noun phrase before the quantity (or before ``end``).
 
         Linking words (达 为 共 累计 …) and a start point (从2012年的) are stripped first; a verb of
         change right before the number (精减, 增收) is kept at the end of the entity. The phrase then
         runs left over words until a boundary: punctuation other than 、 and quotes, a function word,
         an action verb (设立, 选派, 完成 …), a number. Parts of speech are not trusted here: jieba
-        tags 清单 as an adjective and 选派 as a noun.
+        tags 清单 as an adjective and 选派 as a noun. A clause that opens with a start point per head
+        (扣除标准，由每个婴幼儿每月1000元提高到2000元) measures the noun phrase that ends the clause before it.
         """
         sent, q, w = self.sent, self.qs[i], self.w
-        end = self._left_edge(q)
+        if end is None:
+            end = self._left_edge(q)
+            opening = _clause_start(sent, end, max(0, end - 4 * w.max_chars))
+            if (
+                opening >= 2
+                and sent[opening - 1] == "，"
+                and sent.startswith(("由每", "从每"), opening)
+                and (not i or self.qs[i - 1].end <= opening - 1)
+            ):
+                return self.before(i, opening - 1)
         floor = self.qs[i - 1].end if i else 0
         while True:  # strip spaces and linking words at the character level: 完成率达 -> 完成率
             while end > floor and sent[end - 1] in " \u3000":
