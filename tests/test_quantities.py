@@ -176,6 +176,11 @@ NOT_QUANTITIES = [
     "赵乐际委员长代表常委会向十四届全国人大三次会议报告工作",
     "审议通过了十四届全国人大四次会议重点督办建议选题",
     "本次会议对民营经济促进法草案进行了二次审议",
+    # a plenary session needs no 届 to be one, and a list of them numbers sessions throughout (xwlb_gov_c.jsonl's
+    # items and work reports of the bundled corpus: 17 facts)
+    "学习宣传贯彻中央纪委三次全会精神",
+    "认真抓好中央纪委五次、六次全会精神贯彻落实",
+    "全面落实省委十二届二次、三次、四次全会和市委九届五次、六次、七次全会决策部署",
     # places whose names open with a numeral (xwlb:20251120:08, xwlb:20260919:01, govwork_city2024:绵阳,
     # xwlb:20260809:04): 七台 was "7 台", 三门 "3 门" (17 facts of the bundled run)
     "福建省厦门市、黑龙江省七台河市认真学习贯彻全会精神",

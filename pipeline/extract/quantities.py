@@ -95,6 +95,7 @@ class QuantityGrammar:
     time_reference_near: tuple[str, ...]
     time_reference_near_after: tuple[str, ...]
     session_after: tuple[str, ...]
+    session_always_after: tuple[str, ...]
     session_marker: str
     session_marker_window: int
     reading_after: tuple[str, ...]
@@ -202,6 +203,7 @@ def load_grammar() -> QuantityGrammar:
         time_reference_near=tuple(ex.get("time_reference_near", ())),
         time_reference_near_after=tuple(ex.get("time_reference_near_after", ())),
         session_after=tuple(ex.get("session_after", ())),
+        session_always_after=tuple(ex.get("session_always_after", ())),
         session_marker=str(ex.get("session_marker", "")),
         session_marker_window=int(ex.get("session_marker_window", 0)),
         reading_after=tuple(ex.get("reading_after", ())),
@@ -525,8 +527,10 @@ def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: Quan
         if text.startswith(g.place_words, start):
             return True
         # 十四届全国人大三次会议, 二次审议: the number of a session or a reading
-        if text.startswith(g.reading_after, m.end()):
+        if text.startswith(g.reading_after, m.end()) or text.startswith(g.session_always_after, m.end()):
             return True
+        if text.startswith("次、", m.end()) and _SESSION_LIST.match(text, m.end()):
+            return True  # 中央纪委五次、六次全会: the first of a list of plenary sessions
         if (
             g.session_marker
             and text.startswith(g.session_after, m.end())
@@ -534,6 +538,10 @@ def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: Quan
         ):
             return True
     return False
+
+
+# 五次、六次全会: after the first numeral of a list of plenary sessions
+_SESSION_LIST = re.compile("次(?:、[〇一二两三四五六七八九十]+次)+全(?:会|体会议)")
 
 
 def _slogan(text: str, start: int, end: int, g: QuantityGrammar) -> bool:
