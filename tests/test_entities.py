@@ -714,3 +714,25 @@ def test_entities_central_enterprises_by_short_name_are_organisations(recognizer
     # a longer name still wins (a regional work report)
     ms = recognizer.extract("中国石油大学（北京）克拉玛依新校区建成招生")
     assert "中国石油" not in _by(ms, "ORG")
+
+
+@pytest.mark.parametrize(
+    "text,generic",
+    [
+        # kinds of place named by a generic word, not places (unseen 新闻联播 items of articles_gov_b.json and the
+        # bundled corpus): 48 mentions of the bundled run
+        ("央视网消息（新闻联播）：广东省中山市通过低效工业园改造，为高质量发展闯出一条扩容发展空间的新路。", "低效工业园"),
+        ("在北部湾，港口码头一派繁忙，在这里工作了十年的韦放恒亲身经历了", "港口码头"),
+        ("多栖息于海拔1500米到3800米的高山草原地带。", "高山草原"),
+        ("相比以往的公园，这类家门口的微型公园更像一个叠加了健身、休闲游憩等多种功能的公共空间。", "微型公园"),
+        ("让“赏花经济”带动富民兴村。", "富民兴村"),
+    ],
+)
+def test_entities_generic_kinds_of_place_are_no_places(recognizer, text: str, generic: str) -> None:
+    assert not [p for p in _by(recognizer.extract(text), "PLACE") if generic in p]
+
+
+def test_entities_a_new_area_after_a_function_character(recognizer) -> None:
+    # xwlb:20240331:01: jieba joins 为雄安; 对虾 (a shrimp) keeps its 对
+    ms = recognizer.extract("先后三次来到这里考察调研，为雄安新区规划建设领航指路、把脉定向。")
+    assert [(m.text, m.normalized) for m in ms if m.label == "PLACE"] == [("雄安新区", "河北省/雄安新区")]

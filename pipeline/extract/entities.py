@@ -41,6 +41,7 @@ __all__ = ["Mention", "EntityRecognizer", "EntityStage", "LABELS"]
 LABELS = ("PERSON", "PLACE", "ORG", "PROGRAMME")
 _HAN = re.compile(r"[\u4e00-\u9fff·]+")
 _LOW_LEVEL = frozenset(("村", "社区", "街道", "镇", "乡", "嘎查"))
+_GLUE_BEFORE_ZONE = frozenset("为在对把将被从向于由给让使")  # function characters a zone's name never opens with
 _LOW_LEVEL_SUFFIXES = tuple(_LOW_LEVEL)
 _DIRECTIONS = frozenset("东西南北")
 # suffixes of units of county level or above: such a unit is a place only if the gazetteer knows it
@@ -866,6 +867,12 @@ class EntityRecognizer:
                     continue
                 if kind == "zone" and stem.startswith(w.zone_designations):
                     continue  # 国家高新区, 省级开发区, 250个国家现代农业产业园: a kind of zone, not one zone
+                if (
+                    kind == "zone"
+                    and stem[:1] in _GLUE_BEFORE_ZONE
+                    and (name[1:] in w.new_areas or (self.gazetteer is not None and self.gazetteer.lookup(name[1:])))
+                ):
+                    start, name, stem = start + 1, name[1:], stem[1:]  # 为 | 雄安新区: jieba joins 为雄安 (not 对虾)
                 if (
                     kind == "admin"
                     and sfx in _HIGH_LEVEL
