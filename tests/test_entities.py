@@ -720,7 +720,7 @@ def test_entities_central_enterprises_by_short_name_are_organisations(recognizer
     "text,generic",
     [
         # kinds of place named by a generic word, not places (unseen 新闻联播 items of articles_gov_b.json and the
-        # bundled corpus): 48 mentions of the bundled run
+        # bundled corpus): 47 mentions of the bundled run
         ("央视网消息（新闻联播）：广东省中山市通过低效工业园改造，为高质量发展闯出一条扩容发展空间的新路。", "低效工业园"),
         ("在北部湾，港口码头一派繁忙，在这里工作了十年的韦放恒亲身经历了", "港口码头"),
         ("多栖息于海拔1500米到3800米的高山草原地带。", "高山草原"),

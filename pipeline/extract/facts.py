@@ -353,10 +353,21 @@ def _ending(text: str, words: tuple[str, ...], start: int, end: int) -> str | No
     return None
 
 
-def _clause_start_after(sent: str, start: int, ceil: int) -> int:
+def _clause_end(sent: str, start: int, ceil: int) -> int:
     """The end of the clause that ``start`` is in, at ``ceil`` at most."""
     m = _CLAUSE_BREAK_RX.search(sent, start, min(ceil, len(sent)))
     return m.start() if m is not None else min(ceil, len(sent))
+
+
+def _joins_modifiers(toks: list[_Tok], k: int) -> bool:
+    """Whether ``toks[k]`` is a 、 between two modifiers (国家级 、 省级: a list of levels before a noun)."""
+    return (
+        toks[k].text == "、"
+        and k > 0
+        and toks[k - 1].flag in _MODIFIER_FLAGS
+        and k + 1 < len(toks)
+        and toks[k + 1].flag in _MODIFIER_FLAGS
+    )
 
 
 def _clause_start(sent: str, end: int, floor: int) -> int:
@@ -485,13 +496,7 @@ class _Attacher:
             t = toks[k]
             if k > j and _nominal(t, self.w):
                 return True
-            if (
-                t.text == "、"
-                and k > j
-                and toks[k - 1].flag in _MODIFIER_FLAGS
-                and k + 1 < len(toks)
-                and toks[k + 1].flag in _MODIFIER_FLAGS
-            ):
+            if k > j and _joins_modifiers(toks, k):
                 stop += 2  # 国家级 、 省级 工业互联网示范平台: a list of modifiers
                 continue
             if not _is_han(t.text) or t.text in self.w.boundary or t.text in self.w.verbs:
@@ -564,14 +569,7 @@ class _Attacher:
                 and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站
-            elif (
-                t.text == "、"
-                and j
-                and not nominal
-                and toks[j - 1].flag in _MODIFIER_FLAGS
-                and j + 1 < len(toks)
-                and toks[j + 1].flag in _MODIFIER_FLAGS
-            ):
+            elif j and not nominal and _joins_modifiers(toks, j):
                 pass  # 15个国家级、省级工业互联网示范平台
             elif j and (t.text in self.w.adverbs or (nominal and self._starts_predicate(toks, j))):
                 break  # 166个社区全部实现, 50项民生实事高质量完成: the predicate starts (jieba tags 全部 a noun)
@@ -649,7 +647,7 @@ class _Attacher:
             # 82名村民组成的护边队, 29个国际组织的代表, 12名年轻党员组成的水域救援队, 46人组成的主席团: what the
             # number counts is before the clause
             return pos
-        nxt = self._tagged(de + 1, _clause_start_after(sent, de + 1, de + 1 + self.w.max_chars))
+        nxt = self._tagged(de + 1, _clause_end(sent, de + 1, de + 1 + self.w.max_chars))
         if not nxt or not (_nominal(nxt[0], self.w) or nxt[0].text in self.w.noun_openers):
             return pos
         return de + 1
