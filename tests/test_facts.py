@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from pipeline.extract import FactExtractor, extract_facts
+from pipeline.records import RawDocument
+from pipeline.run import Pipeline
 
 
 @pytest.fixture(scope="module")
@@ -300,6 +305,90 @@ def test_facts_sentence_ids_follow_sentences(fx: FactExtractor) -> None:
 )
 def test_facts_respectively_lists(fx: FactExtractor, text: str, entities: list[str]) -> None:
     assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # the numbers after 分别 measure, in order, what the numbers of the clause before count
+        (
+            "全年接待国内游客5058.1万人次、实现国内旅游收入773亿元，同比分别增长261.6％、390.6％，获评全国旅游集团优选投资十强城市。",
+            ["国内游客", "国内旅游收入", "国内游客", "国内旅游收入"],
+        ),
+        (
+            "城镇居民人均可支配收入达到10493元，农村居民人均纯收入达到3255元，扣除价格因素，分别增长9.6%和6.2%。",
+            ["城镇居民人均可支配收入", "农村居民人均纯收入", "城镇居民人均可支配收入", "农村居民人均纯收入"],
+        ),
+        (
+            "巩固扩大“稻菜轮作”等粮经复合生产模式，粮食播种面积68.7万亩、产量26.1万吨，分别超省定任务0.7万亩、0.1万吨。",
+            ["粮食播种面积", "产量", "粮食播种面积", "产量"],
+        ),
+        (
+            "跨国公司地区总部、外资研发中心分别新增65家和30家，累计分别达到956家和561家。",
+            ["跨国公司地区总部", "外资研发中心", "跨国公司地区总部", "外资研发中心"],
+        ),
+        # a comparison between 分别 and the numbers
+        (
+            "全市生产安全死亡事故起数和死亡人数分别比2019年下降4.8%和1.8%。",
+            ["全市生产安全死亡事故起数", "死亡人数"],
+        ),
+        (
+            "国控河流、近岸海域优良水体比例分别高于省定目标28.6个和21.9个百分点。",
+            ["国控河流", "近岸海域优良水体比例"],
+        ),
+        # each item names its own measure, or is a thing of its own: no shared head
+        (
+            "粮食播种面积和产量分别稳定在172万亩和14.3亿斤以上，油菜种植面积达到15.3万亩以上。",
+            ["粮食播种面积", "产量", "面积"],
+        ),
+        ("国际友城和外国驻穗总领馆分别增至214对和69家。", ["国际友城", "外国驻穗总领馆"]),
+        ("其中一产、二产、三产分别增长3.5％左右、6.5％左右、5％左右；", ["一产", "二产", "三产"]),
+        # a level list shares its head
+        ("完成新建、重组11家全国重点实验室，国家级、部级创新平台分别达到22家、182家。", ["全国重点实验室", "部级创新平台", "部级创新平台"]),
+        # no list: the second number measures what the first does
+        ("城乡低保平均标准分别提高6％左右和12％左右。", ["城乡低保平均标准分别提高", "城乡低保平均标准分别提高"]),
+        # what is counted is named after 分别: the earlier numbers' things are not it
+        (
+            "实施总投资8191亿元的148个省级重点项目、总投资9329亿元的299个市级高质量发展项目，分别完成投资1500亿元、870亿元以上。",
+            ["总投资", "省级重点项目", "省级重点项目、总投资", "市级高质量发展项目", "投资", "投资"],
+        ),
+        # a clause that names other things stands between: no pairing with the numbers before it
+        (
+            "新建5G基站2868座、总数突破1万座，省数字经济“晨星工厂”、省级数字经济园区，分别达到64家和6家。",
+            ["基站", "基站", "", ""],
+        ),
+    ],
+)
+def test_facts_respectively_across_clauses(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    # sentences of the bundled government work reports and 新闻联播 items
+    assert [f.entity for f in fx.extract(text)] == entities
+
+
+def test_facts_respectively_items_that_do_what_is_counted(fx: FactExtractor) -> None:
+    # govwork_city2024 (a report of the bundled corpus): the items produce, 产值 is what the numbers measure
+    text = "钒钛磁铁矿采选冶、绿色化工、装备制造分别实现产值766.3亿元、361.7亿元、199.2亿元。"
+    facts = fx.extract(text)
+    assert [(f.surface, f.entity, text[f.subject_start : f.subject_end]) for f in facts] == [
+        ("766.3亿元", "产值", "钒钛磁铁矿采选冶"),
+        ("361.7亿元", "产值", "绿色化工"),
+        ("199.2亿元", "产值", "装备制造"),
+    ]
+    # a verb after 分别 is no thing counted: the items are
+    facts = fx.extract("严守耕地保护红线，粮食、蔬菜分别稳定播种550万亩和75万亩以上。")
+    assert [(f.entity, f.subject_start) for f in facts] == [("粮食", 9), ("蔬菜", 12)]
+
+
+def test_facts_of_a_respectively_list_of_places_take_their_own_place() -> None:
+    # govwork_city2024:来宾: the first figure is 忻城县's, not 金秀瑶族自治县's (the place named nearest before it)
+    path = Path(__file__).resolve().parents[1] / "corpus" / "reports" / "govwork_city2024_part1.jsonl"
+    rec = next(r for r in map(json.loads, path.open(encoding="utf-8")) if r["id"] == "govwork_city2024:来宾")
+    res = Pipeline().process(RawDocument(rec["id"], str(path), 1, rec["text"], "record"))
+    rows = [f for f in res.rows["facts"] if "忻城县、金秀瑶族自治县工业投资分别增长" in f.sentence]
+    assert [(f.fact.surface, f.place, f.place_path) for f in rows if f.fact.unit == "%"] == [
+        ("40％", "象州县", "广西壮族自治区/来宾市/象州县"),
+        ("260％", "忻城县", "广西壮族自治区/来宾市/忻城县"),
+        ("40％", "金秀瑶族自治县", "广西壮族自治区/来宾市/金秀瑶族自治县"),
+    ]
 
 
 @pytest.mark.parametrize(

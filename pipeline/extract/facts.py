@@ -89,6 +89,7 @@ class FactWords:
     per_unit_heads: tuple[str, ...]
     per_unit: re.Pattern[str]  # a unit of output and its measure, right before an entity (单位GDP)
     per_unit_lead: re.Pattern[str]  # a unit of output alone (万元), before an entity that opens with its measure
+    shared_heads: tuple[str, ...]  # heads a 分别 list's items share (基本养老、失业、工伤保险参保人数)
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +126,7 @@ def load_words() -> FactWords:
         after_skip=re.compile(d["after_skip_regex"]),
         institution_heads=tuple(d["institution_heads"]),
         per_unit_heads=tuple(d["per_unit_heads"]),
+        shared_heads=tuple(d["shared_heads"]),
         per_unit=re.compile(
             "(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")(?:"
             + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True))) + ")$"
@@ -164,6 +166,11 @@ class Fact:
     link_role: str | None = None  # from | to | total | part | rate
     check_status: str | None = None  # ok | mismatch
     check_detail: str | None = None
+    # the number's own item of a 分别 list (东城区、西城区分别建成红蜂驿站12个和15个: 东城区 for 12个; 忻城县、金秀瑶族
+    # 自治县工业投资分别增长: 忻城县 for the first), in the same coordinates; FactStage takes the fact's place or body
+    # from it when it names one
+    subject_start: int | None = None
+    subject_end: int | None = None
 
 
 @dataclass(slots=True)
@@ -186,6 +193,8 @@ class FactExtractor:
         self.segmenter = segmenter or Segmenter()
         self.grammar = grammar or load_grammar()
         self.words = load_words()
+        # what follows 分别 when a comparison does, not a thing (分别高于省定目标, 分别超省定任务, 分别比上年增长)
+        self._not_objects = tuple(self.words.predicate_verbs) + self.words.change_prefixes + ("超", "占")
 
     def __call__(self, text: str) -> list[Fact]:
         return self.extract(text)
@@ -206,16 +215,48 @@ class FactExtractor:
                 facts.extend(self._sentence_facts(text, sid, s, e))
         return _link(text, facts, self.words)
 
+    def _object_after(self, sent: str, after: int, ent: tuple[str, int, int]) -> bool:
+        """Whether ``ent`` is a thing named after 分别 (ending at ``after``) that its verb acts on: 分别建成红蜂驿站,
+        分别实现产值; not a comparison (分别比“十三五”时期增长, 分别高于省定目标, 分别超省定任务) or a verb
+        (粮食、蔬菜分别稳定播种550万亩和75万亩)."""
+        name, a, b = ent
+        if a < after or sent.startswith(self._not_objects, after):
+            return False
+        tagged = self.segmenter.tag(name)
+        return bool(tagged) and _nominal(_Tok(tagged[-1][0], tagged[-1][1], 0, 0), self.words)
+
     def _sentence_facts(self, text: str, sid: int, s: int, e: int) -> list[Fact]:
         sent = text[s:e]
         qs = extract_quantities(sent, self.grammar)
         if not qs:
             return []
         att = _Attacher(self.segmenter, self.words, sent, qs)
-        respectively = _respectively(sent, qs, self.words)
+        respectively, follow = _respectively(sent, qs, self.words)
         out: list[Fact] = []
+        objects: dict[int, tuple[str, int, int] | None] = {}  # a list's first number -> what its verb counts
         for i, q in enumerate(qs):
-            ent = respectively.get(i) or att.entity(i, out[-1] if out else None, s)
+            subject: tuple[str, int, int] | None = None
+            ent = None
+            listed = respectively.get(i) or follow.get(i)
+            if listed is not None:
+                first, after = listed[-2], listed[-1]
+                if first not in objects:
+                    # 东城区、西城区分别建成红蜂驿站12个和15个: the items do it, the noun after 分别 is counted (but
+                    # 分别高于省定目标28.6个和21.9个百分点: a comparison names nothing)
+                    own = att.entity(i, out[-1] if out else None, s)
+                    objects[first] = own if own is not None and self._object_after(sent, after, own) else None
+                if i in respectively:
+                    subject = respectively[i][1]
+                if objects[first] is not None:
+                    ent = objects[first]
+                elif i in respectively:
+                    ent = respectively[i][0]
+                else:
+                    f = out[follow[i][0]]
+                    if f.entity and f.entity_start is not None and f.entity_end is not None:
+                        ent = (f.entity, f.entity_start - s, f.entity_end - s)
+            if ent is None:
+                ent = att.entity(i, out[-1] if out else None, s)
             name, es, ee = ent if ent is not None else ("", None, None)
             out.append(
                 Fact(
@@ -235,28 +276,46 @@ class FactExtractor:
                     sentence_id=sid,
                     sentence_start=s,
                     sentence_end=e,
+                    subject_start=None if subject is None else subject[1] + s,
+                    subject_end=None if subject is None else subject[2] + s,
                 )
             )
         return out
 
 
 _LIST_SPLIT = re.compile(r"[、和及与]")
+_LIST_JOINS = ("、", "和", "及", "与", "")  # what may stand between the numbers of a 分别 list
 
 
-def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, tuple[str, int, int]]:
+def _respectively(
+    sent: str, qs: Sequence[Quantity], w: FactWords
+) -> tuple[dict[int, tuple[tuple[str, int, int], tuple[str, int, int], int, int]], dict[int, tuple[int, int, int]]]:
     """A4: ``A、B、C分别下降13.5%、8.6%、2.7%`` gives A, B and C to the three numbers in order.
 
     The numbers must follow each other with only 、/和/及 between them, 分别 must stand right before the
-    first (a verb between is allowed), and the list before 分别 must name exactly as many items, none of
-    them a comparison (比上年全年和上年同期分别加快…) and not all but the last a bare character or two
-    (养老、工伤、失业保险参保分别覆盖…: one head shared by all). When the earlier items reappear inside the
-    last one (装备制造业、高技术制造业增加值), they share its head and every number gets the last item.
+    first (a verb between is allowed, or a comparison and its verb: 分别比2019年下降), and the list before 分别
+    must name exactly as many items, none of them a comparison (比上年全年和上年同期分别加快…) and not all but the
+    last a bare character or two (养老、工伤、失业保险参保分别覆盖…: one head shared by all). When the earlier items
+    reappear inside the last one (装备制造业、高技术制造业增加值), or are modifiers of the measure the last one ends
+    with (基本养老、失业、工伤保险参保人数), they share its head and every number gets the last item.
+
+    When nothing but a comparison or an adverb stands before 分别 in its clause (注册商标13479件、发明专利589件，
+    分别增长10.7％、9.2％), the numbers measure, in order, what the numbers just before that clause count: the
+    second dict maps each to the earlier number whose entity it takes. When there is no such list either, the
+    numbers after the first measure what it does (分别增长5.5%左右和6.5%以上).
+
+    The first dict maps each number of a list to its entity (its item, or the last item when they share its head)
+    and its own item (where its place or body is named: 忻城县、金秀瑶族自治县工业投资分别增长); both dicts give with
+    it the list's first number and where 分别 ends: when what the number counts is named after 分别
+    (分别建成红蜂驿站12个和15个, 分别完成投资1500亿元、870亿元), that is its entity (see
+    :meth:`FactExtractor._sentence_facts`).
     """
-    out: dict[int, tuple[str, int, int]] = {}
+    out: dict[int, tuple[tuple[str, int, int], tuple[str, int, int], int, int]] = {}
+    follow: dict[int, tuple[int, int, int]] = {}
     i = 0
     while i < len(qs):
         j = i
-        while j + 1 < len(qs) and sent[qs[j].end : qs[j + 1].start].strip(" \u3000") in ("、", "和", "及", "与", ""):
+        while j + 1 < len(qs) and sent[_after(qs[j]) : qs[j + 1].start].strip(" \u3000") in _LIST_JOINS:
             j += 1
         n = j - i + 1
         if n >= 2:
@@ -265,17 +324,27 @@ def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, 
                 if qs[i].qualifier_start is not None and qs[i].qualifier_start < qs[i].start
                 else qs[i].start
             )
-            head = sent[max(0, left - 8) : left]
-            k = head.rfind("分别")
-            if k >= 0:
-                end = left - len(head) + k  # where 分别 starts
+            end = _respectively_at(sent, left, qs[i - 1].end if i else 0)
+            if end is not None:  # where 分别 starts
                 lo = _clause_start(sent, end, qs[i - 1].end if i else max(0, end - 64))
                 chunk = sent[lo:end]
                 pre = _ending(chunk, w.change_prefixes, 0, len(chunk))
                 if pre is not None:
                     chunk = chunk[: -len(pre)]
+                bare = chunk.strip(" \u3000")
+                if not bare or bare in w.adverbs or bare in w.change_prefix_words or _COMPARISON.fullmatch(bare):
+                    first = _listed_before(sent, qs, i, n, lo, w)
+                    for m in range(n):
+                        if first is not None:
+                            follow[i + m] = (first + m, i, end + 2)
+                        elif m:  # 分别增长5.5%左右和6.5%以上: what the first number measures
+                            follow[i + m] = (i, i, end + 2)
+                    i = j + 1
+                    continue
+                lead = next((x for x in _LIST_LEADS if chunk.startswith(x)), "")
+                chunk = chunk[len(lead) :]
                 items = []
-                pos = lo
+                pos = lo + len(lead)
                 for part in _LIST_SPLIT.split(chunk):
                     a = pos + (len(part) - len(part.lstrip()))
                     items.append((part.strip(), a, a + len(part.strip())))
@@ -284,19 +353,69 @@ def _respectively(sent: str, qs: Sequence[Quantity], w: FactWords) -> dict[int, 
                     len(items) == n
                     and all(t for t, _, _ in items)
                     and not any(t.startswith(("比", "较")) or t.endswith(("同期", "全年")) for t, _, _ in items)
-                    and not all(len(t) <= 2 for t, _, _ in items[:-1])
+                    # 养老、工伤、失业保险参保: one head (but 一产、二产、三产: three short items; not 一、二、三产)
+                    and not (
+                        all(len(t) <= 2 for t, _, _ in items[:-1])
+                        and (len(items[-1][0]) > 2 or any(len(t) < 2 for t, _, _ in items))
+                    )
                 )
                 if ok:
                     last = items[-1][0]
-                    # 装备制造业、高技术制造业增加值 / 基本养老、失业、工伤保险参保人数: one head for all
+                    # 装备制造业、高技术制造业增加值 / 基本养老、失业、工伤保险参保人数 / 国家级、部级创新平台: one head
+                    # for all (but 国际友城和外国驻穗总领馆: two things, though 馆 ends nouns and 城 does not;
+                    # 粮食播种面积和产量: each names its own measure)
                     shared = all(t[-2:] in last[:-1] for t, _, _ in items[:-1]) or (
-                        last[-1] in w.noun_end and all(t[-1] not in w.noun_end for t, _, _ in items[:-1])
+                        (last.endswith(w.shared_heads) or all(t.endswith("级") for t, _, _ in items[:-1]))
+                        and last[-1] in w.noun_end
+                        and all(t[-1] not in w.noun_end and not t.endswith(w.shared_heads) for t, _, _ in items[:-1])
                     )
                     for m, (t, a, b) in enumerate(items):
                         # 装备制造业、高技术制造业增加值分别增长: the items share the last one's head
-                        out[i + m] = items[-1] if shared else (t, a, b)
+                        out[i + m] = (items[-1] if shared else (t, a, b), (t, a, b), i, end + 2)
+                else:
+                    for m in range(1, n):  # 城乡居民人均可支配收入分别增长5.5%左右和6.5%以上: one measure
+                        follow[i + m] = (i, i, end + 2)
         i = j + 1
-    return out
+    return out, follow
+
+
+def _after(q: Quantity) -> int:
+    """Where a quantity ends with its qualifier word when that follows it (5.5%左右, 6.5%以上)."""
+    if q.qualifier_end is not None and q.qualifier_start is not None and q.qualifier_start >= q.end:
+        return q.qualifier_end
+    return q.end
+
+
+# function words that may open a 分别 list without being part of its first item (其中一产、二产、三产)
+_LIST_LEADS = ("其中", "其", "包括", "以及")
+# what may stand before 分别 in its clause without naming anything: a comparison (比上年, 较2019年)
+_COMPARISON = re.compile(r"(?:同比|环比)?[比较][^、和及与]{1,7}")
+# what may stand between 分别 and the first number of its list: a verb (增长, 达到) or a comparison and its verb
+_AFTER_RESPECTIVELY = re.compile(r"[^，。；：！？,;:!?\n、]{0,6}|(?:同比|环比)?[比较][^，。；：！？,;:!?\n、]{1,12}")
+
+
+def _respectively_at(sent: str, left: int, floor: int) -> int | None:
+    """Where the 分别 that introduces the number at ``left`` starts (not before ``floor``), or None."""
+    k = sent.rfind("分别", max(floor, left - 16), left)
+    if k < 0 or not _AFTER_RESPECTIVELY.fullmatch(sent, k + 2, left):
+        return None
+    return k
+
+
+def _listed_before(sent: str, qs: Sequence[Quantity], i: int, n: int, lo: int, w: FactWords) -> int | None:
+    """The first of the ``n`` numbers right before the 分别 clause starting at ``lo`` whose entities the ``n``
+    numbers from ``qs[i]`` take in order, or None when that clause's part of the sentence (after a ； or ：)
+    does not hold that many, or when a clause that names something else stands between (新建5G基站2868座，
+    省数字经济“晨星工厂”、省级数字经济园区，分别达到64家和6家); a clause of adjustment may (扣除价格因素)."""
+    if i < n:
+        return None
+    seg = max(sent.rfind(c, 0, lo) for c in "；;：:")
+    if qs[i - n].start <= seg or qs[i - 1].end > lo:
+        return None
+    parts = _CLAUSE_BREAK_RX.split(sent[_after(qs[i - 1]) : lo])
+    if len(parts[0]) > 4 or any(p.strip() and p.strip() not in w.change_prefix_words for p in parts[1:]):
+        return None
+    return i - n
 
 
 _CN_DIGITS = frozenset("〇一二两三四五六七八九十百千万")
@@ -926,10 +1045,17 @@ class FactStage:
         place_starts, org_starts = [m.start for m in places], [m.start for m in orgs]
         for n, f in enumerate(self.extractor.extract(text, spans), 1):
             rs, re_ = article.mapped.raw_span(f.start, f.end)
-            pm = nearest_mention_before(places, place_starts, f.start, f.sentence_start)
+            if f.subject_start is not None:
+                # 东城区、西城区分别建成红蜂驿站12个和15个: the place or body of the fact's own list item
+                pm = nearest_mention_before(places, place_starts, f.subject_end, f.subject_start)
+                sub_org = nearest_before(orgs, org_starts, f.subject_end, f.subject_start)
+            else:
+                pm, sub_org = None, None
+            if pm is None:
+                pm = nearest_mention_before(places, place_starts, f.start, f.sentence_start)
             # the path of the place named, else the article's (a region such as 长三角 has none)
             place, path = (mention_name(pm), pm.normalized) if pm else (article.place, article.place_path)
-            org = nearest_before(orgs, org_starts, f.start, f.sentence_start)
+            org = sub_org or nearest_before(orgs, org_starts, f.start, f.sentence_start)
             out.append(
                 FactRecord(
                     article_id=article.article_id,
