@@ -364,6 +364,35 @@ def test_facts_respectively_across_clauses(fx: FactExtractor, text: str, entitie
     assert [f.entity for f in fx.extract(text)] == entities
 
 
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # a grade alone before the next count of a list: the first count is of the noun the last names
+        (
+            "健康福建建设全面推进，建成8个国家级、13个省级区域医疗中心，居民医保政策范围内住院报销比例达70%。",
+            ["区域医疗中心", "省级区域医疗中心", "住院报销比例"],
+        ),
+        (
+            "推动产业集群与实验室群、中试平台、制造业创新中心等深度对接，着力培育6个世界级、7个国家级、9个区域级产业集群。",
+            ["产业集群", "产业集群", "区域级产业集群"],
+        ),
+        # a grade that jieba cuts in two (千亿 级, 4A 级, 自治区 级) before or after the number
+        ("产业建圈强链深入推进，新增2个千亿级产业集群。", ["千亿级产业集群"]),
+        ("加快推进万峰林国家5A级景区创建，新增1个4A级景区或省级旅游度假区。", ["4A级景区"]),
+        ("优化职业教育布局，新增10个自治区级现代产业学院。", ["自治区级现代产业学院"]),
+        ("加强A级景区集群化建设，力争A级景区达到16家。", ["A级景区"]),
+        ("川渝一体化发展格局加速形成，地区生产总值五年跨过3个万亿级关口、突破10万亿元。", ["万亿级关口", "万亿级关口"]),
+        # a grade before a quoted name; 新建 (tagged a place) opens the next clause of the list
+        ("支持郑州创建国家“两业”融合试点，新培育20家省级“两业”融合标杆企业。", ["省级“两业”融合标杆企业"]),
+        ("培育50家先进级智能工厂、新建90家绿色工厂。", ["先进级智能工厂", "绿色工厂"]),
+    ],
+)
+def test_facts_grades_before_the_counted_noun(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    # sentences of the bundled government work reports and 新闻联播 items; the entity was the verb (建成, 新增) or the
+    # grade's last character (级景区)
+    assert [f.entity for f in fx.extract(text)] == entities
+
+
 def test_facts_respectively_items_that_do_what_is_counted(fx: FactExtractor) -> None:
     # govwork_city2024 (a report of the bundled corpus): the items produce, 产值 is what the numbers measure
     text = "钒钛磁铁矿采选冶、绿色化工、装备制造分别实现产值766.3亿元、361.7亿元、199.2亿元。"

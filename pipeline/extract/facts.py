@@ -283,7 +283,19 @@ class FactExtractor:
         return out
 
 
+# a grade alone between a count and the next count of a list (6个国家级、20个省级临床重点专科, 2条千亿级、15条百亿级
+# 产业链), and the grade that opens a noun phrase (省级临床重点专科)
+_LEVEL_GAP = re.compile(r"[^，。；：、\s\d]{1,5}级[、和或及与]")
+_LEVEL_HEAD = re.compile(r"[^，。；：、\s\d]{1,5}?级")
 _LIST_SPLIT = re.compile(r"[、和及与]")
+# verbs jieba tags as nouns or places that open the next clause of a list (、新建90家绿色工厂, 、突破10万亿元)
+_CLAUSE_OPENERS = frozenset({"新建", "新增", "新开工", "新培育", "新认定", "新获批", "突破"})
+_GRADE = re.compile(r"[0-9A-Za-z]+|[\u4e00-\u9fff]{1,4}")
+
+
+def _is_grade(word: str) -> bool:
+    """Whether ``word`` before a separate 级 makes a grade (4A级, 千亿级, 自治区级, 卓越级)."""
+    return _GRADE.fullmatch(word) is not None
 _LIST_JOINS = ("、", "和", "及", "与", "")  # what may stand between the numbers of a 分别 list
 
 
@@ -650,6 +662,13 @@ class _Attacher:
         m = self.w.after_skip.match(sent, pos)
         if m is not None:
             pos = m.end()
+        if later is not None and later is self.qs[i + 1] and _LEVEL_GAP.fullmatch(sent, pos, later.start):
+            # 新建6个国家级、20个省级临床重点专科: the first count is of the noun the second names, without its level
+            nxt = self.after(i + 1)
+            if nxt is not None:
+                name, a, b = nxt
+                lv = _LEVEL_HEAD.match(name)
+                return (name[lv.end() :], a + lv.end(), b) if lv is not None and lv.end() < len(name) else nxt
         if sent.startswith("的", pos):
             pos += 1
         if q.unit not in _PEOPLE_UNITS:  # 约1亿人居住的城镇棚户区: people do what the clause says
@@ -686,10 +705,16 @@ class _Attacher:
                 and nominal
                 and j + 1 < len(toks)
                 and (_nominal(toks[j + 1], self.w) or toks[j + 1].text in _QUOTES_OPEN)
+                and toks[j + 1].text not in _CLAUSE_OPENERS
             ):
-                pass  # 100座黄浦江、苏州河滨水驿站
+                pass  # 100座黄浦江、苏州河滨水驿站 (but 50家先进级智能工厂、新建90家绿色工厂: jieba tags 新建 a place)
             elif j and not nominal and _joins_modifiers(toks, j):
                 pass  # 15个国家级、省级工业互联网示范平台
+            elif not nominal and not depth and j + 1 < len(toks) and toks[j + 1].text == "级" and _is_grade(t.text):
+                # 2个千亿级产业集群, 2个4A级景区, 20家自治区级创新创业平台: a grade before the noun (jieba cuts 千亿 级)
+                j += 1
+            elif not nominal and t.flag in _MODIFIER_FLAGS and j + 1 < len(toks) and toks[j + 1].text in _QUOTES_OPEN:
+                pass  # 4个省级“蜀里安逸”消费新场景: a grade before a quoted name
             elif j and (t.text in self.w.adverbs or (nominal and self._starts_predicate(toks, j))):
                 break  # 166个社区全部实现, 50项民生实事高质量完成: the predicate starts (jieba tags 全部 a noun)
             elif (
@@ -881,6 +906,8 @@ class _Attacher:
                 pass
             elif t.text in w.term_words or t.text in w.time_modifiers:
                 pass  # 规模 以上 工业企业, 夜间 消费 聚集区: part of the name, though tagged f or t
+            elif k < hi and toks[k + 1].text == "级" and _is_grade(t.text):
+                pass  # 万亿 级 关口, 4A 级 景区: a grade, though jieba tags 万亿 a numeral
             elif (
                 not _is_han(t.text)
                 or t.text in w.boundary
