@@ -393,6 +393,31 @@ def test_facts_grades_before_the_counted_noun(fx: FactExtractor, text: str, enti
     assert [f.entity for f in fx.extract(text)] == entities
 
 
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # an action verb alone before a count of the same unit: what the count before it counts
+        (
+            "计划建成投产大中型项目118个，实际建成128个，改变了多年来投产项目完不成计划的状况。",
+            ["建成投产大中型项目", "建成投产大中型项目"],
+        ),
+        ("为了解决婴幼儿入托难，普惠性托位已达332万个，今年还将新增15万个。", ["普惠性托位", "普惠性托位"]),
+        ("全市在建亿元以上项目136个，其中新开工102个。", ["项目", "项目", "项目"]),
+        # not a verb that names what is counted, nor one after a noun of its own clause
+        ("新建规模化养殖场116个、存栏163.5万头、出栏41.7万头。", ["新建规模化养殖场", "存栏", "出栏"]),
+        (
+            "完成永久基本农田集中连片整治超3万亩、低效建设用地整治盘活超1万亩。",
+            ["永久基本农田集中连片整治", "盘活"],
+        ),
+    ],
+)
+def test_facts_a_verb_alone_counts_what_the_count_before_counts(
+    fx: FactExtractor, text: str, entities: list[str]
+) -> None:
+    # sentences of the bundled government work reports and 新闻联播 items; the entity was the verb (建成, 新增)
+    assert [f.entity for f in fx.extract(text)] == entities
+
+
 def test_facts_respectively_items_that_do_what_is_counted(fx: FactExtractor) -> None:
     # govwork_city2024 (a report of the bundled corpus): the items produce, 产值 is what the numbers measure
     text = "钒钛磁铁矿采选冶、绿色化工、装备制造分别实现产值766.3亿元、361.7亿元、199.2亿元。"

@@ -90,6 +90,7 @@ class FactWords:
     per_unit: re.Pattern[str]  # a unit of output and its measure, right before an entity (单位GDP)
     per_unit_lead: re.Pattern[str]  # a unit of output alone (万元), before an entity that opens with its measure
     shared_heads: tuple[str, ...]  # heads a 分别 list's items share (基本养老、失业、工伤保险参保人数)
+    measure_verbs: frozenset[str]  # verbs that name what the count after them measures (出栏5.8万头)
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +128,7 @@ def load_words() -> FactWords:
         institution_heads=tuple(d["institution_heads"]),
         per_unit_heads=tuple(d["per_unit_heads"]),
         shared_heads=tuple(d["shared_heads"]),
+        measure_verbs=frozenset(d["measure_verbs"]),
         per_unit=re.compile(
             "(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")(?:"
             + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True))) + ")$"
@@ -543,7 +545,37 @@ class _Attacher:
                     return inherited
         if found is not None and self.w.change_only.fullmatch(found[0]):
             return None  # 比去年同期增长30% after a fact with no entity: 增长 names nothing
+        if (
+            found is not None
+            and (found[0] in self.w.verbs or found[0] in _CLAUSE_OPENERS)
+            and found[0] not in self.w.verb_heads
+            and found[0] not in self.w.measure_verbs
+            and self._bare_before(found[1], i)
+            and prev is not None
+            and prev.entity
+            and prev.unit == q.unit
+            and prev.entity not in self.w.verbs
+            and prev.entity not in _CLAUSE_OPENERS
+            and prev.entity_start is not None
+            and prev.entity_end is not None
+        ):
+            # A3: 计划建成投产大中型项目118个，实际建成128个; 普惠性托位已达332万个，今年还将新增15万个: a verb
+            # alone before a count of the same unit counts what the count before it does
+            inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
+            if inherited is not None:
+                return inherited
         return self._after_date(found)
+
+    def _bare_before(self, at: int, i: int) -> bool:
+        """Whether nothing but adverbs, time words and function words stand between the start of the clause (or
+        the number before) and ``at`` (实际建成128个, 三年新增25.52万户, 其中新开工102个; not
+        低效建设用地整治盘活超1万亩)."""
+        lo = _clause_start(self.sent, at, self.qs[i - 1].end if i else 0)
+        return all(
+            t.flag[:1] in ("d", "t", "r", "c", "p", "m", "q", "f", "x") or t.text in self.w.adverbs
+            for t in self._tagged(lo, at)
+            if t.text.strip(" \u3000、")
+        )
 
     def _after_date(self, found: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
         """An entity that opens with the rest of a date (2月份中国物流业景气指数: jieba cuts 2|月份) starts after it
