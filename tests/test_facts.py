@@ -344,7 +344,10 @@ def test_facts_respectively_lists(fx: FactExtractor, text: str, entities: list[s
         ("国际友城和外国驻穗总领馆分别增至214对和69家。", ["国际友城", "外国驻穗总领馆"]),
         ("其中一产、二产、三产分别增长3.5％左右、6.5％左右、5％左右；", ["一产", "二产", "三产"]),
         # a level list shares its head
-        ("完成新建、重组11家全国重点实验室，国家级、部级创新平台分别达到22家、182家。", ["全国重点实验室", "部级创新平台", "部级创新平台"]),
+        (
+            "完成新建、重组11家全国重点实验室，国家级、部级创新平台分别达到22家、182家。",
+            ["全国重点实验室", "部级创新平台", "部级创新平台"],
+        ),
         # no list: the second number measures what the first does
         ("城乡低保平均标准分别提高6％左右和12％左右。", ["城乡低保平均标准分别提高", "城乡低保平均标准分别提高"]),
         # what is counted is named after 分别: the earlier numbers' things are not it
@@ -415,6 +418,46 @@ def test_facts_a_verb_alone_counts_what_the_count_before_counts(
     fx: FactExtractor, text: str, entities: list[str]
 ) -> None:
     # sentences of the bundled government work reports and 新闻联播 items; the entity was the verb (建成, 新增)
+    assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # linking verbs of a new level (发展到, 压缩至, 恢复至, 增长到了)
+        (
+            "创建国家级农业产业强镇2个，市级以上现代农业产业园发展到24个、农业龙头企业发展到191家。",
+            ["国家级农业产业强镇", "市级以上现代农业产业园", "农业龙头企业"],
+        ),
+        ("这几天，四川眉山团结村的柑橘喜获丰收，柑橘产值增长到了1.7亿元。", ["柑橘产值"]),
+        (
+            "发明专利平均审查周期压减至15.7个月，商标注册平均审查周期稳定在4个月。",
+            ["发明专利平均审查周期", "商标注册平均审查周期"],
+        ),
+        # a start point of a from-to (由平均, 从保护初期的, a year in Chinese numerals on both ends)
+        ("专利授权周期由平均15个月压缩至3个月以内。", ["专利授权周期", "专利授权周期"]),
+        (
+            "可可西里藏羚羊种群数量已从保护初期的不足2万只，恢复至7万多只。",
+            ["可可西里藏羚羊种群数量", "可可西里藏羚羊种群数量"],
+        ),
+        (
+            "高等教育发展迅速，普通高等学校在校学生由一九八○年的一百一十四万人增加到一九八五年的一百七十万人。",
+            ["普通高等学校在校学生", "普通高等学校在校学生"],
+        ),
+        (
+            "我国进出口贸易总额，由一九七八年的三百五十五亿元增加到一九八二年的七百七十二亿元。",
+            ["进出口贸易总额", "进出口贸易总额"],
+        ),
+        # a verb of change with the aspect particle 了
+        ("例如，一九五七年比一九五二年，钢增加了四百万吨，煤增加了六千四百万吨。", ["钢增加", "煤增加"]),
+        ("今年秋粮面积13.1亿亩，比上年增加了700多万亩，奠定了增产的基础。", ["秋粮面积", "秋粮面积"]),
+        # but not another verb with 了 (卖了: the sale names nothing counted)
+        ("这张碳票卖了14万元，每个村民都得到了分红。", [""]),
+    ],
+)
+def test_facts_levels_reached_and_start_points(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    # sentences of the bundled State Council and city work reports and 新闻联播 items; the levels and the ends
+    # of the from-tos had no entity
     assert [f.entity for f in fx.extract(text)] == entities
 
 
@@ -521,7 +564,10 @@ def test_facts_completed_links_a_figure_to_its_entity(fx: FactExtractor, text: s
             "报告显示，2025年全国万元国内生产总值用水量42.4立方米，万元工业增加值用水量22.9立方米。",
             ["万元国内生产总值用水量", "万元工业增加值用水量"],
         ),
-        ("实施节能降碳增效11项专项行动，扣除可再生能源后，单位GDP能耗下降7.5%、居全省第2位。", ["专项行动", "单位GDP能耗下降"]),
+        (
+            "实施节能降碳增效11项专项行动，扣除可再生能源后，单位GDP能耗下降7.5%、居全省第2位。",
+            ["专项行动", "单位GDP能耗下降"],
+        ),
         ("规模以上万元工业增加值能耗同比下降4.3%", ["万元工业增加值能耗同比下降"]),
     ],
 )
@@ -570,9 +616,15 @@ def test_facts_a_list_of_levels_before_the_counted_noun(fx: FactExtractor, text:
             "按照“1+8+N”的标准配备网格力量，2052名社区工作者担任网格长、认领“责任田”，楼门长、片区民警、家庭医生等8类人员担任网格员",
             ["社区工作者", "人员"],
         ),
-        ("经吴亚琴申请，长山花园社区党委一次性接收194名退休党员回归社区管理，构建形成了四级党组织网格体系。", ["退休党员"]),
+        (
+            "经吴亚琴申请，长山花园社区党委一次性接收194名退休党员回归社区管理，构建形成了四级党组织网格体系。",
+            ["退休党员"],
+        ),
         ("钦南区有522.6公里海岸线，5000余名渔民从事海上养殖和渔业生产。", ["海岸线", "渔民"]),
-        ("2021年以来，21万多名驻村第一书记扎根一线、履职尽责，巩固拓展脱贫攻坚成果、全面推进乡村振兴。", ["驻村第一书记"]),
+        (
+            "2021年以来，21万多名驻村第一书记扎根一线、履职尽责，巩固拓展脱贫攻坚成果、全面推进乡村振兴。",
+            ["驻村第一书记"],
+        ),
         (
             "今年，河北对6类适老产品进行补贴，还将支持1万户特殊困难老年人家庭进行免费居家适老化改造。",
             ["适老产品", "特殊困难老年人家庭"],

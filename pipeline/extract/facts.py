@@ -53,6 +53,13 @@ _MEASURE_ENDS = ("数", "量", "率", "额")
 _MADE_OF = frozenset({"组成", "构成", "组建"})
 _NOUN_UNITS = frozenset({"部门", "车道"})  # units that are the noun they count (五部门, 双向六车道)
 _DIMENSIONS = frozenset("长宽高深厚")  # 700米长的防洪板: adjectives, though 长 ends nouns (村长)
+# a clause that opens with the start point of a from-to (，由每个婴幼儿每月1000元提高到2000元;
+# ，由一九七八年的三百五十五亿元增加到…): what it measures ends the clause before
+_FROM_OPENING = re.compile(r"[由从](?:每|(?:\d{4}|[〇○零一二三四五六七八九]{4})年)")
+# nouns of duration that jieba tags as time words (周期 t): the head of what a span of time measures
+_TIME_HEADS = frozenset(
+    {"周期", "工期", "时间", "时长", "年限", "期限", "时限", "寿命", "用时", "耗时", "间隔", "时段"}
+)
 
 
 @dataclass(frozen=True)
@@ -584,6 +591,8 @@ class _Attacher:
             return None
         text, a, b = found
         before = self.sent[a - 1] if a else ""
+        if text in ("底", "末", "初") and before == "年":
+            return None  # 一九五四年底已发展到将近五十万个: the rest of a date names nothing
         if (before.isdigit() or before in _CN_DIGITS) and not text.startswith(("年均", "月均", "日均")):
             for rest in _DATE_RESTS:
                 if text.startswith(rest) and len(text) > len(rest) + 1:
@@ -619,8 +628,8 @@ class _Attacher:
         return q.qualifier_start if q.qualifier_start is not None and q.qualifier_start < q.start else q.start
 
     def _after_change(self, q: Quantity) -> bool:
-        head = self.sent[max(0, self._left_edge(q) - 3) : self._left_edge(q)]
-        return head.endswith(self.w.change)
+        head = self.sent[max(0, self._left_edge(q) - 4) : self._left_edge(q)]
+        return head.endswith(self.w.change) or (head.endswith("了") and head[:-1].endswith(self.w.change))
 
     def _starts_predicate(self, toks: list[_Tok], j: int) -> bool:
         """Whether ``toks[j]`` starts the predicate: one of ``predicate_verbs`` (位列, 荣获) always; one of
@@ -835,7 +844,7 @@ class _Attacher:
         change right before the number (精减, 增收) is kept at the end of the entity. The phrase then
         runs left over words until a boundary: punctuation other than 、 and quotes, a function word,
         an action verb (设立, 选派, 完成 …), a number. Parts of speech are not trusted here: jieba
-        tags 清单 as an adjective and 选派 as a noun. A clause that opens with a start point per head
+        tags 清单 as an adjective and 选派 as a noun. A clause that opens with a start point per head or a year
         (扣除标准，由每个婴幼儿每月1000元提高到2000元) measures the noun phrase that ends the clause before it.
         """
         sent, q, w = self.sent, self.qs[i], self.w
@@ -845,7 +854,7 @@ class _Attacher:
             if (
                 opening >= 2
                 and sent[opening - 1] == "，"
-                and sent.startswith(("由每", "从每"), opening)
+                and _FROM_OPENING.match(sent, opening) is not None
                 and (not i or self.qs[i - 1].end <= opening - 1)
             ):
                 return self.before(i, opening - 1)
@@ -866,6 +875,9 @@ class _Attacher:
             return None
         toks = self._tagged(lo, end)
         k = len(toks) - 1
+        last = k  # the token an entity made of a verb of change alone is
+        if k > 0 and toks[k].text == "了" and toks[k - 1].text.endswith(w.change):
+            k = last = k - 1  # 粮食增加了六百一十二亿斤: the aspect particle after a verb of change
         # adverbs between the phrase and its number: 满意率持续保持在99%以上
         while k > 0 and (toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs):
             k -= 1
@@ -940,6 +952,8 @@ class _Attacher:
                 pass  # 规模 以上 工业企业, 夜间 消费 聚集区: part of the name, though tagged f or t
             elif k < hi and toks[k + 1].text == "级" and _is_grade(t.text):
                 pass  # 万亿 级 关口, 4A 级 景区: a grade, though jieba tags 万亿 a numeral
+            elif k == hi and t.flag == "t" and t.text in _TIME_HEADS:
+                pass  # 授权周期由平均15个月压缩至3个月: a noun of duration, though jieba tags it a time word
             elif (
                 not _is_han(t.text)
                 or t.text in w.boundary
@@ -958,7 +972,7 @@ class _Attacher:
             start_tok += 1
         if start_tok > hi or depth:
             if change_end is not None:
-                t = toks[len(toks) - 1]
+                t = toks[last]
                 return t.text, t.start, t.end
             return None
         if start_tok < hi and toks[start_tok].text in w.term_words:
@@ -1013,7 +1027,10 @@ def _trim(sent: str, a: int, b: int) -> tuple[str, int, int] | None:
     return sent[a:b], a, b
 
 
-_FROM_TO = re.compile(r"^[^，。；！？\n]{0,10}?(?:至|到|为)\s*$")
+# 由222项缩减至101项; 由一九八○年的一百一十四万人增加到一九八五年的一百七十万人 (the year of the end point)
+_FROM_TO = re.compile(
+    r"^[^，。；！？\n]{0,10}?(?:至|到|为)\s*(?:(?:\d{4}|[〇○零一二三四五六七八九]{4})年(?:底|末)?的)?\s*$"
+)
 _FROM_LEAD = re.compile(r"[由从](?:[^，。；]{0,10})$")
 
 
