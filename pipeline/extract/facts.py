@@ -902,8 +902,8 @@ class _Attacher:
             # 考核指标精减近 7 成, 村集体增收 36.18万元, 老旧小区改造309个: the verb stays in the entity
             change_end = toks[k].end
             k -= 1
-            while k >= 0 and toks[k].text in w.change_prefix_words:
-                k -= 1  # 增加值分别增长, 参保人数同比分别增加, 比重比去年同期提高
+            while k >= 0 and (toks[k].text in w.change_prefix_words or toks[k].text in w.adverbs):
+                k -= 1  # 增加值分别增长, 参保人数同比分别增加, 比重比去年同期提高, 平均电价再降低
             cut = toks[k].end if k >= 0 else lo
             m = w.left_strip.search(sent, lo, cut)
             if m is not None and m.end() == cut and m.start() < m.end():
@@ -950,6 +950,19 @@ class _Attacher:
                 pass
             elif t.text in w.term_words or t.text in w.time_modifiers:
                 pass  # 规模 以上 工业企业, 夜间 消费 聚集区: part of the name, though tagged f or t
+            elif k < hi and toks[k + 1].text in _MEASURE_ENDS and t.flag[:1] == "v" and _is_han(t.text):
+                pass  # 污水 收集 率: jieba cuts the rate word after its verb
+            elif t.flag == "eng" and t.text.isupper() and len(t.text) >= 2:
+                pass  # GDP增长6.5%, CPI上涨0.2%: an acronym names what changed
+            elif (
+                k == hi
+                and change_end is not None
+                and t.text in w.verbs
+                and k
+                and _nominal(toks[k - 1], w)
+                and toks[k - 1].text not in w.boundary
+            ):
+                pass  # 全社会研发 投入 增长12%: an action verb between a noun and a verb of change is a verbal noun
             elif k < hi and toks[k + 1].text == "级" and _is_grade(t.text):
                 pass  # 万亿 级 关口, 4A 级 景区: a grade, though jieba tags 万亿 a numeral
             elif k == hi and t.flag == "t" and t.text in _TIME_HEADS:
