@@ -461,6 +461,20 @@ def test_facts_levels_reached_and_start_points(fx: FactExtractor, text: str, ent
     assert [f.entity for f in fx.extract(text)] == entities
 
 
+def test_facts_hours_and_units_counted_alone(fx: FactExtractor) -> None:
+    # 新闻联播 items of the bundled corpus: 个小时 is a unit of time (the count was 5个 of 小时), and a unit word
+    # before a verb of the predicate is what is counted (the entity was 全国)
+    facts = fx.extract("拉日高速公路2024年建成通车后，从拉萨到日喀则将由目前的5个小时缩短到3小时。")
+    assert [(f.surface, f.value, f.unit, f.kind) for f in facts][-2:] == [
+        ("5个小时", 5.0, "小时", "time"),
+        ("3小时", 3.0, "小时", "time"),
+    ]
+    facts = fx.extract("多条高铁新线首次投入国庆假期，全国又有16个县加入高铁“朋友圈”，路网在织密。")
+    assert [(f.surface, f.entity) for f in facts] == [("16个", "县")]
+    facts = fx.extract("工作机制，定期开展重大项目竞进拉练活动，12个省独立考核重点项目完成投资96.9亿元。")
+    assert [(f.surface, f.entity) for f in facts] == [("12个", "省独立考核重点项目"), ("96.9亿元", "投资")]
+
+
 def test_facts_respectively_items_that_do_what_is_counted(fx: FactExtractor) -> None:
     # govwork_city2024 (a report of the bundled corpus): the items produce, 产值 is what the numbers measure
     text = "钒钛磁铁矿采选冶、绿色化工、装备制造分别实现产值766.3亿元、361.7亿元、199.2亿元。"

@@ -730,8 +730,16 @@ class _Attacher:
                 break  # 9名“两委”干部（平均年龄37.8岁）: a parenthesis with a figure of its own is a remark
             if j == 0 and len(t.text) == 1 and t.text in self.w.noun_openers:
                 nxt = toks[1] if len(toks) > 1 else None
-                if nxt is None or nxt.text in "（(" or nxt.text in self.w.adverbs or nxt.text in self.w.boundary:
-                    nominal, j = True, 1  # 11个县被认定, 3个县全部, 15个省（自治区）: the unit alone is counted
+                if (
+                    nxt is None
+                    or nxt.text in "（("
+                    or nxt.text in self.w.adverbs
+                    or nxt.text in self.w.boundary
+                    or nxt.text in self.w.verbs
+                    or nxt.text in self.w.predicate_verbs
+                ):
+                    # 11个县被认定, 3个县全部, 15个省（自治区）, 16个县加入: the unit alone is counted
+                    nominal, j = True, 1
                     break
             if t.text in _QUOTES_OPEN:
                 depth += 1
