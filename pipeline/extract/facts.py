@@ -56,6 +56,8 @@ _DIMENSIONS = frozenset("长宽高深厚")  # 700米长的防洪板: adjectives,
 # a clause that opens with the start point of a from-to (，由每个婴幼儿每月1000元提高到2000元;
 # ，由一九七八年的三百五十五亿元增加到…): what it measures ends the clause before
 _FROM_OPENING = re.compile(r"[由从](?:每|(?:\d{4}|[〇○零一二三四五六七八九]{4})年)")
+# words that open with a glue character and are words of their own (对外直接投资, 对口支援)
+_GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华"})
 # nouns of duration that jieba tags as time words (周期 t): the head of what a span of time measures
 _TIME_HEADS = frozenset(
     {"周期", "工期", "时间", "时长", "年限", "期限", "时限", "寿命", "用时", "耗时", "间隔", "时段"}
@@ -540,7 +542,7 @@ class _Attacher:
             return q.unit_text, q.end - len(q.unit_text), q.end
         found = self._clear(self.after(i))
         if found is None:
-            found = self._clear(self.before(i))
+            found = self._after_date(self._clear(self.before(i)))
         between = self.sent[self.qs[i - 1].end : self._left_edge(q)] if i else ""
         if prev is not None and prev.entity and (found is None or self.w.change_only.fullmatch(found[0])):
             # A3: a list (36.18万元和42.45万元, 新建绿道137公里、累计达到2136公里) or a change (同比增长6.3%)
@@ -886,8 +888,8 @@ class _Attacher:
         last = k  # the token an entity made of a verb of change alone is
         if k > 0 and toks[k].text == "了" and toks[k - 1].text.endswith(w.change):
             k = last = k - 1  # 粮食增加了六百一十二亿斤: the aspect particle after a verb of change
-        # adverbs between the phrase and its number: 满意率持续保持在99%以上
-        while k > 0 and (toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs):
+        # adverbs between the phrase and its number: 满意率持续保持在99%以上, 零售额首次突破3万亿元
+        while k > 0 and (toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs or toks[k].text in w.ordinal_adverbs):
             k -= 1
         change_end: int | None = None
         if (
@@ -912,6 +914,12 @@ class _Attacher:
             k -= 1
             while k >= 0 and (toks[k].text in w.change_prefix_words or toks[k].text in w.adverbs):
                 k -= 1  # 增加值分别增长, 参保人数同比分别增加, 比重比去年同期提高, 平均电价再降低
+            b = k
+            while b > 0 and (toks[b].flag[:1] in ("m", "t", "q", "x", "f") or toks[b].text in _DATE_RESTS):
+                b -= 1
+            if b < k and toks[b].text in ("比", "较") and b > 0:
+                # 增速比1—7月份回升0.1个百分点: a comparison with a date before the verb; the entity is what changed
+                k, change_end = b - 1, None
             cut = toks[k].end if k >= 0 else lo
             m = w.left_strip.search(sent, lo, cut)
             if m is not None and m.end() == cut and m.start() < m.end():
@@ -1000,8 +1008,14 @@ class _Attacher:
             start_tok += 1  # 亿元以上 | 项目332个: the threshold's 以上 belongs to the number before
         a = toks[start_tok].start
         first = toks[start_tok].text
-        if len(first) >= 2 and first[0] in w.glue and first not in w.boundary and first not in w.term_words:
-            a += 1  # 为村 集体 -> 村集体
+        if (
+            len(first) >= 2
+            and first[0] in w.glue
+            and first not in w.boundary
+            and first not in w.term_words
+            and first not in _GLUED_WORDS
+        ):
+            a += 1  # 为村 集体 -> 村集体 (but 对外 直接投资)
         b = change_end if change_end is not None else toks[hi].end
         a = _per_unit_start(sent, a, w)
         found = _trim(sent, a, b)
