@@ -483,6 +483,16 @@ def test_facts_levels_reached_and_start_points(fx: FactExtractor, text: str, ent
             "一九五八年工业总产值比一九五七年增长百分之八十八，粮食产量也增长了百分之八十三。",
             ["工业总产值", "粮食产量也增长"],
         ),
+        # a span of years before a linking verb, 为期, 保持, a start point of now (从现在的, 从目前的)
+        ("脱贫劳动力务工就业人数连续4年稳定在3000万人以上。", ["脱贫劳动力务工就业人数"]),
+        ("本次活动为期1个月，重点面向民营企业、中小微企业等用人单位和高校毕业生、农民工等求职群体。", ["活动"]),
+        ("法治政府建设纵深推进，行政机关负责人出庭应诉率保持100%。", ["行政机关负责人出庭应诉率"]),
+        (
+            "届时，四川巴中至成都、重庆的通行时间将从现在的近5个小时缩短至2个小时左右。",
+            ["通行时间", "通行时间"],
+        ),
+        # a comparison after a count names nothing counted
+        ("12个分项指数中，有8个环比回升。", ["", ""]),
     ],
 )
 def test_facts_changes_of_named_totals(fx: FactExtractor, text: str, entities: list[str]) -> None:

@@ -819,6 +819,10 @@ class _Attacher:
         found = _trim(sent, pos, toks[j - 1].end)
         if found is not None and found[0].split("、")[0] in self.w.figurative:
             return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
+        if found is not None and (
+            found[0] in self.w.change_prefix_words or (q.kind == "percent" and found[0].endswith(self.w.change))
+        ):
+            return None  # 有8个环比回升, 都保持20%以上高增长: a comparison or a change names nothing counted
         return found
 
     def _past_relative_clause(self, pos: int) -> int:
