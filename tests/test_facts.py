@@ -60,7 +60,8 @@ ATTACH = [
     ("引入内蒙古芸公益协会等96家社会组织，面向困难群体", [("96家", 96, "家", "社会组织")]),
     ("兰家房村紧盯玉米种植所用到的约3000吨滴灌带，谋划建成了滴灌带回收再利用厂", [("3000吨", 3000, "吨", "滴灌带")]),
     ("引导环卫工人、快递员等600余人当好基层治理流动的信息员", [("600余人", 600, "人", "环卫工人、快递员")]),
-    ("包联干部与网格员、楼栋长、单元长等2399人成立服务小分队", [("2399人", 2399, "人", "网格员、楼栋长、单元长")]),
+    # 与 joins what the one count counts (the 2399 are cadres, grid workers and building heads)
+    ("包联干部与网格员、楼栋长、单元长等2399人成立服务小分队", [("2399人", 2399, "人", "包联干部与网格员、楼栋长、单元长")]),
     (
         "党的建设考核指标精减近 7 成，各类微信群精简率达75.94％",
         [("7 成", 70, "%", "党的建设考核指标精减"), ("75.94％", 75.94, "%", "微信群精简率")],
@@ -493,6 +494,13 @@ def test_facts_levels_reached_and_start_points(fx: FactExtractor, text: str, ent
         ),
         # a comparison after a count names nothing counted
         ("12个分项指数中，有8个环比回升。", ["", ""]),
+        # one count of two nouns joined by 和 (after or before it), a currency word after an amount
+        ("四天会期内，来自129个国家和地区的超10万客商线下参展。", ["", "国家和地区"]),
+        (
+            "支持地区累计建设县级电子商务公共服务中心和物流配送中心超2800个。",
+            ["电子商务公共服务中心和物流配送中心"],
+        ),
+        ("1—4月份，全国服务进出口总额24319.6亿元人民币，同比增长16.8%。", ["进出口总额", "进出口总额"]),
     ],
 )
 def test_facts_changes_of_named_totals(fx: FactExtractor, text: str, entities: list[str]) -> None:

@@ -56,6 +56,10 @@ _DIMENSIONS = frozenset("长宽高深厚")  # 700米长的防洪板: adjectives,
 # a clause that opens with the start point of a from-to (，由每个婴幼儿每月1000元提高到2000元;
 # ，由一九七八年的三百五十五亿元增加到…): what it measures ends the clause before
 _FROM_OPENING = re.compile(r"[由从](?:每|(?:\d{4}|[〇○零一二三四五六七八九]{4})年)")
+# currency words printed after an amount (24319.6亿元人民币): part of its unit, not what it measures
+_CURRENCY_WORDS = ("人民币", "美金")
+# words joining two nouns that one count counts together (129个国家和地区)
+_COORDINATORS = frozenset({"和", "及", "与", "以及"})
 # words that open with a glue character and are words of their own (对外直接投资, 对口支援)
 _GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华"})
 # nouns of duration that jieba tags as time words (周期 t): the head of what a span of time measures
@@ -705,6 +709,8 @@ class _Attacher:
         m = self.w.after_skip.match(sent, pos)
         if m is not None:
             pos = m.end()
+        if q.kind == "money" and sent.startswith(_CURRENCY_WORDS, pos):
+            pos += len(next(c for c in _CURRENCY_WORDS if sent.startswith(c, pos)))  # 24319.6亿元人民币
         if later is not None and later is self.qs[i + 1] and _LEVEL_GAP.fullmatch(sent, pos, later.start):
             # 新建6个国家级、20个省级临床重点专科: the first count is of the noun the second names, without its level
             nxt = self.after(i + 1)
@@ -759,6 +765,17 @@ class _Attacher:
                 and toks[j + 1].text not in _CLAUSE_OPENERS
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站 (but 50家先进级智能工厂、新建90家绿色工厂: jieba tags 新建 a place)
+            elif (
+                t.text in _COORDINATORS
+                and t.text != "与"  # 20多个岗位与老年人…: with, not and
+                and nominal
+                and not depth
+                and j + 1 < len(toks)
+                and _nominal(toks[j + 1], self.w)
+                and toks[j + 1].text not in self.w.boundary
+                and toks[j + 1].text not in self.w.predicate_words
+            ):
+                pass  # 129个国家和地区, 近800名科学家、企业家及爱好者: one count of both
             elif j and not nominal and _joins_modifiers(toks, j):
                 pass  # 15个国家级、省级工业互联网示范平台
             elif not nominal and not depth and j + 1 < len(toks) and toks[j + 1].text == "级" and _is_grade(t.text):
@@ -816,6 +833,8 @@ class _Attacher:
             and (j + 1 == len(toks) or toks[j + 1].text in _CLAUSE_BREAK)
         ):
             j += 1  # 至少两次入户走访: what 次 counts is an action, so the phrase ends with its verb
+        while j > 1 and toks[j - 1].text in _COORDINATORS:
+            j -= 1  # 三次提高…基本工资标准和…: a coordinator the phrase stopped after
         found = _trim(sent, pos, toks[j - 1].end)
         if found is not None and found[0].split("、")[0] in self.w.figurative:
             return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
@@ -944,6 +963,15 @@ class _Attacher:
             elif t.text == "、":
                 if k == 0 or not _is_han(toks[k - 1].text) and toks[k - 1].text not in _QUOTES_CLOSE:
                     break
+            elif (
+                t.text in _COORDINATORS
+                and k < hi
+                and k > 0
+                and _nominal(toks[k - 1], w)
+                and _nominal(toks[k + 1], w)
+                and toks[k - 1].text not in w.boundary
+            ):
+                pass  # 县级电子商务公共服务中心和物流配送中心超2800个, 社会保障和就业预算支出
             elif t.text in ("等", "等等") and k == hi:
                 pass
             elif (
