@@ -509,6 +509,23 @@ def test_facts_changes_of_named_totals(fx: FactExtractor, text: str, entities: l
     assert [f.entity for f in fx.extract(text)] == entities
 
 
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        ("粮食产量今年预计将首次突破1.4万亿斤。", ["粮食产量"]),
+        ("江西上饶、宜春等地的18个县出现暴雨到大暴雨。", ["县"]),
+        ("已有来自121个国家和地区、29个国际组织的代表确认出席。", ["国家和地区", "国际组织"]),
+        ("今年，在297个地级及以上城市全面开展城市体检。", ["地级及以上城市"]),
+        ("到2030年，努力实现体育产业总规模超过7万亿元目标。", ["努力实现体育产业总规模"]),
+        ("建成330个农业高质量发展项目。", ["农业高质量发展项目"]),
+    ],
+)
+def test_facts_time_words_grades_and_targets(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    # 新闻联播 items of the bundled corpus (from the third fact audit, after it was scored): the entities were empty,
+    # 地 (the place before), 国际, 地级 and 目标
+    assert [f.entity for f in fx.extract(text)] == entities
+
+
 def test_facts_hours_and_units_counted_alone(fx: FactExtractor) -> None:
     # 新闻联播 items of the bundled corpus: 个小时 is a unit of time (the count was 5个 of 小时), and a unit word
     # before a verb of the predicate is what is counted (the entity was 全国)

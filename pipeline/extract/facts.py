@@ -56,6 +56,10 @@ _DIMENSIONS = frozenset("长宽高深厚")  # 700米长的防洪板: adjectives,
 # a clause that opens with the start point of a from-to (，由每个婴幼儿每月1000元提高到2000元;
 # ，由一九七八年的三百五十五亿元增加到…): what it measures ends the clause before
 _FROM_OPENING = re.compile(r"[由从](?:每|(?:\d{4}|[〇○零一二三四五六七八九]{4})年)")
+# time words that may stand between a noun and its figure (粮食产量今年预计将首次突破1.4万亿斤)
+_TIME_ADVERBS = frozenset({"今年", "去年", "明年", "目前", "当前", "现在", "年内", "近年", "近年来", "今后", "全年"})
+# verbs of carrying something out: after 全面 or 全市 they start the predicate, never a name (全面开展城市体检)
+_CAMPAIGN_VERBS = frozenset({"开展", "推进", "实施", "启动", "推行", "落实", "部署", "展开"})
 # currency words printed after an amount (24319.6亿元人民币): part of its unit, not what it measures
 _CURRENCY_WORDS = ("人民币", "美金")
 # words joining two nouns that one count counts together (129个国家和地区)
@@ -656,6 +660,8 @@ class _Attacher:
         def noun(x: _Tok) -> bool:
             return _nominal(x, w) and (x.flag != "vn" or x.text in w.verb_heads) and x.text not in w.predicate_words
 
+        if j + 1 < len(toks) and toks[j + 1].text in _CAMPAIGN_VERBS:
+            return True  # 297个城市 全面 开展 城市体检: a verb of carrying out after it starts the predicate
         # a noun next, or after one or two verbs: 高质量 发展 项目, 提质 增效 达标 区 (but 全面 建设, 全省 首次 获评)
         for x in toks[j + 1 : j + 4]:
             if noun(x):
@@ -766,6 +772,14 @@ class _Attacher:
             ):
                 pass  # 100座黄浦江、苏州河滨水驿站 (but 50家先进级智能工厂、新建90家绿色工厂: jieba tags 新建 a place)
             elif (
+                t.text in ("及", "和")
+                and not depth
+                and j + 2 < len(toks)
+                and toks[j - 1].text.endswith("级")
+                and toks[j + 1].text in self.w.term_words
+            ):
+                j += 1  # 297个地级及以上城市: a grade and above
+            elif (
                 t.text in _COORDINATORS
                 and t.text != "与"  # 20多个岗位与老年人…: with, not and
                 and nominal
@@ -787,11 +801,16 @@ class _Attacher:
                 break  # 166个社区全部实现, 50项民生实事高质量完成: the predicate starts (jieba tags 全部 a noun)
             elif (
                 nominal
-                and j + 1 == len(toks)
                 and (
-                    stop >= len(sent)
-                    or sent[stop] in _CLAUSE_BREAK
-                    or (later is not None and stop == later.start and later.kind == "percent")
+                    (
+                        j + 1 == len(toks)
+                        and (
+                            stop >= len(sent)
+                            or sent[stop] in _CLAUSE_BREAK
+                            or (later is not None and stop == later.start and later.kind == "percent")
+                        )
+                    )
+                    or (j + 1 < len(toks) and toks[j + 1].text == "的")  # 29个国际组织的代表
                 )
                 and t.text in self.w.verb_heads
                 and q.unit not in _PEOPLE_UNITS
@@ -839,7 +858,9 @@ class _Attacher:
         if found is not None and found[0].split("、")[0] in self.w.figurative:
             return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
         if found is not None and (
-            found[0] in self.w.change_prefix_words or (q.kind == "percent" and found[0].endswith(self.w.change))
+            found[0] in self.w.change_prefix_words
+            or (q.kind == "percent" and found[0].endswith(self.w.change))
+            or (q.kind != "count" and found[0] == "目标")  # 体育产业总规模超过7万亿元目标
         ):
             return None  # 有8个环比回升, 都保持20%以上高增长: a comparison or a change names nothing counted
         return found
@@ -912,7 +933,12 @@ class _Attacher:
         if k > 0 and toks[k].text == "了" and toks[k - 1].text.endswith(w.change):
             k = last = k - 1  # 粮食增加了六百一十二亿斤: the aspect particle after a verb of change
         # adverbs between the phrase and its number: 满意率持续保持在99%以上, 零售额首次突破3万亿元
-        while k > 0 and (toks[k].flag in ("d", "ad") or toks[k].text in w.adverbs or toks[k].text in w.ordinal_adverbs):
+        while k > 0 and (
+            toks[k].flag in ("d", "ad")
+            or toks[k].text in w.adverbs
+            or toks[k].text in w.ordinal_adverbs
+            or (toks[k].text in _TIME_ADVERBS and _nominal(toks[k - 1], w))  # 粮食产量今年预计将首次突破
+        ):
             k -= 1
         change_end: int | None = None
         if (
