@@ -526,6 +526,12 @@ def test_facts_time_words_grades_and_targets(fx: FactExtractor, text: str, entit
     assert [f.entity for f in fx.extract(text)] == entities
 
 
+def test_facts_counts_of_visits_keep_their_classifier(fx: FactExtractor) -> None:
+    # 新闻联播 item of the bundled corpus: 500万辆次 was 500万 辆 (29 such 辆次 of the bundled run, and 家次, 艘次 …)
+    facts = fx.extract("截至昨天（9月29日），经港珠澳大桥珠海公路口岸进出境车辆今年累计已突破500万辆次，比去年提早了2个月。")
+    assert [(f.surface, f.value, f.unit, f.qualifier) for f in facts][0] == ("500万辆次", 5000000.0, "辆次", "over")
+
+
 def test_facts_hours_and_units_counted_alone(fx: FactExtractor) -> None:
     # 新闻联播 items of the bundled corpus: 个小时 is a unit of time (the count was 5个 of 小时), and a unit word
     # before a verb of the predicate is what is counted (the entity was 全国)
