@@ -258,7 +258,7 @@ class FactExtractor:
             ent = None
             listed = respectively.get(i) or follow.get(i)
             if listed is not None:
-                first, after = listed[-2], listed[-1]
+                first, after = listed[-2], listed[-1]  # both dicts end with the list's first number and 分别's end
                 if first not in objects:
                     # 东城区、西城区分别建成红蜂驿站12个和15个: the items do it, the noun after 分别 is counted (but
                     # 分别高于省定目标28.6个和21.9个百分点: a comparison names nothing)
@@ -307,6 +307,7 @@ class FactExtractor:
 _LEVEL_GAP = re.compile(r"[^，。；：、\s\d]{1,5}级[、和或及与]")
 _LEVEL_HEAD = re.compile(r"[^，。；：、\s\d]{1,5}?级")
 _LIST_SPLIT = re.compile(r"[、和及与]")
+_LIST_JOINS = ("、", "和", "及", "与", "")  # what may stand between the numbers of a 分别 list
 # verbs jieba tags as nouns or places that open the next clause of a list (、新建90家绿色工厂, 、突破10万亿元)
 _CLAUSE_OPENERS = frozenset({"新建", "新增", "新开工", "新培育", "新认定", "新获批", "突破"})
 _GRADE = re.compile(r"[0-9A-Za-z]+|[\u4e00-\u9fff]{1,4}")
@@ -315,7 +316,6 @@ _GRADE = re.compile(r"[0-9A-Za-z]+|[\u4e00-\u9fff]{1,4}")
 def _is_grade(word: str) -> bool:
     """Whether ``word`` before a separate 级 makes a grade (4A级, 千亿级, 自治区级, 卓越级)."""
     return _GRADE.fullmatch(word) is not None
-_LIST_JOINS = ("、", "和", "及", "与", "")  # what may stand between the numbers of a 分别 list
 
 
 def _respectively(
@@ -715,8 +715,11 @@ class _Attacher:
         m = self.w.after_skip.match(sent, pos)
         if m is not None:
             pos = m.end()
-        if q.kind == "money" and sent.startswith(_CURRENCY_WORDS, pos):
-            pos += len(next(c for c in _CURRENCY_WORDS if sent.startswith(c, pos)))  # 24319.6亿元人民币
+        if q.kind == "money":
+            for word in _CURRENCY_WORDS:
+                if sent.startswith(word, pos):
+                    pos += len(word)  # 24319.6亿元人民币
+                    break
         if later is not None and later is self.qs[i + 1] and _LEVEL_GAP.fullmatch(sent, pos, later.start):
             # 新建6个国家级、20个省级临床重点专科: the first count is of the noun the second names, without its level
             nxt = self.after(i + 1)
