@@ -139,7 +139,12 @@ FACTS = pa.schema(
         ),
         pa.field("value", pa.float64(), nullable=False, metadata=_meta("normalised: 万 x1e4, 亿 x1e8, 成 -> %")),
         pa.field("unit", pa.string(), nullable=False, metadata=_meta("normalised unit: 元, 亩, %, 个, 人 …")),
-        pa.field("qualifier", pa.string(), nullable=False, metadata=_meta("exact|approx|over|under|at_least|at_most")),
+        pa.field(
+            "value_max", pa.float64(), metadata=_meta("a range's upper end (2—3个: value 2, value_max 3); else null")
+        ),
+        pa.field(
+            "qualifier", pa.string(), nullable=False, metadata=_meta("exact|approx|over|under|at_least|at_most|range")
+        ),
         pa.field("kind", pa.string(), nullable=False, metadata=_meta("count|money|area|weight|length|…|percent")),
         pa.field("entity", pa.string(), nullable=False, metadata=_meta("what is counted; empty when not found")),
         pa.field("entity_start", pa.int64()),
@@ -342,6 +347,7 @@ def fact_row(r: FactRecord) -> dict[str, Any]:
         "fact_id": r.fact_id,
         "sentence_id": f.sentence_id,
         "value": f.value,
+        "value_max": f.value_max,
         "unit": f.unit,
         "qualifier": f.qualifier,
         "kind": f.kind,
@@ -444,6 +450,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         for c in (
             "sentence_id",
             "value",
+            "value_max",
             "unit",
             "qualifier",
             "kind",

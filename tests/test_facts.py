@@ -251,6 +251,19 @@ def test_facts_rate_checked_against_its_parts(fx: FactExtractor) -> None:
     assert rate.check_detail == "400/415 = 96.39% vs 96.4%"
 
 
+def test_facts_range_counts_its_noun_with_both_ends(fx: FactExtractor) -> None:
+    # partybuilding_cms:3, xwlb:20260122:02: one fact from the lower end to the unit
+    facts = fx.extract("以每个网格覆盖100—300户为标准，832个脱贫县都培育出了2到3个优势突出的主导产业。")
+    assert [(f.surface, f.value, f.value_max, f.qualifier) for f in facts] == [
+        ("100—300户", 100, 300, "range"),
+        ("832个", 832, None, "exact"),
+        ("2到3个", 2, 3, "range"),
+    ]
+    # a rate given as a range is checked against both ends
+    facts = fx.extract("对接形成项目清单415项，推动完成400项，完成率达95—97%。")
+    assert (facts[2].qualifier, facts[2].check_status) == ("range", "ok")
+
+
 def test_facts_rate_mismatch_is_flagged_not_fixed(fx: FactExtractor) -> None:
     facts = fx.extract("对接形成项目清单415项，推动完成400项，完成率达90.4%。")
     assert facts[2].check_status == "mismatch"

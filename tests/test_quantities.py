@@ -77,6 +77,28 @@ CASES = [
     ("盘活东客站 58、47万平方米楼盘", [("47万平方米", 470000, "平方米", "exact")]),
     ("新增装机容量120万千瓦", [("120万千瓦", 1200000, "千瓦", "exact")]),
     ("通关时间由过去的3个多小时压缩到2小时左右", [("3个多小时", 3, "小时", "over"), ("2小时", 2, "小时", "approx")]),
+    # 个多月 and 个半月: the unit is 个月 (xwlb:20260303:05 …, xwlb:20230409:03); 个半小时 is .5 of an hour
+    ("春风行动开展两个多月来", [("两个多月", 2, "个月", "over")]),
+    ("工作时间为2个半月左右", [("2个半月", 2.5, "个月", "approx")]),
+    ("通行时间将由原来的2个半小时缩短到40分钟", [("2个半小时", 2.5, "小时", "exact"), ("40分钟", 40, "分钟", "exact")]),
+    ("用时5个半天", [("5个", 5, "个", "exact")]),
+    # 千 after a magnitude begins the unit (govwork_national:1959, xwlb:20260906:01)
+    ("一九五八年我国只生产八十万千瓦", [("八十万千瓦", 800000, "千瓦", "exact")]),
+    ("全社会用电量突破了万亿千瓦时大关", [("万亿千瓦时", 1e12, "千瓦时", "over")]),
+    ("我国就能够制造每台容量二万五千千瓦的发电机", [("二万五千千瓦", 25000, "千瓦", "exact")]),
+    # ranges: the lower end is the value (partybuilding_cms:3, partybuilding_cms:29, xwlb:20260122:02,
+    # xwlb:20230616:10, govwork_national:1957:68, xwlb:20261003:06)
+    ("以每个网格覆盖100—300户为标准", [("100—300户", 100, "户", "range")]),
+    ("集体经济年收益在5万—50万元的村", [("5万—50万元", 50000, "元", "range")]),
+    ("832个脱贫县都培育出了2到3个优势突出的主导产业", [("832个", 832, "个", "exact"), ("2到3个", 2, "个", "range")]),
+    ("每周开行一至两个航次", [("一至两个", 1, "个", "range")]),
+    ("有10—15%过着少吃少穿的生活", [("10—15%", 10, "%", "range")]),
+    ("高速公路车流量为6200万—6400万辆次", [("6200万—6400万辆次", 62000000, "辆次", "range")]),
+    ("单笔贷款5—10万元", [("5—10万元", 50000, "元", "range")]),
+    ("三至五百人", [("三至五百人", 300, "人", "range")]),
+    ("气温下降4～8℃", [("4～8℃", 4, "摄氏度", "range")]),
+    ("决出第3—5名", []),
+    ("价格从3000—2000元不等", [("2000元", 2000, "元", "exact")]),
     # qualifiers
     ("约3000吨滴灌带", [("3000吨", 3000, "吨", "approx")]),
     ("近10个村积极盘活沉睡资产", [("10个", 10, "个", "approx")]),
@@ -247,3 +269,16 @@ def test_no_quantity_inside_the_one_before() -> None:
 
     qs = extract_quantities("加快能源结构调整优化，新增新能源装机100万千瓦以上。")
     assert [(q.surface, q.value, q.unit, q.qualifier) for q in qs] == [("100万千瓦", 1000000.0, "千瓦", "over")]
+
+
+def test_range_upper_end_and_mark() -> None:
+    """A range keeps its upper end in ``value_max`` and its mark as the qualifier word, inside the surface."""
+    text = "确保每个村卫生室至少有2—3名医务人员，新建、提升精品民宿30家以上"
+    qs = extract_quantities(text)
+    assert [(q.surface, q.value, q.value_max, q.qualifier, q.qualifier_text) for q in qs] == [
+        ("2—3名", 2.0, 3.0, "range", "—"),
+        ("30家", 30.0, None, "over", "以上"),
+    ]
+    q = qs[0]
+    assert text[q.qualifier_start : q.qualifier_end] == "—" and q.start < q.qualifier_start < q.end
+    assert q.number == "2—3"

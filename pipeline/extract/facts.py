@@ -190,6 +190,7 @@ class Fact:
     # from it when it names one
     subject_start: int | None = None
     subject_end: int | None = None
+    value_max: float | None = None  # a range's upper end (2—3个: value 2, value_max 3)
 
 
 @dataclass(slots=True)
@@ -297,6 +298,7 @@ class FactExtractor:
                     sentence_end=e,
                     subject_start=None if subject is None else subject[1] + s,
                     subject_end=None if subject is None else subject[2] + s,
+                    value_max=q.value_max,
                 )
             )
         return out
@@ -1178,6 +1180,8 @@ def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
             ok = computed <= r.value + tolerance
         elif r.qualifier == "exact":
             ok = abs(computed - r.value) <= tolerance
+        elif r.qualifier == "range" and r.value_max is not None:  # 完成率90—95%
+            ok = r.value - tolerance <= computed <= r.value_max + tolerance
         else:  # approximate: within a point
             ok = abs(computed - r.value) <= 1
         detail = f"{part.value:g}/{tot.value:g} = {computed:.2f}% vs {r.value:g}%"

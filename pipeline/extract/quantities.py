@@ -20,7 +20,9 @@ Rules (numbered as in the code):
   Q2 inner approximation words right after it (余 多 来) and a magnitude (万 亿);
   Q3 the unit: the longest unit of the table right after the number (up to two spaces between);
   Q4 exclusions (dates, ordinals, slogans, quotes, vague numerals, 一 as "a", ``+`` formulas);
-  Q5 the qualifier: the longest qualifier word before the number, or one after the unit.
+  Q5 the qualifier: the longest qualifier word before the number, or one after the unit;
+  Q6 ranges (2—3个, 三至五个, 5—10万元): one quantity from the lower end to the unit, qualifier ``range``,
+     ``value`` the lower end and ``value_max`` the upper one (the dash, ~, 至 or 到 is its qualifier word).
 """
 
 from __future__ import annotations
@@ -45,12 +47,12 @@ class Quantity:
 
     ``text[start:end] == surface``; the surface runs from the number to the end of its unit (``3万余元``,
     ``近 7 成`` is ``7 成`` with qualifier ``approx``); qualifier words are outside it and located by
-    ``qualifier_start``/``qualifier_end`` when present.
+    ``qualifier_start``/``qualifier_end`` when present, but for a range's mark, which is inside it (``2—3个``).
     """
 
     value: float
     unit: str
-    qualifier: str  # exact | approx | over | under | at_least | at_most
+    qualifier: str  # exact | approx | over | under | at_least | at_most | range
     surface: str
     start: int
     end: int
@@ -60,6 +62,7 @@ class Quantity:
     qualifier_text: str | None = None
     qualifier_start: int | None = None
     qualifier_end: int | None = None
+    value_max: float | None = None  # a range's upper end (``value`` is its lower end); None for one number
 
 
 @dataclass(frozen=True)
@@ -366,12 +369,22 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
             quotes = _quote_spans(text, g.quote_max)
         if _in_spans(start, quotes, cursor):
             continue
-        if _excluded_context(text, start, end, m, g, unit_text):
+        # Q6: a range (2—3个, 5万—50万元, 三至五个)
+        low = _range_low(text, start, num_end, value, g.units[unit_text][1], g) if unit_text in g.units else None
+        if low is _ORDINAL:
             continue
-        # Q5: qualifiers.
+        if _excluded_context(text, start, end, m, g, unit_text, ranged=low is not None):
+            continue
+        # Q5: qualifiers; a range has its own.
         qual, qtext, qs, qe = "exact", None, None, None
-        before = _qualifier_before(text, start, g)
-        if before is not None:
+        value_max = None
+        if low is not None:
+            start, lo_value, qs, qe = low
+            qual, qtext, value_max, value = "range", text[qs:qe], value, lo_value
+        before = None if low is not None else _qualifier_before(text, start, g)
+        if low is not None:
+            pass
+        elif before is not None:
             qtext, qs, qe = before
             qual = g.before[qtext]
         elif m.group("cn") and m.group("cn").startswith(("万", "亿", "百", "千")):
@@ -411,13 +424,71 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
                 qualifier_text=qtext,
                 qualifier_start=qs,
                 qualifier_end=qe,
+                value_max=value_max,
             )
         )
     return out
 
 
+# units that open with 千 (a numeral's 千 is read as theirs after a magnitude: 八十万千瓦)
+_THOUSAND_UNITS = ("千瓦", "千米", "千克", "千人", "千元")
+
+# Q6: the lower end of a range, right before a quantity's number: a number (with its own magnitude or none), a
+# dash, tilde, 至 or 到, the number; at most one space each side. Not after a digit or a Latin letter; after 第
+# (第3—5名) both ends are ordinals.
+_RANGE_LOW = re.compile(
+    r"(?<![0-9０-９.．A-Za-z])(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二两三四五六七八九十百千]+)[余多]?(?P<mag>[千万亿]?)"
+    r"[ \u3000]?(?P<mark>—{1,2}|[－\-～~至到])[ \u3000]?$"
+)
+_ORDINAL = (-1, 0.0, -1, -1)  # _range_low's answer for 第3—5名
+_RANGE_MAGNITUDES = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+
+def _range_low(
+    text: str, start: int, num_end: int, value: float, factor: float, g: QuantityGrammar
+) -> tuple[int, float, int, int] | None:
+    """The lower end of a range ending with the quantity whose number is ``text[start:num_end]``, whose
+    normalised value is ``value`` and whose unit multiplies by ``factor``: ``(start, normalised value, mark
+    start, mark end)``, or None, or ``_ORDINAL`` after 第 (第3—5名: no quantity). A lower end without a magnitude
+    of its own takes the upper end's (5—10万元 is 5万 to 10万, 三至五百人 300 to 500), and it must be smaller than
+    the upper end."""
+    if not start or text[start - 1] not in "—－-～~至到 \u3000":
+        return None
+    m = _RANGE_LOW.search(text, max(0, start - 24), start)
+    if m is None:
+        return None
+    if m.start() and text[m.start() - 1] == "第":
+        return _ORDINAL
+    n, mag = m.group("n", "mag")
+    low = _arabic(n) if n[0] in "0123456789０１２３４５６７８９" else parse_chinese_numeral(n, g)
+    if low is None:
+        return None
+    if mag:
+        low *= _RANGE_MAGNITUDES[mag]
+    elif n[-1] not in _RANGE_MAGNITUDES:
+        # the upper end's trailing magnitudes (10万, 五百, 2千万) apply to a lower end without one
+        high = "".join(ch for ch in text[start:num_end] if ch not in g.inner_over)
+        k = len(high)
+        while k and high[k - 1] in _RANGE_MAGNITUDES:
+            k -= 1
+        for ch in high[k:]:
+            low *= _RANGE_MAGNITUDES[ch]
+    low_value = float(f"{low * factor:.15g}")
+    if not low_value < value:
+        return None
+    return m.start(), low_value, m.start("mark"), m.end("mark")
+
+
 def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, str, int, int, str, bool] | None:
     """Value, normalised unit, kind, end of the number, end of the unit, printed unit, inner 余/多."""
+    cn = m.group("cn")
+    if cn and len(cn) > 1 and cn[-1] == "千" and (cn[-2] in g.magnitudes or cn[-2] == "千"):
+        # 八十万千瓦, 两万千米, 五千千瓦: the 千 after a magnitude (or after 千) begins the unit
+        k = m.end()
+        if any(text.startswith(u, k - 1) for u in _THOUSAND_UNITS):
+            shorter = g.number.match(text, m.start(), k - 1)
+            if shorter is not None and shorter.end() == k - 1:
+                m = shorter
     pct, frac, ar = m.group("pct", "frac", "ar")
     if pct:
         raw = m.group("pct_n")
@@ -450,16 +521,19 @@ def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, 
                 continue  # 五部门: 部 begins the word 部门
             unit_text = cand
             break
-    if unit_text == "个" and pos + 1 < n and text[pos + 1] in g.inner_over:
-        # 3个多小时, 两个多月: the classifier 个, then 多, then the real unit.
+    if unit_text == "个" and pos + 1 < n and (text[pos + 1] in g.inner_over or text[pos + 1] == "半"):
+        # 3个多小时, 两个多月, 三个半月: the classifier 个, then 多 (more than) or 半 (and a half), then the real
+        # unit (月 stands for 个月 here; not 半天, a half-day)
+        half = text[pos + 1] == "半"
         for k in range(min(g.unit_max, n - pos - 2), 0, -1):
             cand = text[pos + 2 : pos + 2 + k]
-            if cand in g.units and g.units[cand][2] == "time":
+            unit_of = g.units.get(cand) or g.units.get("个" + cand)
+            if unit_of is not None and unit_of[2] == "time" and not (half and cand == "天"):  # 5个半天: half-days
                 v = _number_value(m, ar, g)[0]
                 if v is None:
                     return None
-                unit, factor, kind = g.units[cand]
-                return v * factor, unit, kind, num_end, pos + 2 + k, text[pos : pos + 2 + k], True
+                unit, factor, kind = unit_of
+                return (v + 0.5 * half) * factor, unit, kind, num_end, pos + 2 + k, text[pos : pos + 2 + k], not half
     if not unit_text or unit_text in g.excluded_units:
         return None
     v, inner_over = _number_value(m, ar, g)
@@ -493,8 +567,10 @@ def _number_value(m: re.Match[str], ar: str | None, g: QuantityGrammar) -> tuple
     return cv, bool(a or b)
 
 
-def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: QuantityGrammar, unit_text: str) -> bool:
-    """Q4: ordinals, vague numerals, formulas and slogans."""
+def _excluded_context(
+    text: str, start: int, end: int, m: re.Match[str], g: QuantityGrammar, unit_text: str, ranged: bool = False
+) -> bool:
+    """Q4: ordinals, vague numerals, formulas and slogans (not the upper end of a range: 三到五个)."""
     head = text[max(0, start - 3) : start]
     if head.endswith(g.exclude_before):
         return True
@@ -521,7 +597,7 @@ def _excluded_context(text: str, start: int, end: int, m: re.Match[str], g: Quan
     if cn:
         if unit_text in g.cn_descriptor_units:
             return True
-        if _slogan(text, start, m.end(), g):
+        if not ranged and _slogan(text, start, m.end(), g):
             return True
         # 七台河市, 三门峡, 三台县: a place's name
         if text.startswith(g.place_words, start):
