@@ -214,12 +214,27 @@ ATTACH = [
         "“十五五”时期，全国将建成1000个紧密型县域医共体，让更多群众在家门口就能“看上病、看好病”。",
         [("1000个", 1000, "个", "紧密型县域医共体")],
     ),
+    # a kind of county or city that jieba cuts from its suffix (xwlb:20221029:08, xwlb:20241227:09,
+    # govwork_city2024:聊城); a manner adverb before the predicate is not part of the noun
+    # (govwork_province2026:江西省, xwlb:20260628:02)
+    ("832个脱贫县都培育了2到3个主导产业。", [("832个", 832, "个", "脱贫县"), ("2到3个", 2, "个", "主导产业")]),
+    ("医疗机构疾控监督员制度试点扩大到全国254个地市。", [("254个", 254, "个", "地市")]),
+    (
+        "1000多个省市县重点项目完成投资1050亿元。",
+        [("1000多个", 1000, "个", "省市县重点项目"), ("1050亿元", 105000000000, "元", "投资")],
+    ),
+    ("7家国家区域医疗中心基本建成，百余名新党员集体宣誓。", [("7家", 7, "家", "国家区域医疗中心"), ("百余名", 100, "名", "新党员")]),
 ]
 
 
 @pytest.mark.parametrize("text,expected", ATTACH)
 def test_facts_attachment_table(fx: FactExtractor, text: str, expected) -> None:
     assert _f(fx, text) == expected
+
+
+def test_facts_a_verb_before_a_place_suffix_is_no_kind_of_place(fx: FactExtractor) -> None:
+    # govwork_city2024:蚌埠: 获评 省 is a verb and the province, not a kind of province as 脱贫 县 is
+    assert not any(f.entity.startswith("获评") for f in fx.extract("5人入选中国好人、2人获评省道德模范。"))
 
 
 def test_facts_a_verb_naming_a_kind_opens_the_entity(fx: FactExtractor) -> None:

@@ -823,6 +823,20 @@ class _Attacher:
                 # 10项专项培训, 135件政协委员提案: a noun jieba tags as a verb ends the phrase as its head (people
                 # do what follows: 1万名乡村医生线下培训)
                 pass
+            elif (
+                not nominal
+                and q.kind == "count"
+                and j + 1 < len(toks)
+                and len(toks[j + 1].text) == 1
+                and toks[j + 1].text in self.w.noun_openers
+                and len(t.text) <= 2
+                and _is_han(t.text)
+                and t.text not in self.w.boundary
+                and t.text not in self.w.adverbs
+                and t.text not in self.w.verbs
+                and t.text not in self.w.predicate_verbs
+            ):
+                nominal, j = True, j + 1  # 832个脱贫县, 254个地市: jieba cuts a kind of county or city from its suffix
             elif _nominal(t, self.w):
                 nominal = True
             elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
@@ -859,6 +873,8 @@ class _Attacher:
             j += 1  # 至少两次入户走访: what 次 counts is an action, so the phrase ends with its verb
         while j > 1 and toks[j - 1].text in _COORDINATORS:
             j -= 1  # 三次提高…基本工资标准和…: a coordinator the phrase stopped after
+        if j > 1 and j < len(toks) and toks[j - 1].text in self.w.manner_adverbs and _verbish(toks[j], self.w):
+            j -= 1  # 1000个整治村集中推进, 674个重点项目强力推进: the adverb belongs to the predicate
         found = _trim(sent, pos, toks[j - 1].end)
         if found is not None and found[0].split("、")[0] in self.w.figurative:
             return None  # 跃上1.4万亿斤新台阶: the number measures what comes before
