@@ -214,6 +214,19 @@ ATTACH = [
         "“十五五”时期，全国将建成1000个紧密型县域医共体，让更多群众在家门口就能“看上病、看好病”。",
         [("1000个", 1000, "个", "紧密型县域医共体")],
     ),
+    # a prefix opens the noun (xwlb:20260907:06); the whole country alone is where, not what (xwlb:20241002:03); a
+    # noun that lasts (连续) so long (govwork_city2024:扬州); a film season (xwlb:20250602:08); the qualifier of the
+    # next number is not part of the noun (govwork_city2024:沈阳); a verb and a suffix after the noun make a kind of
+    # county (xwlb:20221003:01)
+    ("截至去年底，全国已经有1.49万家非遗工坊。", [("1.49万家", 14900, "家", "非遗工坊")]),
+    ("这样的便民生活圈，全国已有3946个。", [("3946个", 3946, "个", "")]),
+    ("其中制造业贷款连续39个月保持两位数增长。", [("39个月", 39, "个月", "制造业贷款")]),
+    ("2025年端午档电影票房突破4亿元", [("4亿元", 400000000, "元", "端午档电影票房")]),
+    (
+        "8条重点产业链规模突破8000亿元。",
+        [("8条", 8, "条", "重点产业链规模"), ("8000亿元", 800000000000, "元", "重点产业链规模")],
+    ),
+    ("推动乡村振兴，确定160个国家乡村振兴重点帮扶县。", [("160个", 160, "个", "国家乡村振兴重点帮扶县")]),
     # a kind of county or city that jieba cuts from its suffix (xwlb:20221029:08, xwlb:20241227:09,
     # govwork_city2024:聊城); a manner adverb before the predicate is not part of the noun
     # (govwork_province2026:江西省, xwlb:20260628:02)

@@ -310,6 +310,12 @@ _LEVEL_GAP = re.compile(r"[^，。；：、\s\d]{1,5}级[、和或及与]")
 _LEVEL_HEAD = re.compile(r"[^，。；：、\s\d]{1,5}?级")
 _LIST_SPLIT = re.compile(r"[、和及与]")
 _LIST_JOINS = ("、", "和", "及", "与", "")  # what may stand between the numbers of a 分别 list
+# film seasons (春节档, 国庆档 …), which a year may precede
+_SEASONS = ("春节", "国庆", "暑期", "端午", "五一", "清明", "中秋", "元旦", "贺岁", "寒假", "暑假", "元宵", "七夕")
+# linking verbs that open a predicate right after a number (连续5个月保持两位数增长)
+_PREDICATE_LINKS = frozenset({"保持", "保持在", "稳定在", "维持在", "达到", "达"})
+# the whole of the area a text is about (全国, 全省 …): where a count is, never what it counts
+_WHOLE_AREAS = frozenset({"全国", "全省", "全市", "全区", "全县", "全州", "全镇", "全乡", "全村", "全盟", "全旗"})
 # verbs jieba tags as nouns or places that open the next clause of a list (、新建90家绿色工厂, 、突破10万亿元)
 _CLAUSE_OPENERS = frozenset({"新建", "新增", "新开工", "新培育", "新认定", "新获批", "突破"})
 _GRADE = re.compile(r"[0-9A-Za-z]+|[\u4e00-\u9fff]{1,4}")
@@ -553,6 +559,11 @@ class _Attacher:
         found = self._clear(self.after(i))
         if found is None:
             found = self._after_date(self._clear(self.before(i)))
+            if found is not None and found[0] in _WHOLE_AREAS:
+                found = None  # 全国已有3946个, 全国702个县…: the whole country is where, not what is counted
+            elif found is not None and found[0].endswith("连续"):
+                # 制造业贷款连续39个月: the noun lasted that long (连续 alone names nothing)
+                found = None if found[0] == "连续" else (found[0][:-2], found[1], found[2] - 2)
         between = self.sent[self.qs[i - 1].end : self._left_edge(q)] if i else ""
         if prev is not None and prev.entity and (found is None or self.w.change_only.fullmatch(found[0])):
             # A3: a list (36.18万元和42.45万元, 新建绿道137公里、累计达到2136公里) or a change (同比增长6.3%)
@@ -583,7 +594,18 @@ class _Attacher:
             inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
             if inherited is not None:
                 return inherited
-        return self._after_date(found)
+        return self._season(self._after_date(found))
+
+    def _season(self, found: tuple[str, int, int] | None) -> tuple[str, int, int] | None:
+        """An entity that opens with 档 keeps the season before it (2025年端午档电影票房: jieba tags 端午 a time word,
+        which the phrase before a number leaves out)."""
+        if found is None or not found[0].startswith("档"):
+            return found
+        text, a, b = found
+        for season in _SEASONS:
+            if self.sent.endswith(season, 0, a):
+                return season + text, a - len(season), b
+        return found
 
     def _bare_before(self, at: int, i: int) -> bool:
         """Whether nothing but adverbs, time words and function words stand between the start of the clause (or
@@ -747,6 +769,8 @@ class _Attacher:
             t = toks[j]
             if t.text in "（(" and nominal and not depth and _digit_within(sent, t.start):
                 break  # 9名“两委”干部（平均年龄37.8岁）: a parenthesis with a figure of its own is a remark
+            if j == 0 and t.text in _PREDICATE_LINKS:
+                break  # 连续5个月保持两位数增长: a linking verb opens a predicate, not a noun
             if j == 0 and len(t.text) == 1 and t.text in self.w.noun_openers:
                 nxt = toks[1] if len(toks) > 1 else None
                 if (
@@ -800,6 +824,8 @@ class _Attacher:
             elif not nominal and not depth and j + 1 < len(toks) and toks[j + 1].text == "级" and _is_grade(t.text):
                 # 2个千亿级产业集群, 2个4A级景区, 20家自治区级创新创业平台: a grade before the noun (jieba cuts 千亿 级)
                 j += 1
+            elif not nominal and t.flag == "h" and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
+                pass  # 1.49万家非遗工坊: a prefix (jieba cuts 非|遗工坊) opens the noun
             elif not nominal and t.flag in _MODIFIER_FLAGS and j + 1 < len(toks) and toks[j + 1].text in _QUOTES_OPEN:
                 pass  # 4个省级“蜀里安逸”消费新场景: a grade before a quoted name
             elif j and (t.text in self.w.adverbs or (nominal and self._starts_predicate(toks, j))):
@@ -837,6 +863,16 @@ class _Attacher:
                 and t.text not in self.w.predicate_verbs
             ):
                 nominal, j = True, j + 1  # 832个脱贫县, 254个地市: jieba cuts a kind of county or city from its suffix
+            elif (
+                nominal
+                and j + 1 < len(toks)
+                and toks[j + 1].text in ("县", "村", "镇", "乡")
+                and len(t.text) == 2
+                and t.text in self.w.verbs
+                and t.text not in self.w.predicate_verbs
+                and (j + 2 == len(toks) or not _nominal(toks[j + 2], self.w))
+            ):
+                j += 1  # 160个国家乡村振兴重点帮扶县: a verb and a suffix after the noun make a kind of county
             elif _nominal(t, self.w):
                 nominal = True
             elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
@@ -873,6 +909,15 @@ class _Attacher:
             j += 1  # 至少两次入户走访: what 次 counts is an action, so the phrase ends with its verb
         while j > 1 and toks[j - 1].text in _COORDINATORS:
             j -= 1  # 三次提高…基本工资标准和…: a coordinator the phrase stopped after
+        if (
+            j > 1
+            and j == len(toks)
+            and later is not None
+            and stop == later.start
+            and later.qualifier_start is not None
+            and toks[j - 1].start >= later.qualifier_start
+        ):
+            j -= 1  # 8条重点产业链规模突破8000亿元: the qualifier of the next number is not part of the noun
         if j > 1 and j < len(toks) and toks[j - 1].text in self.w.manner_adverbs and _verbish(toks[j], self.w):
             j -= 1  # 1000个整治村集中推进, 674个重点项目强力推进: the adverb belongs to the predicate
         found = _trim(sent, pos, toks[j - 1].end)

@@ -579,6 +579,9 @@ def _excluded_context(
     # 数十个, 几百人: vague only before a Chinese numeral (人数698万人 is a count).
     if m.group("cn") and head.endswith(g.vague_before):
         return True
+    # 两位数增长, 个位数: a number of digits (not 3位数学老师, three maths teachers)
+    if unit_text == "位" and text.startswith("数", end) and not text.startswith("数学", end):
+        return True
     # 1+3+N, 5+2: numbers in a formula
     prev = text[start - 1] if start else ""
     nxt = text[m.end()] if m.end() < len(text) else ""
@@ -660,7 +663,7 @@ def _qualifier_before(text: str, start: int, g: QuantityGrammar) -> tuple[str, i
 def _qualifier_ending_at(text: str, pos: int, g: QuantityGrammar) -> tuple[str, int, int] | None:
     for k in range(min(g.before_max, pos), 0, -1):
         w = text[pos - k : pos]
-        if w in g.before and not text.endswith(g.not_before, max(0, pos - k - 1), pos):
+        if w in g.before and not text.endswith(g.not_before, max(0, pos - k - 2), pos):
             # 不超过 is at_most as a whole word; don't read its tail 超过 as over.
             return w, pos - k, pos
     return None
