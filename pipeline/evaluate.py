@@ -28,7 +28,9 @@ Fact matching, per gold record (the other scorers find their article the same wa
 4. a prediction that matches an ``optional`` gold fact is neither a true nor a false positive.
 
 Fact scores: precision, recall and F1 of (value, unit); qualifier accuracy and entity accuracy over matched
-pairs (a predicted entity is right when it contains the gold entity, quotes and spaces ignored); full-fact
+pairs (a predicted entity is right when it contains the gold entity, quotes and spaces ignored; the stricter
+``entity_end_accuracy`` also wants it to end with the gold entity, so 地区生产总值同比增长 is not right for
+地区生产总值, though words before the gold entity still are); full-fact
 F1, where a fact counts only when value, unit, qualifier and entity are all right.
 """
 
@@ -72,6 +74,7 @@ class Counts:
     matched: int = 0
     qualifier_ok: int = 0
     entity_ok: int = 0
+    entity_end_ok: int = 0
     full_ok: int = 0
 
     def add(self, other: Counts) -> None:
@@ -89,6 +92,7 @@ class Counts:
             "value_f1": _f1(p, r),
             "qualifier_accuracy": self.qualifier_ok / self.matched if self.matched else 0.0,
             "entity_accuracy": self.entity_ok / self.matched if self.matched else 0.0,
+            "entity_end_accuracy": self.entity_end_ok / self.matched if self.matched else 0.0,
             "full_precision": fp,
             "full_recall": fr,
             "full_f1": _f1(fp, fr),
@@ -318,6 +322,7 @@ def evaluate(out_dir: str | Path, gold_paths: Sequence[str | Path]) -> Scores:
             e_ok = bool(_ent_norm(g.get("entity", ""))) and _ent_norm(g.get("entity", "")) in _ent_norm(p["entity"])
             c.qualifier_ok += q_ok
             c.entity_ok += e_ok
+            c.entity_end_ok += e_ok and _ent_norm(p["entity"]).endswith(_ent_norm(g.get("entity", "")))
             c.full_ok += q_ok and e_ok
             if not (q_ok and e_ok):
                 res.errors.append(
@@ -679,7 +684,8 @@ def format_report(s: Scores) -> str:
     lines = [
         f"gold facts {c['gold']}, predicted {c['predicted']}, matched {c['matched']}",
         f"value   P {sc['value_precision']:.3f}  R {sc['value_recall']:.3f}  F1 {sc['value_f1']:.3f}",
-        f"qualifier accuracy {sc['qualifier_accuracy']:.3f}   entity accuracy {sc['entity_accuracy']:.3f}",
+        f"qualifier accuracy {sc['qualifier_accuracy']:.3f}   entity accuracy {sc['entity_accuracy']:.3f}"
+        f" (ending with the gold entity {sc['entity_end_accuracy']:.3f})",
         f"full    P {sc['full_precision']:.3f}  R {sc['full_recall']:.3f}  F1 {sc['full_f1']:.3f}",
     ]
     if d["headline_accuracy"] is not None:

@@ -85,6 +85,7 @@ class FactWords:
     max_chars: int
     left_strip: re.Pattern[str]
     change_only: re.Pattern[str]
+    change_tail: re.Pattern[str]
     change_prefix_words: frozenset[str]
     change_prefixes: tuple[str, ...]  # the same words, longest first
     adverbs: frozenset[str]
@@ -157,6 +158,13 @@ def load_words() -> FactWords:
             + ")*(?:"
             + "|".join(map(re.escape, sorted(d["change_verbs"], key=len, reverse=True)))
             + ")"
+        ),
+        change_tail=re.compile(
+            "((?:"
+            + "|".join(map(re.escape, sorted(d["change_prefixes"], key=len, reverse=True)))
+            + ")*)((?:"
+            + "|".join(map(re.escape, sorted(d["change_verbs"], key=len, reverse=True)))
+            + ")了?)$"
         ),
     )
 
@@ -277,7 +285,7 @@ class FactExtractor:
                         ent = (f.entity, f.entity_start - s, f.entity_end - s)
             if ent is None:
                 ent = att.entity(i, out[-1] if out else None, s)
-            name, es, ee = ent if ent is not None else ("", None, None)
+            name, es, ee = _without_change(ent, self.words) if ent is not None else ("", None, None)
             out.append(
                 Fact(
                     value=q.value,
@@ -416,6 +424,30 @@ def _respectively(
                         follow[i + m] = (i, i, end + 2)
         i = j + 1
     return out, follow
+
+
+# nouns that keep a verb of change after them: 经济增长 is economic growth, not the economy
+_CHANGE_NOUNS = frozenset({"经济"})
+
+
+def _without_change(ent: tuple[str, int, int], w: FactWords) -> tuple[str, int, int]:
+    """The entity without a verb of change and its comparison at its end: 地区生产总值同比增长5.2% measures
+    地区生产总值, as 地区生产总值增长 and 城乡居民人均可支配收入分别增长 do theirs (but 存贷比提高 keeps its 比, and
+    经济增长 or a remainder of one character stays whole); an adverb before the verb goes with it (粮食产量也增长)."""
+    name, a, b = ent
+    m = w.change_tail.search(name)
+    if m is None or not m.start():
+        return ent
+    cut = m.start(2) if m.group(1) in ("比", "较") else m.start()
+    rest = name[:cut].rstrip("、，, \u3000")
+    while True:  # 粮食产量也增长: the adverb before the verb goes with it
+        adverb = next((x for x in w.adverbs if rest.endswith(x) and len(rest) - len(x) >= 2), None)
+        if adverb is None:
+            break
+        rest = rest[: -len(adverb)]
+    if len(rest) < 2 or rest in _CHANGE_NOUNS:
+        return ent
+    return rest, a, a + len(rest)
 
 
 def _after(q: Quantity) -> int:
@@ -559,8 +591,10 @@ class _Attacher:
         found = self._clear(self.after(i))
         if found is None:
             found = self._after_date(self._clear(self.before(i)))
-            if found is not None and found[0] in _WHOLE_AREAS:
-                found = None  # 全国已有3946个, 全国702个县…: the whole country is where, not what is counted
+            if found is not None and found[0] in _WHOLE_AREAS and q.unit not in _PEOPLE_UNITS:
+                # 全国已有3946个, 全国702个县…: the whole country is where, not what is counted (but 全村200多户 are
+                # the village's households)
+                found = None
             elif found is not None and found[0].endswith("连续"):
                 # 制造业贷款连续39个月: the noun lasted that long (连续 alone names nothing)
                 found = None if found[0] == "连续" else (found[0][:-2], found[1], found[2] - 2)
