@@ -98,6 +98,14 @@ CASES = [
     ("三至五百人", [("三至五百人", 300, "人", "range")]),
     ("气温下降4～8℃", [("4～8℃", 4, "摄氏度", "range")]),
     ("决出第3—5名", []),
+    # 内 after a span of time or a distance is within (xwlb:20221003:01, xwlb:20260113:11); 高达 is exact; 批次
+    # keeps its 次; an event or a weight class is no measure (xwlb:20260920:11, xwlb:20260925:07)
+    ("90%的家庭15分钟内能够到达最近的医疗点", [("90%", 90, "%", "exact"), ("15分钟", 15, "分钟", "at_most")]),
+    ("就牵头审理涉案金额高达5亿元的案件", [("5亿元", 500000000, "元", "exact")]),
+    ("两批次面向民间资本推介重点工程项目", [("两批次", 2, "批次", "exact")]),
+    ("唐钱婷夺得女子50米蛙泳金牌；", []),
+    ("举重赛场，杨柳月夺得女子61公斤级金牌。", []),
+    ("建成10米长的防洪板", [("10米", 10, "米", "exact")]),
     # a number of digits is no count (govwork_city2024:扬州), 3位数学老师 is; 最高 right before a number is an upper
     # bound (xwlb:20250608:04), but not a superlative (govwork_province2026:河南省: 全球最高10米液压支架)
     ("其中制造业贷款连续39个月保持两位数增长", [("39个月", 39, "个月", "exact")]),

@@ -102,6 +102,8 @@ class QuantityGrammar:
     session_marker: str
     session_marker_window: int
     reading_after: tuple[str, ...]
+    event_after: tuple[str, ...] = ()
+    event_units: frozenset[str] = frozenset()
     # names of places that open with a numeral, of three characters or more (七台河, 三门峡, 三台县; not the short
     # 三台, which is also "three sets"): a quantity starting where one starts is none
     place_words: tuple[str, ...] = ()
@@ -210,6 +212,8 @@ def load_grammar() -> QuantityGrammar:
         session_marker=str(ex.get("session_marker", "")),
         session_marker_window=int(ex.get("session_marker_window", 0)),
         reading_after=tuple(ex.get("reading_after", ())),
+        event_after=tuple(ex.get("event_after", ())),
+        event_units=frozenset(ex.get("event_units", ())),
         place_words=_numeral_place_names(cn_chars),
         # each alternative of ``number`` begins with an Arabic digit or a character of ``cn`` (百分之 too),
         # and a lone such character is itself a match of ``ar`` or ``cn``
@@ -397,6 +401,8 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
             if aft is not None:
                 qtext, qs, qe = aft
                 qual = g.after[qtext]
+        if qual == "exact" and kind in ("time", "length") and text.startswith("内", end):
+            qual, qtext, qs, qe = "at_most", "内", end, end + 1  # 3个工作日内, 500米内: within
         if qual == "exact" and inner_over:
             qual = "over"
         # 一 as the article "a": a bare 一 with nothing that makes it a count. A bare 百, 千, 万 (千条线,
@@ -578,6 +584,9 @@ def _excluded_context(
         return True
     # 数十个, 几百人: vague only before a Chinese numeral (人数698万人 is a count).
     if m.group("cn") and head.endswith(g.vague_before):
+        return True
+    # 100米蛙泳, 10米气步枪, 70公斤级: an event or a class
+    if unit_text in g.event_units and text.startswith(g.event_after, end):
         return True
     # 两位数增长, 个位数: a number of digits (not 3位数学老师, three maths teachers)
     if unit_text == "位" and text.startswith("数", end) and not text.startswith("数学", end):
