@@ -86,6 +86,7 @@ class FactWords:
     left_strip: re.Pattern[str]
     change_only: re.Pattern[str]
     change_tail: re.Pattern[str]
+    action_tail: re.Pattern[str]
     change_prefix_words: frozenset[str]
     change_prefixes: tuple[str, ...]  # the same words, longest first
     adverbs: frozenset[str]
@@ -165,6 +166,24 @@ def load_words() -> FactWords:
             + ")*)((?:"
             + "|".join(map(re.escape, sorted(d["change_verbs"], key=len, reverse=True)))
             + ")了?)$"
+        ),
+        action_tail=re.compile(
+            "(?:(?:"
+            + "|".join(
+                map(
+                    re.escape,
+                    sorted(
+                        {x for x in (*d["adverbs"], *d["change_prefixes"]) if len(x) > 1} | {"已", "将", "先后"},
+                        key=len,
+                        reverse=True,
+                    ),
+                )
+            )
+            + "|(?<!公)共|(?<![年人户日月亩])均)+(?:"
+            + "|".join(map(re.escape, sorted(d["action_verbs"], key=len, reverse=True)))
+            + ")了?|(?:"
+            + "|".join(map(re.escape, sorted(d["action_verbs"], key=len, reverse=True)))
+            + ")了)$"
         ),
     )
 
@@ -285,7 +304,8 @@ class FactExtractor:
                         ent = (f.entity, f.entity_start - s, f.entity_end - s)
             if ent is None:
                 ent = att.entity(i, out[-1] if out else None, s)
-            name, es, ee = _without_change(ent, self.words) if ent is not None else ("", None, None)
+            counted = q.kind == "count" and q.unit not in _PEOPLE_UNITS
+            name, es, ee = _without_change(ent, self.words, counted) if ent is not None else ("", None, None)
             out.append(
                 Fact(
                     value=q.value,
@@ -430,15 +450,24 @@ def _respectively(
 _CHANGE_NOUNS = frozenset({"经济"})
 
 
-def _without_change(ent: tuple[str, int, int], w: FactWords) -> tuple[str, int, int]:
-    """The entity without a verb of change and its comparison at its end: 地区生产总值同比增长5.2% measures
+def _without_change(ent: tuple[str, int, int], w: FactWords, counted: bool = True) -> tuple[str, int, int]:
+    """The entity without a verb of change and its comparison at its end (and, for a count of things, without an
+    action verb after an adverb): 地区生产总值同比增长5.2% measures
     地区生产总值, as 地区生产总值增长 and 城乡居民人均可支配收入分别增长 do theirs (but 存贷比提高 keeps its 比, and
     经济增长 or a remainder of one character stays whole); an adverb before the verb goes with it (粮食产量也增长)."""
     name, a, b = ent
     m = w.change_tail.search(name)
     if m is None or not m.start():
-        return ent
-    cut = m.start(2) if m.group(1) in ("比", "较") else m.start()
+        # 志愿服务活动已举办, 班列累计开行: for a count of things, an action verb after an adverb (or before 了) is
+        # the predicate too, but not one alone, which may end a noun (养老服务, 基层治理); an amount of money or a
+        # number of people keeps it, since the verb names what is measured (中央财政累计投入359亿元: the investment;
+        # 当地累计转移4.9万余人: the people moved)
+        m = w.action_tail.search(name) if counted else None
+        if m is None or not m.start():
+            return ent
+        cut = m.start()
+    else:
+        cut = m.start(2) if m.group(1) in ("比", "较") else m.start()
     rest = name[:cut].rstrip("、，, \u3000")
     while True:  # 粮食产量也增长: the adverb before the verb goes with it
         adverb = next((x for x in w.adverbs if rest.endswith(x) and len(rest) - len(x) >= 2), None)
@@ -589,6 +618,8 @@ class _Attacher:
             # 教育部等五部门联合印发, 双向六车道: the unit is the noun counted
             return q.unit_text, q.end - len(q.unit_text), q.end
         found = self._clear(self.after(i))
+        if found is not None and self.w.change_only.fullmatch(found[0]):
+            found = None  # 服务时间从10天延长至5个月: a verb of change after the number names nothing
         if found is None:
             found = self._after_date(self._clear(self.before(i)))
             if found is not None and found[0] in _WHOLE_AREAS and q.unit not in _PEOPLE_UNITS:
@@ -858,6 +889,14 @@ class _Attacher:
             elif not nominal and not depth and j + 1 < len(toks) and toks[j + 1].text == "级" and _is_grade(t.text):
                 # 2个千亿级产业集群, 2个4A级景区, 20家自治区级创新创业平台: a grade before the noun (jieba cuts 千亿 级)
                 j += 1
+            elif (
+                not nominal
+                and t.text.endswith("级")
+                and j + 2 < len(toks)
+                and toks[j + 1].text in ("及", "和")
+                and toks[j + 2].text in self.w.term_words
+            ):
+                pass  # 95%的县级及以上城市: a grade and above opens the noun
             elif not nominal and t.flag == "h" and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
                 pass  # 1.49万家非遗工坊: a prefix (jieba cuts 非|遗工坊) opens the noun
             elif not nominal and t.flag in _MODIFIER_FLAGS and j + 1 < len(toks) and toks[j + 1].text in _QUOTES_OPEN:
