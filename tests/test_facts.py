@@ -319,6 +319,16 @@ def test_facts_range_counts_its_noun_with_both_ends(fx: FactExtractor) -> None:
     assert (facts[2].qualifier, facts[2].check_status) == ("range", "ok")
 
 
+def test_facts_a_change_is_no_part_of_a_rate(fx: FactExtractor) -> None:
+    # govwork_national:2016:17: 5600亿元 is the year's increase, not a part of the deficit; the 赤字率 is unchecked
+    facts = fx.extract("今年拟安排财政赤字2.18万亿元，比去年增加5600亿元，赤字率3%。")
+    assert [(f.surface, f.link_role, f.check_status) for f in facts] == [
+        ("2.18万亿元", None, None),
+        ("5600亿元", None, None),
+        ("3%", None, None),
+    ]
+
+
 def test_facts_rate_mismatch_is_flagged_not_fixed(fx: FactExtractor) -> None:
     facts = fx.extract("对接形成项目清单415项，推动完成400项，完成率达90.4%。")
     assert facts[2].check_status == "mismatch"

@@ -1303,6 +1303,9 @@ def _link(text: str, facts: list[Fact], words: FactWords) -> list[Fact]:
         stem = r.entity[:-1][-2:]
         if stem not in text[max(part.sentence_start, part.start - 8) : part.start] and stem not in part.entity:
             continue
+        before_part = text[max(part.sentence_start, part.start - 8) : part.start].rstrip("了 ")
+        if part.entity.endswith("率") or before_part.endswith(words.change):
+            continue  # 比去年增加5600亿元，赤字率3%: a change is no part; nor is a count named after a rate
         n_link += 1
         lid = f"L{n_link}"
         computed = part.value / tot.value * 100
