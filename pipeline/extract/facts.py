@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -87,6 +87,7 @@ class FactWords:
     change_only: re.Pattern[str]
     change_tail: re.Pattern[str]
     action_tail: re.Pattern[str]
+    adverb_tail: re.Pattern[str]
     change_prefix_words: frozenset[str]
     change_prefixes: tuple[str, ...]  # the same words, longest first
     adverbs: frozenset[str]
@@ -161,31 +162,22 @@ def load_words() -> FactWords:
             + ")"
         ),
         change_tail=re.compile(
-            "((?:"
-            + "|".join(map(re.escape, sorted(d["change_prefixes"], key=len, reverse=True)))
-            + ")*)((?:"
-            + "|".join(map(re.escape, sorted(d["change_verbs"], key=len, reverse=True)))
-            + ")了?)$"
+            f"((?:{_alternation(d['change_prefixes'])})*)((?:{_alternation(d['change_verbs'])})了?)$"
         ),
+        # adverbs of two characters or more, 已, 将, and 共 and 均 where they end no word (公共, 年均)
         action_tail=re.compile(
             "(?:(?:"
-            + "|".join(
-                map(
-                    re.escape,
-                    sorted(
-                        {x for x in (*d["adverbs"], *d["change_prefixes"]) if len(x) > 1} | {"已", "将", "先后"},
-                        key=len,
-                        reverse=True,
-                    ),
-                )
-            )
-            + "|(?<!公)共|(?<![年人户日月亩])均)+(?:"
-            + "|".join(map(re.escape, sorted(d["action_verbs"], key=len, reverse=True)))
-            + ")了?|(?:"
-            + "|".join(map(re.escape, sorted(d["action_verbs"], key=len, reverse=True)))
-            + ")了)$"
+            + _alternation({x for x in (*d["adverbs"], *d["change_prefixes"]) if len(x) > 1} | {"已", "将", "先后"})
+            + f"|(?<!公)共|(?<![年人户日月亩])均)+(?:{_alternation(d['action_verbs'])})了?"
+            + f"|(?:{_alternation(d['action_verbs'])})了)$"
         ),
+        adverb_tail=re.compile(f"(?:{_alternation(d['adverbs'])})+$"),
     )
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of ``words``, longest first."""
+    return "|".join(map(re.escape, sorted(words, key=lambda x: (-len(x), x))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -469,11 +461,9 @@ def _without_change(ent: tuple[str, int, int], w: FactWords, counted: bool = Tru
     else:
         cut = m.start(2) if m.group(1) in ("比", "较") else m.start()
     rest = name[:cut].rstrip("、，, \u3000")
-    while True:  # 粮食产量也增长: the adverb before the verb goes with it
-        adverb = next((x for x in w.adverbs if rest.endswith(x) and len(rest) - len(x) >= 2), None)
-        if adverb is None:
-            break
-        rest = rest[: -len(adverb)]
+    m = w.adverb_tail.search(rest)
+    if m is not None and m.start() >= 2:
+        rest = rest[: m.start()]  # 粮食产量也增长: the adverbs before the verb go with it
     if len(rest) < 2 or rest in _CHANGE_NOUNS:
         return ent
     return rest, a, a + len(rest)

@@ -385,10 +385,7 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
         if low is not None:
             start, lo_value, qs, qe = low
             qual, qtext, value_max, value = "range", text[qs:qe], value, lo_value
-        before = None if low is not None else _qualifier_before(text, start, g)
-        if low is not None:
-            pass
-        elif before is not None:
+        elif (before := _qualifier_before(text, start, g)) is not None:
             qtext, qs, qe = before
             qual = g.before[qtext]
         elif m.group("cn") and m.group("cn").startswith(("万", "亿", "百", "千")):
