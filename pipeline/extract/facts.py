@@ -447,7 +447,7 @@ def _without_change(ent: tuple[str, int, int], w: FactWords, counted: bool = Tru
     action verb after an adverb): 地区生产总值同比增长5.2% measures
     地区生产总值, as 地区生产总值增长 and 城乡居民人均可支配收入分别增长 do theirs (but 存贷比提高 keeps its 比, and
     经济增长 or a remainder of one character stays whole); an adverb before the verb goes with it (粮食产量也增长)."""
-    name, a, b = ent
+    name, a, _ = ent
     m = w.change_tail.search(name)
     if m is None or not m.start():
         # 志愿服务活动已举办, 班列累计开行: for a count of things, an action verb after an adverb (or before 了) is

@@ -433,9 +433,6 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
     return out
 
 
-# units that open with 千 (a numeral's 千 is read as theirs after a magnitude: 八十万千瓦)
-_THOUSAND_UNITS = ("千瓦", "千米", "千克", "千人", "千元")
-
 # Q6: the lower end of a range, right before a quantity's number: a number (with its own magnitude or none), a
 # dash, tilde, 至 or 到, the number; at most one space each side. Not after a digit or a Latin letter; after 第
 # (第3—5名) both ends are ordinals.
@@ -486,9 +483,9 @@ def _read(text: str, m: re.Match[str], g: QuantityGrammar) -> tuple[float, str, 
     """Value, normalised unit, kind, end of the number, end of the unit, printed unit, inner 余/多."""
     cn = m.group("cn")
     if cn and len(cn) > 1 and cn[-1] == "千" and (cn[-2] in g.magnitudes or cn[-2] == "千"):
-        # 八十万千瓦, 两万千米, 五千千瓦: the 千 after a magnitude (or after 千) begins the unit
+        # 八十万千瓦, 两万千米, 五千千瓦: the 千 after a magnitude (or after 千) begins a unit of the table
         k = m.end()
-        if any(text.startswith(u, k - 1) for u in _THOUSAND_UNITS):
+        if any(text[k - 1 : k - 1 + n] in g.units for n in range(2, g.unit_max + 1)):
             shorter = g.number.match(text, m.start(), k - 1)
             if shorter is not None and shorter.end() == k - 1:
                 m = shorter
