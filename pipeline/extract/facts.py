@@ -111,6 +111,9 @@ class FactWords:
     per_unit_lead: re.Pattern[str]  # a unit of output alone (万元), before an entity that opens with its measure
     shared_heads: tuple[str, ...]  # heads a 分别 list's items share (基本养老、失业、工伤保险参保人数)
     measure_verbs: frozenset[str]  # verbs that name what the count after them measures (出栏5.8万头)
+    verb_terms: tuple[str, ...]  # terms that open with an action verb (新建商品房)
+    new_verbs: frozenset[str]  # action verbs that describe new things (新开工项目投产率, 12个新建小区)
+    whole_nouns: frozenset[str]  # nouns that 全 before them makes one word with (全产业链)
 
 
 @lru_cache(maxsize=1)
@@ -149,6 +152,9 @@ def load_words() -> FactWords:
         per_unit_heads=tuple(d["per_unit_heads"]),
         shared_heads=tuple(d["shared_heads"]),
         measure_verbs=frozenset(d["measure_verbs"]),
+        verb_terms=tuple(d["verb_terms"]),
+        new_verbs=frozenset(d["new_verbs"]),
+        whole_nouns=frozenset(d["whole_nouns"]),
         per_unit=re.compile(
             "(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")(?:"
             + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True))) + ")$"
@@ -631,11 +637,16 @@ class _Attacher:
         if found is not None and self.w.change_only.fullmatch(found[0]):
             return None  # 比去年同期增长30% after a fact with no entity: 增长 names nothing
         if (
-            found is not None
-            and (found[0] in self.w.verbs or found[0] in _CLAUSE_OPENERS)
-            and found[0] not in self.w.verb_heads
-            and found[0] not in self.w.measure_verbs
-            and self._bare_before(found[1], i)
+            (
+                (
+                    found is not None
+                    and (found[0] in self.w.verbs or found[0] in _CLAUSE_OPENERS)
+                    and found[0] not in self.w.verb_heads
+                    and found[0] not in self.w.measure_verbs
+                    and self._bare_before(found[1], i)
+                )
+                or (found is None and self._linking_verb_alone(i))
+            )
             and prev is not None
             and prev.entity
             and prev.unit == q.unit
@@ -661,6 +672,19 @@ class _Attacher:
             if self.sent.endswith(season, 0, a):
                 return season + text, a - len(season), b
         return found
+
+    def _linking_verb_alone(self, i: int) -> bool:
+        """Whether the clause before quantity ``i`` is an action verb that is also a linking word (完成, 达到), with
+        nothing but adverbs, time words and function words before it: 升级改造50家标准化菜市场，目前已完成38家."""
+        at = self._left_edge(self.qs[i])
+        lo = _clause_start(self.sent, at, self.qs[i - 1].end if i else 0)
+        toks = [t for t in self._tagged(lo, at) if t.text.strip(" \u3000、")]
+        return (
+            bool(toks)
+            and toks[-1].text in self.w.verbs
+            and toks[-1].text in self.w.link_words
+            and self._bare_before(toks[-1].start, i)
+        )
 
     def _bare_before(self, at: int, i: int) -> bool:
         """Whether nothing but adverbs, time words and function words stand between the start of the clause (or
@@ -847,6 +871,8 @@ class _Attacher:
                 depth -= 1
             elif depth:
                 nominal = True
+            elif t.text == "全" and not nominal and j + 1 < len(toks) and toks[j + 1].text in self.w.whole_nouns:
+                pass  # 21.6万个 全 产业链 开发项目: 全 opens the noun
             elif (
                 t.text == "、"
                 and nominal
@@ -940,6 +966,8 @@ class _Attacher:
                 nominal = True
             elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
                 pass  # 改造 项目, 调解 中心: an action verb inside a name
+            elif t.text in self.w.new_verbs and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
+                pass  # 5个 新建 小区, 1.22万个亿元以上 新建 续建 项目: after a number the verb describes the thing
             elif (
                 not nominal
                 and t.flag == "vn"
@@ -958,6 +986,17 @@ class _Attacher:
             j += 1
             if toks[j - 1].end - pos > self.w.max_chars:
                 break
+        if (
+            not nominal
+            and not depth
+            and j == 0
+            and q.unit in ("次", "场", "轮", "遍", "趟")
+            and toks
+            and _verbish(toks[0], self.w)
+            and toks[0].text not in self.w.predicate_verbs
+            and (toks[0].end >= len(sent) or sent[toks[0].end] in _CLAUSE_BREAK)
+        ):
+            return toks[0].text, toks[0].start, toks[0].end  # 同莫迪总理两次会晤，: a verb alone is what 次 counts
         if not nominal or depth:
             return None
         if j < len(toks) and (toks[j].text in self.w.predicate_verbs or toks[j].text[:2] in self.w.manner_adverbs):
@@ -1139,6 +1178,12 @@ class _Attacher:
                 and toks[k - 1].text not in w.verbs
             ):
                 pass  # 矛盾 调解 中心, 棚改 安置 房: an action verb inside a name
+            elif t.text in w.verbs and k < hi and sent.startswith(w.verb_terms, t.start):
+                pass  # 新建 商品房 网签成交量: a term that opens with an action verb
+            elif t.text == "全" and k < hi and toks[k + 1].text in w.whole_nouns:
+                pass  # 全 产业链 产值: one word, though jieba cuts it
+            elif t.text in w.new_verbs and k < hi and q.kind == "percent":
+                pass  # 新开工 项目 投产率: the verb names the rate's things
             elif (
                 t.text in w.modifier_verbs
                 and k < hi
@@ -1206,8 +1251,8 @@ class _Attacher:
         b = change_end if change_end is not None else toks[hi].end
         a = _per_unit_start(sent, a, w)
         found = _trim(sent, a, b)
-        if found is not None and (found[0] in w.manner_adverbs or found[0] in w.adverbs):
-            return None  # 全面完成37个…: an adverb left before a linking verb names nothing
+        if found is not None and (found[0] in w.manner_adverbs or found[0] in w.adverbs or found[0] in ("等", "等等")):
+            return None  # 全面完成37个…: an adverb left before a linking verb names nothing; so does 等 alone
         return found
 
 
