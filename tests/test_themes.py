@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.records import RawDocument
@@ -87,9 +88,28 @@ def test_seed_articles_carry_their_main_themes(seed_run) -> None:
     assert all(len(t) <= 4 for t in themes.values())  # main themes, not every theme brushed
 
 
+def _close_numbers(got: object, want: object, atol: float, path: str = "") -> None:
+    """``got`` and ``want`` (parsed JSON) hold the same keys, strings and list lengths, and numbers within ``atol``."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and got.keys() == want.keys(), path
+        for k in want:
+            _close_numbers(got[k], want[k], atol, f"{path}/{k}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), path
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            _close_numbers(g, w, atol, f"{path}[{i}]")
+    elif isinstance(want, float) or isinstance(got, float):
+        assert abs(float(got) - float(want)) <= atol, (path, got, want)  # type: ignore[arg-type]
+    else:
+        assert got == want, path
+
+
 def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
-    # in a fresh process, as `govmine train` runs. The weights are the same byte for byte in the same environment;
-    # OPENBLAS_NUM_THREADS=1 at start-up (which a Dask run used to leave set in its caller) changes them by up to 1e-4
+    # in a fresh process, as `govmine train` runs. The weights are the same byte for byte on the same machine;
+    # OPENBLAS_NUM_THREADS=1 at start-up (which a Dask run used to leave set in its caller) changes them by up to 1e-4,
+    # and so does another CPU (its BLAS kernels sum in another order: on the machine of 2026-11-30's second session
+    # the article model's weights differed by up to 4e-7 and the off-topic model's by up to 1.3e-3, with the same
+    # metrics), so the two article-level models are compared number by number, the metrics exactly
     out = tmp_path / "themes"
     cmd = [sys.executable, "-m", "pipeline.cli", "train", "--root", str(ROOT), "--out", str(out)]
     subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
@@ -99,9 +119,22 @@ def test_training_is_reproducible_and_passes_the_gate(tmp_path: Path) -> None:
     assert meta["thresholds"] == shipped["thresholds"]
     assert meta["metrics"] == shipped["metrics"]
     assert meta["relevance"] == shipped["relevance"]
-    # the off-topic and article models, byte for byte
-    assert (out / "relevance.json").read_bytes() == (MODEL_DIR / "relevance.json").read_bytes()
-    assert (out / "article_model.npz").read_bytes() == (MODEL_DIR / "article_model.npz").read_bytes()
+    # the off-topic and article models: the same terms, the same weights up to the last bits of another machine's sums
+    _close_numbers(
+        json.loads((out / "relevance.json").read_text(encoding="utf-8")),
+        json.loads((MODEL_DIR / "relevance.json").read_text(encoding="utf-8")),
+        atol=1e-2,
+    )
+    with (
+        np.load(out / "article_model.npz", allow_pickle=False) as got,
+        np.load(MODEL_DIR / "article_model.npz", allow_pickle=False) as want,
+    ):
+        assert got.files == want.files
+        for name in want.files:
+            if want[name].dtype.kind == "f":
+                np.testing.assert_allclose(got[name], want[name], rtol=0, atol=1e-4, err_msg=name)
+            else:
+                np.testing.assert_array_equal(got[name], want[name], err_msg=name)
     assert meta["article_model"] == shipped["article_model"]
     m = meta["metrics"]
     assert m["clauses_heldout"]["macro_f1"] >= FLOORS["clauses_heldout_macro_f1"]
