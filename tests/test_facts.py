@@ -418,7 +418,7 @@ def test_facts_respectively_lists(fx: FactExtractor, text: str, entities: list[s
         # each item names its own measure, or is a thing of its own: no shared head
         (
             "粮食播种面积和产量分别稳定在172万亩和14.3亿斤以上，油菜种植面积达到15.3万亩以上。",
-            ["粮食播种面积", "产量", "面积"],
+            ["粮食播种面积", "产量", "油菜种植面积"],
         ),
         ("国际友城和外国驻穗总领馆分别增至214对和69家。", ["国际友城", "外国驻穗总领馆"]),
         ("其中一产、二产、三产分别增长3.5％左右、6.5％左右、5％左右；", ["一产", "二产", "三产"]),
@@ -532,6 +532,60 @@ def test_facts_verbs_of_new_things(fx: FactExtractor, text: str, entities: list[
     # 改扩建停车场, 新开工项目投产率 (kept), 全国新建商品房网签成交量 (kept), 新建望远镜 (kept), 等 and 以上新建续建项目,
     # 今年以来公安机关侦办网络违法犯罪案件, 产业链产值, 开工, 社会用电量, (none), (none), 同莫迪总理 and (none)
     assert [f.entity for f in fx.extract(text)] == entities
+
+
+@pytest.mark.parametrize(
+    "text,surface,entity",
+    [
+        # action verbs of the reports before what they count (拉动, 争创, 新引育, 减排, 节省)
+        (
+            "开展“品质生活 乐购铜陵”系列促消费活动，发放消费券6290万元，拉动消费超15亿元，新能源汽车、智能家电销售额分别"
+            "增长60.4%、49.8%，网上零售额增长30%以上。",
+            "15亿元",
+            "消费",
+        ),
+        (
+            "学习借鉴“千万工程”经验，深入实施乡村建设行动，持续推进“四条示范带”建设，扎实开展“四清四整”专项行动，"
+            "建成“美丽庭院”2000个，争创省级乡村振兴示范乡镇1个、示范村5个。",
+            "1个",
+            "省级乡村振兴示范乡镇",
+        ),
+        ("新引育高层次人才创新创业团队25个，博士、市级以上领军人才396人。", "25个", "高层次人才创新创业团队"),
+        (
+            "完成节能降碳技术改造项目2个、煤炭高效利用项目37个，世界首座商业示范项目八钢富氢碳循环氧气高炉建成投运，"
+            "年减排二氧化碳近100万吨。",
+            "100万吨",
+            "二氧化碳",
+        ),
+        # a measure noun after its verb keeps the verb (种植面积), and so does a unit of an institution (建设单位)
+        (
+            "扛牢耕地保护和粮食安全政治责任，实施粮油单产提升行动，加强高标准农田建设，粮食种植面积稳定在326万亩以上。",
+            "326万亩",
+            "粮食种植面积",
+        ),
+        (
+            "１９５６年施工的限额以上建设单位共有９６４个，其中本年开始建设的２７１个，继续建设的６９３个；",
+            "９６４个",
+            "限额以上建设单位",
+        ),
+        (
+            "日前，厦门市集美区2023年回收低值可回收物累积的2450吨碳减排量，通过厦门市产权交易中心完成了交易，"
+            "这也是我国首宗居民小区低值可回收物分类碳交易项目。",
+            "2450吨",
+            "碳减排量",
+        ),
+    ],
+)
+def test_facts_report_verbs_and_measures(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
+    # sentences of the bundled government work reports and 新闻联播 items, from the fifth fact audit (reports); the
+    # entities had been 拉动消费, 争创省级乡村振兴示范乡镇, 新引育高层次人才创新创业团队, 减排二氧化碳, 面积, 单位 and 碳
+    assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
+
+
+def test_facts_second_water_supply_is_no_count(fx: FactExtractor) -> None:
+    # 二次供水 is a kind of water supply (tanks on top of a building), not something done twice
+    text = "强化供水安全保障，推进250公里老旧供水管网改造，推动住宅小区二次供水设施改造，加快长江水库、铁炉山水库扩容，打造供水新格局。"
+    assert [f.surface for f in fx.extract(text)] == ["250公里"]
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,7 @@ class FactWords:
     verb_terms: tuple[str, ...]  # terms that open with an action verb (新建商品房)
     new_verbs: frozenset[str]  # action verbs that describe new things (新开工项目投产率, 12个新建小区)
     whole_nouns: frozenset[str]  # nouns that 全 before them makes one word with (全产业链)
+    verb_measures: frozenset[str]  # measure nouns after the verb they measure (种植面积)
 
 
 @lru_cache(maxsize=1)
@@ -155,6 +156,7 @@ def load_words() -> FactWords:
         verb_terms=tuple(d["verb_terms"]),
         new_verbs=frozenset(d["new_verbs"]),
         whole_nouns=frozenset(d["whole_nouns"]),
+        verb_measures=frozenset(d["verb_measures"]),
         per_unit=re.compile(
             "(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")(?:"
             + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True))) + ")$"
@@ -964,8 +966,12 @@ class _Attacher:
                 j += 1  # 160个国家乡村振兴重点帮扶县: a verb and a suffix after the noun make a kind of county
             elif _nominal(t, self.w):
                 nominal = True
-            elif t.text in self.w.verbs and j + 1 < len(toks) and toks[j + 1].text.endswith(self.w.institution_heads):
-                pass  # 改造 项目, 调解 中心: an action verb inside a name
+            elif (
+                t.text in self.w.verbs
+                and j + 1 < len(toks)
+                and (toks[j + 1].text.endswith(self.w.institution_heads) or toks[j + 1].text in ("量", "额", "数"))
+            ):
+                pass  # 改造 项目, 调解 中心, 碳 减排 量: an action verb inside a name (not 300亩 … 流转率)
             elif t.text in self.w.new_verbs and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
                 pass  # 5个 新建 小区, 1.22万个亿元以上 新建 续建 项目: after a number the verb describes the thing
             elif (
@@ -1198,8 +1204,13 @@ class _Attacher:
                 pass
             elif t.text in w.term_words or t.text in w.time_modifiers:
                 pass  # 规模 以上 工业企业, 夜间 消费 聚集区: part of the name, though tagged f or t
-            elif k < hi and toks[k + 1].text in _MEASURE_ENDS and t.flag[:1] == "v" and _is_han(t.text):
-                pass  # 污水 收集 率: jieba cuts the rate word after its verb
+            elif (
+                k < hi
+                and (toks[k + 1].text in _MEASURE_ENDS or toks[k + 1].text in w.verb_measures)
+                and t.flag[:1] == "v"
+                and _is_han(t.text)
+            ):
+                pass  # 污水 收集 率, 粮食 种植 面积: jieba cuts the measure word after its verb
             elif t.flag == "eng" and t.text.isupper() and len(t.text) >= 2:
                 pass  # GDP增长6.5%, CPI上涨0.2%: an acronym names what changed
             elif (
