@@ -582,6 +582,37 @@ def test_facts_report_verbs_and_measures(fx: FactExtractor, text: str, surface: 
     assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
 
 
+@pytest.mark.parametrize(
+    "text,surface,entity",
+    [
+        # 安排 and 发行 (of budgets and bonds) before what they count, but 发行规模 is a measure
+        ("今年中央财政安排社会保障支出2019亿元，比去年增加247亿元。", "2019亿元", "社会保障支出"),
+        ("拟发行长期建设国债600亿元，比上年减少200亿元，同时增加中央预算内经常性建设投资100亿元；", "600亿元", "长期建设国债"),
+        (
+            "今天（3月13日），财政部在香港面向机构投资者招标发行2024年首期人民币国债，发行规模120亿元，市场认购踊跃，"
+            "认购倍数3.16倍。",
+            "120亿元",
+            "发行规模",
+        ),
+    ],
+)
+def test_facts_budget_and_bond_verbs(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
+    # sentences of the bundled government work reports and 新闻联播 items; the entities had been 中央财政安排社会保障支出
+    # and 国债 (发行规模 unchanged)
+    assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
+
+
+def test_facts_ranks_are_no_counts(fx: FactExtractor) -> None:
+    # a work report: 进入全国前30%、前40% ranks the two (the fifth fact audit); 目前63.5%的监测对象 stays a fact
+    text = (
+        "深入实施科技创新“八大抓手”，“一区一廊”落地创新型重大项目83个，国家创新型城市、温州高新区排名分别进入全国前30%、"
+        "前40%，瓯江实验室集聚高水平科研团队50个。"
+    )
+    assert [f.surface for f in fx.extract(text)] == ["83个", "50个"]
+    text = "今年以来，农业农村部指导各地进一步健全完善防止返贫监测帮扶机制，目前63.5%的监测对象已消除返贫致贫风险，其余均落实了帮扶措施。"
+    assert [(f.surface, f.entity) for f in fx.extract(text)] == [("63.5%", "监测对象")]
+
+
 def test_facts_second_water_supply_is_no_count(fx: FactExtractor) -> None:
     # 二次供水 is a kind of water supply (tanks on top of a building), not something done twice
     text = "强化供水安全保障，推进250公里老旧供水管网改造，推动住宅小区二次供水设施改造，加快长江水库、铁炉山水库扩容，打造供水新格局。"
