@@ -551,6 +551,8 @@ def test_facts_verbs_of_new_things(fx: FactExtractor, text: str, entities: list[
             "省级乡村振兴示范乡镇",
         ),
         ("新引育高层次人才创新创业团队25个，博士、市级以上领军人才396人。", "25个", "高层次人才创新创业团队"),
+        # 免费 after the people counted opens what is done for them
+        ("为全市5万名农村妇女免费提供宫颈癌筛查；", "5万名", "农村妇女"),
         (
             "完成节能降碳技术改造项目2个、煤炭高效利用项目37个，世界首座商业示范项目八钢富氢碳循环氧气高炉建成投运，"
             "年减排二氧化碳近100万吨。",
@@ -578,7 +580,8 @@ def test_facts_verbs_of_new_things(fx: FactExtractor, text: str, entities: list[
 )
 def test_facts_report_verbs_and_measures(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
     # sentences of the bundled government work reports and 新闻联播 items, from the fifth fact audit (reports); the
-    # entities had been 拉动消费, 争创省级乡村振兴示范乡镇, 新引育高层次人才创新创业团队, 减排二氧化碳, 面积, 单位 and 碳
+    # entities had been 拉动消费, 争创省级乡村振兴示范乡镇, 新引育高层次人才创新创业团队, 农村妇女免费, 减排二氧化碳, 面积,
+    # 单位 and 碳
     assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
 
 
