@@ -65,7 +65,14 @@ _CURRENCY_WORDS = ("人民币", "美金")
 # words joining two nouns that one count counts together (129个国家和地区)
 _COORDINATORS = frozenset({"和", "及", "与", "以及"})
 # words that open with a glue character and are words of their own (对外直接投资, 对口支援)
-_GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华"})
+# words that start with a glue character but are words: the phrase starts with them (对外 直接投资) ...
+_GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华", "和美", "和美乡村", "在职党员"})
+# ... or runs on over them (the user dictionary's 宜居宜业 和美乡村 示范村)
+_INNER_GLUED_WORDS = frozenset({"和美", "和美乡村", "在职党员"})
+# a build verb with its variant in brackets (新（改）建农村公路500公里): what is built follows it
+_BUILD_VARIANT = re.compile(r"新?[（(][^）)]{1,3}[）)]建")
+# comparison words that open a difference from another figure (高于全国7.8个百分点: how far the figure before exceeds)
+_COMPARISONS = ("高于", "低于", "快于", "慢于", "超过", "超出", "领先")
 # nouns of duration that jieba tags as time words (周期 t): the head of what a span of time measures
 _TIME_HEADS = frozenset(
     {"周期", "工期", "时间", "时长", "年限", "期限", "时限", "寿命", "用时", "耗时", "间隔", "时段"}
@@ -115,6 +122,7 @@ class FactWords:
     new_verbs: frozenset[str]  # action verbs that describe new things (新开工项目投产率, 12个新建小区)
     whole_nouns: frozenset[str]  # nouns that 全 before them makes one word with (全产业链)
     verb_measures: frozenset[str]  # measure nouns after the verb they measure (种植面积)
+    second_verbs: frozenset[str]  # verbs that end the phrase only after an action verb (改造提升)
 
 
 @lru_cache(maxsize=1)
@@ -157,6 +165,7 @@ def load_words() -> FactWords:
         new_verbs=frozenset(d["new_verbs"]),
         whole_nouns=frozenset(d["whole_nouns"]),
         verb_measures=frozenset(d["verb_measures"]),
+        second_verbs=frozenset(d["second_verbs"]),
         per_unit=re.compile(
             "(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")(?:"
             + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True))) + ")$"
@@ -628,6 +637,21 @@ class _Attacher:
                 # 制造业贷款连续39个月: the noun lasted that long (连续 alone names nothing)
                 found = None if found[0] == "连续" else (found[0][:-2], found[1], found[2] - 2)
         between = self.sent[self.qs[i - 1].end : self._left_edge(q)] if i else ""
+        if (
+            found is not None
+            and found[0].startswith(_COMPARISONS)
+            and q.unit in ("%", "百分点")
+            and prev is not None
+            and prev.entity
+            and prev.unit in ("%", "百分点")
+            and prev.entity_start is not None
+            and prev.entity_end is not None
+            and between.lstrip("，、, ").startswith(found[0])
+        ):
+            # 固定资产投资增长4%、高于全国7.8个百分点: the difference is the figure before's, from another's
+            inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
+            if inherited is not None:
+                return inherited
         if prev is not None and prev.entity and (found is None or self.w.change_only.fullmatch(found[0])):
             # A3: a list (36.18万元和42.45万元, 新建绿道137公里、累计达到2136公里) or a change (同比增长6.3%)
             # measures the previous entity.
@@ -1227,13 +1251,22 @@ class _Attacher:
             elif k == hi and t.flag == "t" and t.text in _TIME_HEADS:
                 pass  # 授权周期由平均15个月压缩至3个月: a noun of duration, though jieba tags it a time word
             elif (
+                t.text in w.second_verbs
+                and k > 0
+                and (
+                    toks[k - 1].text in w.verbs
+                    or (toks[k - 1].text == "、" and k > 1 and toks[k - 2].text in w.verbs)
+                )
+            ):
+                break  # 改造 提升 高标准农田, 新建 、 提升 精品民宿: what is done follows the verbs
+            elif (
                 not _is_han(t.text)
                 or t.text in w.boundary
                 or t.text in w.verbs
                 or (t.flag[:1] in ("m", "t", "r", "p", "c") and t.text not in w.numeral_nouns)
             ):
                 break
-            elif len(t.text) >= 2 and t.text[0] in w.glue and k < hi:
+            elif len(t.text) >= 2 and t.text[0] in w.glue and k < hi and t.text not in _INNER_GLUED_WORDS:
                 k -= 1
                 break  # 为村 集体: the glued function character ends the phrase (cut below)
             k -= 1
@@ -1261,6 +1294,9 @@ class _Attacher:
             a += 1  # 为村 集体 -> 村集体 (but 对外 直接投资)
         b = change_end if change_end is not None else toks[hi].end
         a = _per_unit_start(sent, a, w)
+        m = _BUILD_VARIANT.match(sent, a)
+        if m is not None and m.end() < b:
+            a = m.end()  # 新（改）建 农村公路: the build verb and its variant are no part of what is built
         found = _trim(sent, a, b)
         if found is not None and (found[0] in w.manner_adverbs or found[0] in w.adverbs or found[0] in ("等", "等等")):
             return None  # 全面完成37个…: an adverb left before a linking verb names nothing; so does 等 alone
