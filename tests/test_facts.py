@@ -630,6 +630,54 @@ def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entit
     assert [f.entity for f in fx.extract(text)] == entities
 
 
+@pytest.mark.parametrize(
+    "text,surface,entity",
+    [
+        # from the sixth fact audit: 共建, 创成, 消除, 参加 before what they count, an enumerator (六是) ends the phrase,
+        # and 建成投产 after the noun is its predicate
+        (
+            "增划免费停车位1.43万个，改造提升生态绿地25块，新建城市绿道16.3公里，与企业共建口袋公园5个，共享生态宜居北海。",
+            "5个",
+            "口袋公园",
+        ),
+        ("与武汉高校共建省级创新平台30家，转化落地成果106项。", "30家", "省级创新平台"),
+        (
+            "绿色宜居城市加快建设，完成老旧小区改造204个，入选城市更新省级试点项目6个，创成省级宜居示范居住区12个、"
+            "省级示范物业管理项目20个、省级垃圾分类达标小区255个。",
+            "12个",
+            "省级宜居示范居住区",
+        ),
+        (
+            "海绵城市建设扎实推进，相思江防洪排涝提升等工程加快建设，西城水厂投入使用，都督山等一批示范项目完工，"
+            "消除内涝积水段40处。",
+            "40处",
+            "内涝积水段",
+        ),
+        ("组织企业参加国际展会40余场。", "40余场", "国际展会"),
+        ("六是新增社会公共停车位2500个，其中中心城区500个。", "2500个", "新增社会公共停车位"),
+        (
+            "四个产业园区新落地过亿元项目19个、累计达61个，步长制药绿色智能化制造、知和大药厂、简道制药、泽宇生物等"
+            "11个项目建成投产。",
+            "11个",
+            "项目",
+        ),
+        # but 共建“一带一路”国家 is a name, and what is done three times opens the phrase after 三次
+        ("对共建“一带一路”国家进出口增长38%，中欧班列开行数量增长39.6%。", "38%", "共建“一带一路”国家进出口"),
+        (
+            "让全省人民备受鼓舞的是，习近平总书记两次亲临江苏考察、三次参加全国人代会江苏代表团审议，赋予我们“四个走在前”、"
+            "“四个新”、“4+1”、“四个着力点”等重大任务，为江苏现代化建设指明了前进方向。",
+            "三次",
+            "参加全国人代会江苏代表团审议",
+        ),
+    ],
+)
+def test_facts_audit6_verbs(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
+    # sentences of the bundled government work reports and 新闻联播 items; the entities had been 企业共建口袋公园,
+    # 武汉高校共建省级创新平台, 创成省级宜居示范居住区, 消除内涝积水段, 企业参加国际展会, 六是新增社会公共停车位, 项目建成投产,
+    # (the same) and (the same)
+    assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
+
+
 def test_facts_ranks_are_no_counts(fx: FactExtractor) -> None:
     # a work report: 进入全国前30%、前40% ranks the two (the fifth fact audit); 目前63.5%的监测对象 stays a fact
     text = (

@@ -996,6 +996,14 @@ class _Attacher:
                 and (toks[j + 1].text.endswith(self.w.institution_heads) or toks[j + 1].text in ("量", "额", "数"))
             ):
                 pass  # 改造 项目, 调解 中心, 碳 减排 量: an action verb inside a name (not 300亩 … 流转率)
+            elif (
+                j == 0
+                and q.unit in ("次", "场", "轮", "遍", "趟")
+                and t.text in self.w.verbs
+                and t.end < len(sent)
+                and sent[t.end] not in _CLAUSE_BREAK
+            ):
+                pass  # 三次 参加 全国人代会江苏代表团审议: what is done that often opens the phrase
             elif t.text in self.w.new_verbs and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
                 pass  # 5个 新建 小区, 1.22万个亿元以上 新建 续建 项目: after a number the verb describes the thing
             elif (
