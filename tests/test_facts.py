@@ -664,6 +664,12 @@ def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entit
         # but 共建“一带一路”国家 is a name, and what is done three times opens the phrase after 三次
         ("对共建“一带一路”国家进出口增长38%，中欧班列开行数量增长39.6%。", "38%", "共建“一带一路”国家进出口"),
         (
+            "全年实现进出口总额2.45万亿元，一般贸易占比达到42%，对“一带一路”共建国家和地区占比提高到36.2%，"
+            "民营企业进出口增长17.3%。",
+            "36.2%",
+            "“一带一路”共建国家和地区占比",
+        ),
+        (
             "让全省人民备受鼓舞的是，习近平总书记两次亲临江苏考察、三次参加全国人代会江苏代表团审议，赋予我们“四个走在前”、"
             "“四个新”、“4+1”、“四个着力点”等重大任务，为江苏现代化建设指明了前进方向。",
             "三次",
@@ -674,7 +680,7 @@ def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entit
 def test_facts_audit6_verbs(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
     # sentences of the bundled government work reports and 新闻联播 items; the entities had been 企业共建口袋公园,
     # 武汉高校共建省级创新平台, 创成省级宜居示范居住区, 消除内涝积水段, 企业参加国际展会, 六是新增社会公共停车位, 项目建成投产,
-    # (the same) and (the same)
+    # (the same), (the same) and (the same)
     assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
 
 
