@@ -666,7 +666,7 @@ def _qualifier_before(text: str, start: int, g: QuantityGrammar) -> tuple[str, i
 def _qualifier_ending_at(text: str, pos: int, g: QuantityGrammar) -> tuple[str, int, int] | None:
     for k in range(min(g.before_max, pos), 0, -1):
         w = text[pos - k : pos]
-        if w in g.before and not text.endswith(g.not_before, max(0, pos - k - 2), pos):
+        if w in g.before and not text.endswith(g.not_before, 0, pos):  # 签约, 国际条约: no qualifier
             # 不超过 is at_most as a whole word; don't read its tail 超过 as over.
             return w, pos - k, pos
     return None
