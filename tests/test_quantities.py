@@ -23,6 +23,9 @@ CASES = [
     ("固定资产投资近万亿元、增长11.0%", [("万亿元", 1e12, "元", "approx"), ("11.0%", 11.0, "%", "exact")]),
     ("外贸集装箱吞吐量3427标箱", [("3427标箱", 3427, "标准箱", "exact")]),
     ("签约亿元以上项目不少于330个", [("亿元", 1e8, "元", "over"), ("330个", 330, "个", "at_least")]),
+    # a range whose lower end has its own unit (work reports and 新闻联播 items of the bundled corpus); 从…到… is a change
+    # unless 不等 follows
+    ("本次国债发行包括5个期限品种，发行利率从1.38%到2.35%不等。", [("5个", 5, "个", "exact"), ("1.38%到2.35%", 1.38, "%", "range")]),
     # 国际条约 is no 约 either, though 一条约一百米 is about 100 m (新闻联播 items of the bundled corpus)
     ("五年来，我国缔结或者参加国际条约187 个。", [("187 个", 187, "个", "exact")]),
     (
@@ -302,3 +305,18 @@ def test_range_upper_end_and_mark() -> None:
     q = qs[0]
     assert text[q.qualifier_start : q.qualifier_end] == "—" and q.start < q.qualifier_start < q.end
     assert q.number == "2—3"
+
+
+def test_a_range_whose_lower_end_has_its_own_unit() -> None:
+    # a work report of the bundled corpus: the growth target 4.5%—5% had been two facts, 4.5% and 5%
+    text = (
+        "今年经济社会发展主要目标是：地区生产总值增长4.5%—5%，固定资产投资增长5%，社会消费品零售总额增长5%，"
+        "进出口总额争取实现正增长，居民人均可支配收入与经济增长同步，居民消费价格总水平上涨幅度控制在2%左右，"
+        "城镇新增就业人数45万人，城镇调查失业率控制在5.5%左右。"
+    )
+    qs = extract_quantities(text)
+    assert [(q.surface, q.value, q.value_max, q.qualifier, q.qualifier_text) for q in qs[:2]] == [
+        ("4.5%—5%", 4.5, 5.0, "range", "—"),
+        ("5%", 5.0, None, "exact", None),
+    ]
+    assert all(text[q.start : q.end] == q.surface for q in qs)

@@ -21,7 +21,7 @@ Rules (numbered as in the code):
   Q3 the unit: the longest unit of the table right after the number (up to two spaces between);
   Q4 exclusions (dates, ordinals, slogans, quotes, vague numerals, 一 as "a", ``+`` formulas);
   Q5 the qualifier: the longest qualifier word before the number, or one after the unit;
-  Q6 ranges (2—3个, 三至五个, 5—10万元): one quantity from the lower end to the unit, qualifier ``range``,
+  Q6 ranges (2—3个, 三至五个, 5—10万元, 4.5%—5%): one quantity from the lower end to the unit, qualifier ``range``,
      ``value`` the lower end and ``value_max`` the upper one (the dash, ~, 至 or 到 is its qualifier word).
 """
 
@@ -379,6 +379,9 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
             continue
         if _excluded_context(text, start, end, m, g, unit_text, ranged=low is not None):
             continue
+        if low is None and out and (joined := _range_with_unit(text, out[-1], start, end, value, unit)) is not None:
+            out.pop()  # 25%—30%, 10%到20%, 5万元—50万元: the lower end has its own unit
+            low = joined
         # Q5: qualifiers; a range has its own.
         qual, qtext, qs, qe = "exact", None, None, None
         value_max = None
@@ -441,6 +444,27 @@ _RANGE_LOW = re.compile(
     r"[ \u3000]?(?P<mark>—{1,2}|[－\-～~至到])[ \u3000]?$"
 )
 _ORDINAL = (-1, 0.0, -1, -1)  # _range_low's answer for 第3—5名
+# Q6: the marks between two quantities of one unit that make them a range (25%—30%, 1.38%到2.35%)
+_RANGE_MARK = re.compile(r"[ \u3000]?(—{1,2}|[－\-～~至到])[ \u3000]?")
+
+
+def _range_with_unit(
+    text: str, prev: Quantity, start: int, end: int, value: float, unit: str
+) -> tuple[int, float, int, int] | None:
+    """The quantity before, as the lower end of a range ending with the quantity at ``text[start:end]``, when
+    nothing but a range mark stands between them and both have the same unit (25%—30%, 提高10%到20%):
+    ``(start, value, mark start, mark end)`` as :func:`_range_low` gives, or None. The lower end must be an exact
+    number smaller than the upper one; after 从 or 由 the two are a change from one to the other, not a range, unless
+    不等 follows (发行利率从1.38%到2.35%不等)."""
+    m = _RANGE_MARK.fullmatch(text, prev.end, start)
+    if m is None or prev.unit != unit or prev.qualifier != "exact" or prev.value_max is not None:
+        return None
+    if not prev.value < value:
+        return None
+    if prev.start and text[prev.start - 1] in "从由" and not text.startswith("不等", end):
+        return None
+    return prev.start, prev.value, m.start(1), m.end(1)
+
 _RANGE_MAGNITUDES = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
 
