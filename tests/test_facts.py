@@ -654,6 +654,16 @@ def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entit
             "内涝积水段",
         ),
         ("组织企业参加国际展会40余场。", "40余场", "国际展会"),
+        # a noun's last character that jieba tags a numeral (纳凉 点, 除杂服务 点) ends the phrase as its head; alone it is
+        # nothing (转移安置 | 点: the action verb 安置 cuts the noun)
+        ("依托党群服务中心等阵地，设立暑期免费纳凉点2274个。", "2274个", "免费纳凉点"),
+        (
+            "积极培育家庭农场、种植大户、农民合作社等提升规模化种植，推进整地、种植、管理、收割等机械化服务，"
+            "建立糖料蔗分步式机收除杂服务点36个。",
+            "36个",
+            "糖料蔗分步式机收除杂服务点",
+        ),
+        ("鞍山市岫岩县是本次防御强降雨的重点地区，共启动转移安置点530个，被褥、食品、药品等物资储备充足。", "530个", ""),
         ("六是新增社会公共停车位2500个，其中中心城区500个。", "2500个", "新增社会公共停车位"),
         (
             "四个产业园区新落地过亿元项目19个、累计达61个，步长制药绿色智能化制造、知和大药厂、简道制药、泽宇生物等"
@@ -679,8 +689,8 @@ def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entit
 )
 def test_facts_audit6_verbs(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
     # sentences of the bundled government work reports and 新闻联播 items; the entities had been 企业共建口袋公园,
-    # 武汉高校共建省级创新平台, 创成省级宜居示范居住区, 消除内涝积水段, 企业参加国际展会, 六是新增社会公共停车位, 项目建成投产,
-    # (the same), (the same) and (the same)
+    # 武汉高校共建省级创新平台, 创成省级宜居示范居住区, 消除内涝积水段, 企业参加国际展会, (none), (none), 点,
+    # 六是新增社会公共停车位, 项目建成投产, (the same), (the same) and (the same)
     assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
 
 

@@ -1268,6 +1268,16 @@ class _Attacher:
             ):
                 break  # 改造 提升 高标准农田, 新建 、 提升 精品民宿: what is done follows the verbs
             elif (
+                k == hi
+                and k > 0
+                and t.flag == "m"
+                and t.text in ("点", "站", "台")
+                and _is_han(toks[k - 1].text)
+                and toks[k - 1].flag[:1] not in ("m", "q")
+                and toks[k - 1].text not in w.boundary
+            ):
+                pass  # 免费 纳凉 点2274个: a noun's last character that jieba tags a numeral
+            elif (
                 not _is_han(t.text)
                 or t.text in w.boundary
                 or t.text in w.verbs
@@ -1306,8 +1316,12 @@ class _Attacher:
         if m is not None and m.end() < b:
             a = m.end()  # 新（改）建 农村公路: the build verb and its variant are no part of what is built
         found = _trim(sent, a, b)
-        if found is not None and (found[0] in w.manner_adverbs or found[0] in w.adverbs or found[0] in ("等", "等等")):
-            return None  # 全面完成37个…: an adverb left before a linking verb names nothing; so does 等 alone
+        if found is not None and (
+            found[0] in w.manner_adverbs or found[0] in w.adverbs or found[0] in ("等", "等等", "点", "站", "台")
+        ):
+            # 全面完成37个…: an adverb left before a linking verb names nothing; so does 等 alone, or the last character
+            # of a noun cut from its verb (转移安置 | 点530个)
+            return None
         return found
 
 
