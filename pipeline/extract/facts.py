@@ -1218,6 +1218,8 @@ class _Attacher:
                 pass  # 矛盾 调解 中心, 棚改 安置 房: an action verb inside a name
             elif t.text in w.verbs and k < hi and sent.startswith(w.verb_terms, t.start):
                 pass  # 新建 商品房 网签成交量: a term that opens with an action verb
+            elif t.text == "即" and k < hi and toks[k + 1].text.startswith(("办", "开工")):
+                pass  # 即 办率, 拿地 即 开工 项目: 即 inside a term, not "that is"
             elif t.text == "全" and k < hi and toks[k + 1].text in w.whole_nouns:
                 pass  # 全 产业链 产值: one word, though jieba cuts it
             elif t.text in w.new_verbs and k < hi and q.kind == "percent":
