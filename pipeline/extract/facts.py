@@ -66,13 +66,17 @@ _CURRENCY_WORDS = ("人民币", "美金")
 _COORDINATORS = frozenset({"和", "及", "与", "以及"})
 # words that open with a glue character and are words of their own (对外直接投资, 对口支援)
 # words that start with a glue character but are words: the phrase starts with them (对外 直接投资) ...
-_GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华", "和美", "和美乡村", "在职党员"})
 # ... or runs on over them (the user dictionary's 宜居宜业 和美乡村 示范村)
 _INNER_GLUED_WORDS = frozenset({"和美", "和美乡村", "在职党员"})
+_GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华"}) | _INNER_GLUED_WORDS
 # a build verb with its variant in brackets (新（改）建农村公路500公里): what is built follows it
 _BUILD_VARIANT = re.compile(r"新?[（(][^）)]{1,3}[）)]建")
 # comparison words that open a difference from another figure (高于全国7.8个百分点: how far the figure before exceeds)
 _COMPARISONS = ("高于", "低于", "快于", "慢于", "超过", "超出", "领先")
+# units that count times something is done (两次会晤, 开展了两轮巡视)
+_TIMES_UNITS = frozenset({"次", "场", "轮", "遍", "趟"})
+# last characters of a noun that jieba tags as numerals (纳凉 点, 除杂服务 点)
+_NUMERAL_TAGGED_ENDS = ("点", "站", "台")
 # nouns of duration that jieba tags as time words (周期 t): the head of what a span of time measures
 _TIME_HEADS = frozenset(
     {"周期", "工期", "时间", "时长", "年限", "期限", "时限", "寿命", "用时", "耗时", "间隔", "时段"}
@@ -118,7 +122,7 @@ class FactWords:
     per_unit_lead: re.Pattern[str]  # a unit of output alone (万元), before an entity that opens with its measure
     shared_heads: tuple[str, ...]  # heads a 分别 list's items share (基本养老、失业、工伤保险参保人数)
     measure_verbs: frozenset[str]  # verbs that name what the count after them measures (出栏5.8万头)
-    verb_terms: tuple[str, ...]  # terms that open with an action verb (新建商品房)
+    verb_terms: tuple[str, ...]  # terms that open with an action verb or a function word (新建商品房, 即办率)
     new_verbs: frozenset[str]  # action verbs that describe new things (新开工项目投产率, 12个新建小区)
     whole_nouns: frozenset[str]  # nouns that 全 before them makes one word with (全产业链)
     verb_measures: frozenset[str]  # measure nouns after the verb they measure (种植面积)
@@ -998,7 +1002,7 @@ class _Attacher:
                 pass  # 改造 项目, 调解 中心, 碳 减排 量: an action verb inside a name (not 300亩 … 流转率)
             elif (
                 j == 0
-                and q.unit in ("次", "场", "轮", "遍", "趟")
+                and q.unit in _TIMES_UNITS
                 and t.text in self.w.verbs
                 and t.end < len(sent)
                 and sent[t.end] not in _CLAUSE_BREAK
@@ -1028,7 +1032,7 @@ class _Attacher:
             not nominal
             and not depth
             and j == 0
-            and q.unit in ("次", "场", "轮", "遍", "趟")
+            and q.unit in _TIMES_UNITS
             and toks
             and _verbish(toks[0], self.w)
             and toks[0].text not in self.w.predicate_verbs
@@ -1216,10 +1220,8 @@ class _Attacher:
                 and toks[k - 1].text not in w.verbs
             ):
                 pass  # 矛盾 调解 中心, 棚改 安置 房: an action verb inside a name
-            elif t.text in w.verbs and k < hi and sent.startswith(w.verb_terms, t.start):
-                pass  # 新建 商品房 网签成交量: a term that opens with an action verb
-            elif t.text == "即" and k < hi and toks[k + 1].text.startswith(("办", "开工")):
-                pass  # 即 办率, 拿地 即 开工 项目: 即 inside a term, not "that is"
+            elif (t.text in w.verbs or t.text in w.boundary) and k < hi and sent.startswith(w.verb_terms, t.start):
+                pass  # 新建 商品房 网签成交量, 即 办率: a term that opens with an action verb or a function word
             elif t.text == "全" and k < hi and toks[k + 1].text in w.whole_nouns:
                 pass  # 全 产业链 产值: one word, though jieba cuts it
             elif t.text in w.new_verbs and k < hi and q.kind == "percent":
@@ -1273,7 +1275,7 @@ class _Attacher:
                 k == hi
                 and k > 0
                 and t.flag == "m"
-                and t.text in ("点", "站", "台")
+                and t.text in _NUMERAL_TAGGED_ENDS
                 and _is_han(toks[k - 1].text)
                 and toks[k - 1].flag[:1] not in ("m", "q")
                 and toks[k - 1].text not in w.boundary
@@ -1319,7 +1321,7 @@ class _Attacher:
             a = m.end()  # 新（改）建 农村公路: the build verb and its variant are no part of what is built
         found = _trim(sent, a, b)
         if found is not None and (
-            found[0] in w.manner_adverbs or found[0] in w.adverbs or found[0] in ("等", "等等", "点", "站", "台")
+            found[0] in w.manner_adverbs or found[0] in w.adverbs or found[0] in ("等", "等等", *_NUMERAL_TAGGED_ENDS)
         ):
             # 全面完成37个…: an adverb left before a linking verb names nothing; so does 等 alone, or the last character
             # of a noun cut from its verb (转移安置 | 点530个)

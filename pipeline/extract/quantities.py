@@ -439,13 +439,16 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
 # Q6: the lower end of a range, right before a quantity's number: a number (with its own magnitude or none), a
 # dash, tilde, 至 or 到, the number; at most one space each side. Not after a digit or a Latin letter; after 第
 # (第3—5名) both ends are ordinals.
+# a range's mark (a dash, tilde, 至 or 到), at most one space each side
+_MARK = r"[ \u3000]?(?P<mark>—{1,2}|[－\-～~至到])[ \u3000]?"
 _RANGE_LOW = re.compile(
     r"(?<![0-9０-９.．A-Za-z])(?P<n>[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二两三四五六七八九十百千]+)[余多]?(?P<mag>[千万亿]?)"
-    r"[ \u3000]?(?P<mark>—{1,2}|[－\-～~至到])[ \u3000]?$"
+    + _MARK
+    + "$"
 )
 _ORDINAL = (-1, 0.0, -1, -1)  # _range_low's answer for 第3—5名
 # Q6: the marks between two quantities of one unit that make them a range (25%—30%, 1.38%到2.35%)
-_RANGE_MARK = re.compile(r"[ \u3000]?(—{1,2}|[－\-～~至到])[ \u3000]?")
+_RANGE_MARK = re.compile(_MARK)
 
 
 def _range_with_unit(
@@ -463,7 +466,7 @@ def _range_with_unit(
         return None
     if prev.start and text[prev.start - 1] in "从由" and not text.startswith("不等", end):
         return None
-    return prev.start, prev.value, m.start(1), m.end(1)
+    return prev.start, prev.value, m.start("mark"), m.end("mark")
 
 _RANGE_MAGNITUDES = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
