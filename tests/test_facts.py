@@ -585,54 +585,6 @@ def test_facts_verbs_of_new_things(fx: FactExtractor, text: str, entities: list[
             "120亿元",
             "发行规模",
         ),
-    ],
-)
-def test_facts_report_verbs_and_measures(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
-    # sentences of the bundled government work reports and 新闻联播 items, most from the fifth fact audit; the
-    # entities had been 拉动消费, 争创省级乡村振兴示范乡镇, 新引育高层次人才创新创业团队, 农村妇女免费, 减排二氧化碳, 面积,
-    # 单位, 碳, 中央财政安排社会保障支出 and 国债 (发行规模 unchanged)
-    assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
-
-
-@pytest.mark.parametrize(
-    "text,entities",
-    [
-        # 新（改）建 and 改造提升 before what is built; 提升 elsewhere is part of a name (技能提升补贴, 提升村)
-        ("加快“新三通”建设，新（改）建农村公路800公里，支持阆中市、蓬安县创建“四好农村路”省级示范县。", ["农村公路"]),
-        ("扛牢粮食安全责任，改造提升高标准农田1.68万亩。", ["高标准农田"]),
-        ("发放创业担保贷款7.6亿元，稳岗返还、技能提升补贴1.17亿元。", ["创业担保贷款", "稳岗返还、技能提升补贴"]),
-        (
-            "学习运用“千万工程”经验，大力实施“千村引领、万村提升”工程，持续完善农村基础设施和公共服务体系，"
-            "重点打造精品村6个、示范村55个、提升村138个。",
-            ["精品村", "示范村", "提升村"],
-        ),
-        # 和美乡村 (a word of the user dictionary) keeps its 和, though 和 is a glue character
-        ("创建全省宜居宜业和美乡村示范村30个。", ["全省宜居宜业和美乡村示范村"]),
-        # 提请审议 before what is submitted
-        (
-            "严格执行市人大及其常委会制定的法规和作出的决议决定，主动接受人大和政协监督，认真办理代表建议和委员提案，"
-            "积极听取各民主党派、工商联、无党派人士和各人民团体等意见建议，提请审议地方性法规草案13件，制定政府规章2部。",
-            ["地方性法规草案", "政府规章"],
-        ),
-        # a difference from another figure right after a figure is the figure's (高于全国0.8个百分点)
-        (
-            "主要经济指标增长保持在合理区间，地区生产总值增长4.7%、低于全国0.3个百分点，规上工业增加值增长6.7%、"
-            "高于全国0.8个百分点，固定资产投资增长4%、高于全国7.8个百分点，社会消费品零售总额增长4.3%、"
-            "高于全国0.6个百分点，进出口总值增长6.4%、高于全国2.6个百分点。",
-            ["地区生产总值", "地区生产总值", "规上工业增加值", "规上工业增加值", "固定资产投资", "固定资产投资"]
-            + ["社会消费品零售总额", "社会消费品零售总额", "进出口总值", "进出口总值"],
-        ),
-    ],
-)
-def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entities: list[str]) -> None:
-    # sentences of the bundled government work reports; the entities had been 新（改）建农村公路, 提升高标准农田, (the
-    # same), (the same), 美乡村示范村, 提请审议地方性法规草案 and 低于全国/高于全国 for the differences
-    assert [f.entity for f in fx.extract(text)] == entities
-
-
-@pytest.mark.parametrize(
-    "text,surface,entity",
-    [
         # from the sixth fact audit: 共建, 创成, 消除, 参加 before what they count, an enumerator (六是) ends the phrase,
         # and 建成投产 after the noun is its predicate
         (
@@ -687,11 +639,49 @@ def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entit
         ),
     ],
 )
-def test_facts_audit6_verbs(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
-    # sentences of the bundled government work reports and 新闻联播 items; the entities had been 企业共建口袋公园,
-    # 武汉高校共建省级创新平台, 创成省级宜居示范居住区, 消除内涝积水段, 企业参加国际展会, (none), (none), 点,
-    # 六是新增社会公共停车位, 项目建成投产, (the same), (the same) and (the same)
+def test_facts_report_verbs_and_measures(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
+    # sentences of the bundled government work reports and 新闻联播 items, most from the fifth and sixth fact audits; the
+    # entities had been 拉动消费, 争创省级乡村振兴示范乡镇, 新引育高层次人才创新创业团队, 农村妇女免费, 减排二氧化碳, 面积,
+    # 单位, 碳, 中央财政安排社会保障支出 and 国债 (发行规模 unchanged); then 企业共建口袋公园, 武汉高校共建省级创新平台,
+    # 创成省级宜居示范居住区, 消除内涝积水段, 企业参加国际展会, (none), (none), 点, 六是新增社会公共停车位, 项目建成投产,
+    # (the same), (the same) and (the same)
     assert {f.surface: f.entity for f in fx.extract(text)}[surface] == entity
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # 新（改）建 and 改造提升 before what is built; 提升 elsewhere is part of a name (技能提升补贴, 提升村)
+        ("加快“新三通”建设，新（改）建农村公路800公里，支持阆中市、蓬安县创建“四好农村路”省级示范县。", ["农村公路"]),
+        ("扛牢粮食安全责任，改造提升高标准农田1.68万亩。", ["高标准农田"]),
+        ("发放创业担保贷款7.6亿元，稳岗返还、技能提升补贴1.17亿元。", ["创业担保贷款", "稳岗返还、技能提升补贴"]),
+        (
+            "学习运用“千万工程”经验，大力实施“千村引领、万村提升”工程，持续完善农村基础设施和公共服务体系，"
+            "重点打造精品村6个、示范村55个、提升村138个。",
+            ["精品村", "示范村", "提升村"],
+        ),
+        # 和美乡村 (a word of the user dictionary) keeps its 和, though 和 is a glue character
+        ("创建全省宜居宜业和美乡村示范村30个。", ["全省宜居宜业和美乡村示范村"]),
+        # 提请审议 before what is submitted
+        (
+            "严格执行市人大及其常委会制定的法规和作出的决议决定，主动接受人大和政协监督，认真办理代表建议和委员提案，"
+            "积极听取各民主党派、工商联、无党派人士和各人民团体等意见建议，提请审议地方性法规草案13件，制定政府规章2部。",
+            ["地方性法规草案", "政府规章"],
+        ),
+        # a difference from another figure right after a figure is the figure's (高于全国0.8个百分点)
+        (
+            "主要经济指标增长保持在合理区间，地区生产总值增长4.7%、低于全国0.3个百分点，规上工业增加值增长6.7%、"
+            "高于全国0.8个百分点，固定资产投资增长4%、高于全国7.8个百分点，社会消费品零售总额增长4.3%、"
+            "高于全国0.6个百分点，进出口总值增长6.4%、高于全国2.6个百分点。",
+            ["地区生产总值", "地区生产总值", "规上工业增加值", "规上工业增加值", "固定资产投资", "固定资产投资"]
+            + ["社会消费品零售总额", "社会消费品零售总额", "进出口总值", "进出口总值"],
+        ),
+    ],
+)
+def test_facts_report_builds_and_differences(fx: FactExtractor, text: str, entities: list[str]) -> None:
+    # sentences of the bundled government work reports; the entities had been 新（改）建农村公路, 提升高标准农田, (the
+    # same), (the same), 美乡村示范村, 提请审议地方性法规草案 and 低于全国/高于全国 for the differences
+    assert [f.entity for f in fx.extract(text)] == entities
 
 
 @pytest.mark.parametrize(
