@@ -506,7 +506,7 @@ def test_facts_grades_before_the_counted_noun(fx: FactExtractor, text: str, enti
         (
             "大力推进三峡水运新通道、沿江高铁宜涪段、长江存储三期等1.22万个亿元以上新建续建项目建设，"
             "以有效投资的扩量提质助推全省高质量发展一路前行。",
-            ["", "新建续建项目"],
+            ["新建续建项目", "新建续建项目"],
         ),
         # 今年以来 (one word to jieba) ends the phrase; 全 before 产业链 opens it (jieba cuts 全|产业链)
         ("今年以来公安机关侦办网络违法犯罪案件3.6万余起", ["公安机关侦办网络违法犯罪案件"]),
@@ -911,11 +911,37 @@ def test_facts_of_a_respectively_list_of_places_take_their_own_place() -> None:
         ("办理满意率持续保持在99%以上。", "办理满意率"),
         ("企业每年按投资额的8%给村集体分红", "投资额"),
         ("建成棚改安置房1100套，筹集保障性租赁住房", "棚改安置房"),
-        ("粮食产量首次跃上1.4万亿斤新台阶", "粮食产量首次跃上"),
+        # a verb of reaching a level links the figure to what reached it (govwork_city2024:岳阳, govwork_province2026:辽宁省)
+        ("粮食产量首次跃上1.4万亿斤新台阶", "粮食产量"),
+        ("粮食产量跃上500亿斤台阶。", "粮食产量"),
+        ("一般公共预算地方收入迈上200亿元台阶，新增岳阳县、临湘、新港区三个一般公共预算地方收入过10亿元县市区", "一般公共预算地方收入"),
     ],
 )
 def test_facts_linking_phrases_and_adverbs(fx: FactExtractor, text: str, entity: str) -> None:
     assert [f.entity for f in fx.extract(text)][0] == entity
+
+
+@pytest.mark.parametrize(
+    "text,entities",
+    [
+        # a threshold between a count and its noun (govwork_city2024:乌鲁木齐), an age bound (govwork_city2024:十堰)
+        (
+            "牢牢把握扩大内需战略基点，聚焦特色优势产业、基础设施、民生等重点领域加强招商引资、提升投资效能，"
+            "谋划实施279个亿元以上重大项目。",
+            ["重大项目", "重大项目"],
+        ),
+        (
+            "为1500名14周岁以内残疾儿童提供康复救助，为3000名残疾人提供基本辅助器具适配服务，为2200名精神残疾人提供门诊服药补贴。",
+            ["残疾儿童", "残疾人", "精神残疾人"],
+        ),
+        # 跨过 links like 达到; the growth rate after it measures the same total (govwork_province2026:陕西省)
+        ("地区生产总值跨过3万亿元、年均增长5.2％。", ["地区生产总值", "地区生产总值"]),
+    ],
+)
+def test_facts_a_bound_word_after_the_number_is_no_part_of_the_noun(
+    fx: FactExtractor, text: str, entities: list[str]
+) -> None:
+    assert [f.entity for f in fx.extract(text)] == entities
 
 
 def test_facts_part_of_a_rate_counts_what_the_total_counts(fx: FactExtractor) -> None:
@@ -1081,3 +1107,30 @@ def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtract
     assert [f.entity for f in fx.extract(text)] == ["婴幼儿照护专项附加扣除标准"] * 2
     text = "赡养老人专项附加扣除标准，由每月2000元提高到3000元"
     assert [f.entity for f in fx.extract(text)] == ["赡养老人专项附加扣除标准"] * 2
+
+
+@pytest.mark.parametrize(
+    "text,surface,entity",
+    [
+        # verbs before the counted noun that audit 7 found (work reports of the bundled corpus)
+        ("点亮23条无灯街路，更新施划停车泊位6000个，开放共享停车场50处。", "6000个", "停车泊位"),
+        ("累计关搬转改沿江化工企业35家，临湘22家提前两年退出；", "35家", "沿江化工企业"),
+        ("在长8个省“十大技术攻关项目”成效显著，攻克关键核心技术52项。", "52项", "关键核心技术"),
+        # an adverb jieba tags a noun ends the phrase after the number (xwlb:20221123:03)
+        (
+            "食堂里的工作人员都是社工或志愿者，每天还会有4名机关干部轮流值班，搀扶老人打饭、安排座位。",
+            "4名",
+            "机关干部",
+        ),
+        # an estimate links like 为 (govwork_national:1958); the magnitude of an earthquake measures the
+        # earthquake, named in the unit (xwlb:20250804:03)
+        ("根据上述劳动工资的安排和商品供应的可能性，一九五八年的社会购买力估算为四百九十四亿元左右。", "四百九十四亿元", "社会购买力"),
+        ("今年1月7日，西藏日喀则市定日县发生6.8级地震。", "6.8级地震", "地震"),
+        # the base a figure is compared with measures the same thing, and so does the change from it
+        # (govwork_national:1959)
+        ("手工业总产值达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长百分之八十三；", "七十三亿一千万元", "手工业总产值"),
+        ("手工业总产值达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长百分之八十三；", "百分之八十三", "手工业总产值"),
+    ],
+)
+def test_facts_audit7_cases(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
+    assert [f.entity for f in fx.extract(text) if f.surface == surface] == [entity]

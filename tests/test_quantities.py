@@ -158,6 +158,15 @@ CASES = [
     # the 上 of 规模以上 closes the term: 规模以上万元 is no "over 10,000 yuan" (a city work report); 上万元 is
     ("规模以上万元工业增加值能耗同比下降4.3%", [("4.3%", 4.3, "%", "exact")]),
     ("每户年收入上万元", [("万元", 10000, "元", "over")]),
+    # 过 before an amount or a share is "over" (govwork_city2024:天门, xwlb:20261007:02); after a verb it is the verb's
+    # (xwlb:20230806:03: 经过38小时), and before a count it is an aspect: 办理过一次 is no count (xwlb:20230814:07)
+    ("彤辉科技投产一个月实现进规，宝昂新材料投产当年产值过10亿元。", [("10亿元", 1e9, "元", "over")]),
+    ("农业农村部最新农情调度显示，全国秋粮收获已过四成。", [("四成", 40, "%", "over")]),
+    ("房山经过38小时的不间断奋战", [("38小时", 38, "小时", "exact")]),
+    (
+        "旅客持有效车票在办理过一次改签或超过改签时效后，仍可于乘车当日办理三次变更手续",
+        [("三次", 3, "次", "exact")],
+    ),
     # a duration is a fact; 近 before one is "about", and 以来 after it makes a time reference (below)
     ("用时近3小时完成", [("3小时", 3, "小时", "approx")]),
     ("提前3天完成", [("3天", 3, "天", "exact")]),

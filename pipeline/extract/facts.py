@@ -52,6 +52,7 @@ _PEOPLE_UNITS = frozenset({"人", "名", "位", "人次", "户", "户次"})
 _MEASURE_ENDS = ("数", "量", "率", "额")
 _MADE_OF = frozenset({"组成", "构成", "组建"})
 _NOUN_UNITS = frozenset({"部门", "车道"})  # units that are the noun they count (五部门, 双向六车道)
+_UNIT_NOUN_TAILS = ("地震",)  # printed units that end with the noun they measure (6.8级地震: 级 of an earthquake)
 _DIMENSIONS = frozenset("长宽高深厚")  # 700米长的防洪板: adjectives, though 长 ends nouns (村长)
 # a clause that opens with the start point of a from-to (，由每个婴幼儿每月1000元提高到2000元;
 # ，由一九七八年的三百五十五亿元增加到…): what it measures ends the clause before
@@ -73,6 +74,11 @@ _GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华"}) | _
 _BUILD_VARIANT = re.compile(r"新?[（(][^）)]{1,3}[）)]建")
 # comparison words that open a difference from another figure (高于全国7.8个百分点: how far the figure before exceeds)
 _COMPARISONS = ("高于", "低于", "快于", "慢于", "超过", "超出", "领先")
+# what stands between a figure and the base it is compared with (…，比一九五二年的 / 比上年同期的 …)
+_COMPARISON_BASE = re.compile(
+    r"[，,、 \u3000]*(?:比|较|同)(?:上年|去年|上一年|前一年|[0-9]{4}年|[〇○零一二三四五六七八九]{4}年)"
+    r"(?:同期|底|末)?的[ \u3000]*"
+)
 # units that count times something is done (两次会晤, 开展了两轮巡视)
 _TIMES_UNITS = frozenset({"次", "场", "轮", "遍", "趟"})
 # last characters of a noun that jieba tags as numerals (纳凉 点, 除杂服务 点)
@@ -628,6 +634,9 @@ class _Attacher:
         if q.unit in _NOUN_UNITS and q.surface.endswith(q.unit_text):
             # 教育部等五部门联合印发, 双向六车道: the unit is the noun counted
             return q.unit_text, q.end - len(q.unit_text), q.end
+        for tail in _UNIT_NOUN_TAILS:
+            if q.unit_text.endswith(tail) and q.surface.endswith(tail):
+                return tail, q.end - len(tail), q.end
         found = self._clear(self.after(i))
         if found is not None and self.w.change_only.fullmatch(found[0]):
             found = None  # 服务时间从10天延长至5个月: a verb of change after the number names nothing
@@ -653,6 +662,19 @@ class _Attacher:
             and between.lstrip("，、, ").startswith(found[0])
         ):
             # 固定资产投资增长4%、高于全国7.8个百分点: the difference is the figure before's, from another's
+            inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
+            if inherited is not None:
+                return inherited
+        if (
+            prev is not None
+            and prev.entity
+            and prev.unit == q.unit
+            and prev.entity_start is not None
+            and prev.entity_end is not None
+            and _COMPARISON_BASE.fullmatch(between)
+        ):
+            # 达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长…: the base of a comparison measures what
+            # the figure before does
             inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
             if inherited is not None:
                 return inherited

@@ -86,6 +86,8 @@ class QuantityGrammar:
     after_max: int
     not_after: tuple[str, ...]
     magnitude_over: frozenset[str]
+    amount_only: frozenset[str]  # qualifier words before amounts of `amount_only_kinds` only (过)
+    amount_only_kinds: frozenset[str]
     magnitude_exact: tuple[str, ...]
     exclude_before: tuple[str, ...]
     exclude_words: tuple[str, ...]
@@ -196,6 +198,8 @@ def load_grammar() -> QuantityGrammar:
         after_max=max(map(len, after)),
         not_after=tuple(q.get("not_after", ())),
         magnitude_over=frozenset(q["magnitude_over"]),
+        amount_only=frozenset(q.get("amount_only", ())),
+        amount_only_kinds=frozenset(q.get("amount_only_kinds", ())),
         magnitude_exact=tuple(q.get("magnitude_exact", ())),
         exclude_before=tuple(ex["before"]),
         exclude_words=tuple(ex.get("words", ())),
@@ -388,7 +392,9 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
         if low is not None:
             start, lo_value, qs, qe = low
             qual, qtext, value_max, value = "range", text[qs:qe], value, lo_value
-        elif (before := _qualifier_before(text, start, g)) is not None:
+        elif (before := _qualifier_before(text, start, g)) is not None and (
+            before[0] not in g.amount_only or kind in g.amount_only_kinds
+        ):
             qtext, qs, qe = before
             qual = g.before[qtext]
         elif m.group("cn") and m.group("cn").startswith(("万", "亿", "百", "千")):
@@ -467,6 +473,7 @@ def _range_with_unit(
     if prev.start and text[prev.start - 1] in "从由" and not text.startswith("不等", end):
         return None
     return prev.start, prev.value, m.start("mark"), m.end("mark")
+
 
 _RANGE_MAGNITUDES = {"百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
