@@ -25,7 +25,10 @@ CASES = [
     ("签约亿元以上项目不少于330个", [("亿元", 1e8, "元", "over"), ("330个", 330, "个", "at_least")]),
     # a range whose lower end has its own unit (work reports and 新闻联播 items of the bundled corpus); 从…到… is a change
     # unless 不等 follows
-    ("本次国债发行包括5个期限品种，发行利率从1.38%到2.35%不等。", [("5个", 5, "个", "exact"), ("1.38%到2.35%", 1.38, "%", "range")]),
+    (
+        "本次国债发行包括5个期限品种，发行利率从1.38%到2.35%不等。",
+        [("5个", 5, "个", "exact"), ("1.38%到2.35%", 1.38, "%", "range")],
+    ),
     # 国际条约 is no 约 either, though 一条约一百米 is about 100 m (新闻联播 items of the bundled corpus)
     ("五年来，我国缔结或者参加国际条约187 个。", [("187 个", 187, "个", "exact")]),
     (
@@ -161,6 +164,20 @@ CASES = [
     # 过 before an amount or a share is "over" (govwork_city2024:天门, xwlb:20261007:02); after a verb it is the verb's
     # (xwlb:20230806:03: 经过38小时), and before a count it is an aspect: 办理过一次 is no count (xwlb:20230814:07)
     ("彤辉科技投产一个月实现进规，宝昂新材料投产当年产值过10亿元。", [("10亿元", 1e9, "元", "over")]),
+    # a unit per time or per area is a rate with a unit of its own, not an amount of the unit (xwlb:20241227:09,
+    # xwlb:20260912:10, govwork_city2024:黔西南): capacities must not add up with tonnages
+    (
+        "联络线全长68.6公里，列车设计速度为160公里/小时",
+        [("68.6公里", 68.6, "公里", "exact"), ("160公里/小时", 160, "公里/小时", "exact")],
+    ),
+    (
+        "今天12时，刘家峡水库的出库流量加大至1320立方米每秒，将持续7天。",
+        [("1320立方米每秒", 1320, "立方米/秒", "exact"), ("7天", 7, "天", "exact")],
+    ),
+    (
+        "项目化落实煤矿“六个一批”，建成煤矿4处以上，新增产能240万吨/年，完成原煤产量1600万吨。",
+        [("4处", 4, "处", "over"), ("240万吨/年", 2.4e6, "吨/年", "exact"), ("1600万吨", 1.6e7, "吨", "exact")],
+    ),
     ("农业农村部最新农情调度显示，全国秋粮收获已过四成。", [("四成", 40, "%", "over")]),
     ("房山经过38小时的不间断奋战", [("38小时", 38, "小时", "exact")]),
     (

@@ -383,6 +383,10 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
             continue
         if _excluded_context(text, start, end, m, g, unit_text, ranged=low is not None):
             continue
+        if kind not in ("percent", "time") and "/" not in unit and (per := _RATE_PER.match(text, end)) is not None:
+            # 120万吨/年, 1350立方米/秒, 1320立方米每秒: a rate, not an amount of the unit
+            denominator = per.group("slash") or per.group("each")
+            unit, unit_text, end = f"{unit}/{denominator}", f"{unit_text}/{denominator}", per.end()
         if low is None and out and (joined := _range_with_unit(text, out[-1], start, end, value, unit)) is not None:
             out.pop()  # 25%—30%, 10%到20%, 5万元—50万元: the lower end has its own unit
             low = joined
@@ -440,6 +444,13 @@ def extract_quantities(text: str, grammar: QuantityGrammar | None = None) -> lis
             )
         )
     return out
+
+
+# Q3: what a unit is counted per, printed after it (吨/年, 公里/小时, 立方米每秒)
+_RATE_PER = re.compile(
+    r"[/／](?P<slash>秒|分钟|小时|天|日|周|月|年|人|户|亩|平方米|吨|斤|公斤|千克)(?![\u4e00-\u9fff]*[/／])"
+    r"|每(?P<each>秒|小时|天|日|年)"
+)
 
 
 # Q6: the lower end of a range, right before a quantity's number: a number (with its own magnitude or none), a
