@@ -61,7 +61,10 @@ ATTACH = [
     ("兰家房村紧盯玉米种植所用到的约3000吨滴灌带，谋划建成了滴灌带回收再利用厂", [("3000吨", 3000, "吨", "滴灌带")]),
     ("引导环卫工人、快递员等600余人当好基层治理流动的信息员", [("600余人", 600, "人", "环卫工人、快递员")]),
     # 与 joins what the one count counts (the 2399 are cadres, grid workers and building heads)
-    ("包联干部与网格员、楼栋长、单元长等2399人成立服务小分队", [("2399人", 2399, "人", "包联干部与网格员、楼栋长、单元长")]),
+    (
+        "包联干部与网格员、楼栋长、单元长等2399人成立服务小分队",
+        [("2399人", 2399, "人", "包联干部与网格员、楼栋长、单元长")],
+    ),
     (
         "党的建设考核指标精减近 7 成，各类微信群精简率达75.94％",
         [("7 成", 70, "%", "党的建设考核指标"), ("75.94％", 75.94, "%", "微信群精简率")],
@@ -152,7 +155,8 @@ ATTACH = [
         [("1832户", 1832, "户", "规模以上工业企业"), ("3382户", 3382, "户", "规模以上工业企业")],
     ),
     ("打造贵阳“青云市集”等夜间消费聚集区55个。", [("55个", 55, "个", "夜间消费聚集区")]),
-    ("签约亿元以上项目不少于330个。", [("亿元", 100000000, "元", "项目"), ("330个", 330, "个", "项目")]),
+    # 亿元以上 bounds the class of the projects counted: no amount of anything (govwork_city2024:鄂州)
+    ("签约亿元以上项目不少于330个。", [("330个", 330, "个", "项目")]),
     # govwork_city2024: 烟台, 牡丹江, 常州; xwlb:20250615:04, govwork_city2024:十堰: 高质量 and 开工 inside a name
     # stay; 预计 is no part of the entity; 服务/培训 before the people counted are what is done to them
     (
@@ -236,7 +240,10 @@ ATTACH = [
         "1000多个省市县重点项目完成投资1050亿元。",
         [("1000多个", 1000, "个", "省市县重点项目"), ("1050亿元", 105000000000, "元", "投资")],
     ),
-    ("7家国家区域医疗中心基本建成，百余名新党员集体宣誓。", [("7家", 7, "家", "国家区域医疗中心"), ("百余名", 100, "名", "新党员")]),
+    (
+        "7家国家区域医疗中心基本建成，百余名新党员集体宣誓。",
+        [("7家", 7, "家", "国家区域医疗中心"), ("百余名", 100, "名", "新党员")],
+    ),
 ]
 
 
@@ -506,7 +513,7 @@ def test_facts_grades_before_the_counted_noun(fx: FactExtractor, text: str, enti
         (
             "大力推进三峡水运新通道、沿江高铁宜涪段、长江存储三期等1.22万个亿元以上新建续建项目建设，"
             "以有效投资的扩量提质助推全省高质量发展一路前行。",
-            ["新建续建项目", "新建续建项目"],
+            ["新建续建项目"],
         ),
         # 今年以来 (one word to jieba) ends the phrase; 全 before 产业链 opens it (jieba cuts 全|产业链)
         ("今年以来公安机关侦办网络违法犯罪案件3.6万余起", ["公安机关侦办网络违法犯罪案件"]),
@@ -578,7 +585,11 @@ def test_facts_verbs_of_new_things(fx: FactExtractor, text: str, entities: list[
         ),
         # 安排 and 发行 (of budgets and bonds) before what they count, but 发行规模 is a measure
         ("今年中央财政安排社会保障支出2019亿元，比去年增加247亿元。", "2019亿元", "社会保障支出"),
-        ("拟发行长期建设国债600亿元，比上年减少200亿元，同时增加中央预算内经常性建设投资100亿元；", "600亿元", "长期建设国债"),
+        (
+            "拟发行长期建设国债600亿元，比上年减少200亿元，同时增加中央预算内经常性建设投资100亿元；",
+            "600亿元",
+            "长期建设国债",
+        ),
         (
             "今天（3月13日），财政部在香港面向机构投资者招标发行2024年首期人民币国债，发行规模120亿元，市场认购踊跃，"
             "认购倍数3.16倍。",
@@ -615,7 +626,11 @@ def test_facts_verbs_of_new_things(fx: FactExtractor, text: str, entities: list[
             "36个",
             "糖料蔗分步式机收除杂服务点",
         ),
-        ("鞍山市岫岩县是本次防御强降雨的重点地区，共启动转移安置点530个，被褥、食品、药品等物资储备充足。", "530个", ""),
+        (
+            "鞍山市岫岩县是本次防御强降雨的重点地区，共启动转移安置点530个，被褥、食品、药品等物资储备充足。",
+            "530个",
+            "",
+        ),
         ("六是新增社会公共停车位2500个，其中中心城区500个。", "2500个", "新增社会公共停车位"),
         (
             "四个产业园区新落地过亿元项目19个、累计达61个，步长制药绿色智能化制造、知和大药厂、简道制药、泽宇生物等"
@@ -737,7 +752,7 @@ def test_facts_second_water_supply_is_no_count(fx: FactExtractor) -> None:
             ["建成投产大中型项目", "建成投产大中型项目"],
         ),
         ("为了解决婴幼儿入托难，普惠性托位已达332万个，今年还将新增15万个。", ["普惠性托位", "普惠性托位"]),
-        ("全市在建亿元以上项目136个，其中新开工102个。", ["项目", "项目", "项目"]),
+        ("全市在建亿元以上项目136个，其中新开工102个。", ["项目", "项目"]),
         # not a verb that names what is counted, nor one after a noun of its own clause
         ("新建规模化养殖场116个、存栏163.5万头、出栏41.7万头。", ["规模化养殖场", "存栏", "出栏"]),
         (
@@ -859,7 +874,9 @@ def test_facts_time_words_grades_and_targets(fx: FactExtractor, text: str, entit
 
 def test_facts_counts_of_visits_keep_their_classifier(fx: FactExtractor) -> None:
     # 新闻联播 item of the bundled corpus: 500万辆次 was 500万 辆 (29 such 辆次 of the bundled run, and 家次, 艘次 …)
-    facts = fx.extract("截至昨天（9月29日），经港珠澳大桥珠海公路口岸进出境车辆今年累计已突破500万辆次，比去年提早了2个月。")
+    facts = fx.extract(
+        "截至昨天（9月29日），经港珠澳大桥珠海公路口岸进出境车辆今年累计已突破500万辆次，比去年提早了2个月。"
+    )
     assert [(f.surface, f.value, f.unit, f.qualifier) for f in facts][0] == ("500万辆次", 5000000.0, "辆次", "over")
 
 
@@ -914,7 +931,10 @@ def test_facts_of_a_respectively_list_of_places_take_their_own_place() -> None:
         # a verb of reaching a level links the figure to what reached it (govwork_city2024:岳阳, govwork_province2026:辽宁省)
         ("粮食产量首次跃上1.4万亿斤新台阶", "粮食产量"),
         ("粮食产量跃上500亿斤台阶。", "粮食产量"),
-        ("一般公共预算地方收入迈上200亿元台阶，新增岳阳县、临湘、新港区三个一般公共预算地方收入过10亿元县市区", "一般公共预算地方收入"),
+        (
+            "一般公共预算地方收入迈上200亿元台阶，新增岳阳县、临湘、新港区三个一般公共预算地方收入过10亿元县市区",
+            "一般公共预算地方收入",
+        ),
     ],
 )
 def test_facts_linking_phrases_and_adverbs(fx: FactExtractor, text: str, entity: str) -> None:
@@ -928,7 +948,7 @@ def test_facts_linking_phrases_and_adverbs(fx: FactExtractor, text: str, entity:
         (
             "牢牢把握扩大内需战略基点，聚焦特色优势产业、基础设施、民生等重点领域加强招商引资、提升投资效能，"
             "谋划实施279个亿元以上重大项目。",
-            ["重大项目", "重大项目"],
+            ["重大项目"],
         ),
         (
             "为1500名14周岁以内残疾儿童提供康复救助，为3000名残疾人提供基本辅助器具适配服务，为2200名精神残疾人提供门诊服药补贴。",
@@ -1124,13 +1144,47 @@ def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtract
         ),
         # an estimate links like 为 (govwork_national:1958); the magnitude of an earthquake measures the
         # earthquake, named in the unit (xwlb:20250804:03)
-        ("根据上述劳动工资的安排和商品供应的可能性，一九五八年的社会购买力估算为四百九十四亿元左右。", "四百九十四亿元", "社会购买力"),
+        (
+            "根据上述劳动工资的安排和商品供应的可能性，一九五八年的社会购买力估算为四百九十四亿元左右。",
+            "四百九十四亿元",
+            "社会购买力",
+        ),
         ("今年1月7日，西藏日喀则市定日县发生6.8级地震。", "6.8级地震", "地震"),
         # the base a figure is compared with measures the same thing, and so does the change from it
         # (govwork_national:1959)
-        ("手工业总产值达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长百分之八十三；", "七十三亿一千万元", "手工业总产值"),
-        ("手工业总产值达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长百分之八十三；", "百分之八十三", "手工业总产值"),
+        (
+            "手工业总产值达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长百分之八十三；",
+            "七十三亿一千万元",
+            "手工业总产值",
+        ),
+        (
+            "手工业总产值达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长百分之八十三；",
+            "百分之八十三",
+            "手工业总产值",
+        ),
     ],
 )
 def test_facts_audit7_cases(fx: FactExtractor, text: str, surface: str, entity: str) -> None:
     assert [f.entity for f in fx.extract(text) if f.surface == surface] == [entity]
+
+
+@pytest.mark.parametrize(
+    "text,facts",
+    [
+        # an amount that bounds the class of what a count counts is no fact (audits 5 and 7: 亿元以上项目 would add
+        # 100 million a project to a sum of money); the amounts of the same sentence stay (govwork_city2024:六安,
+        # 宜昌, 长治)
+        (
+            "深度融入长三角一体化发展，开展长三角企业家联盟“投资六安行”等活动，引进沪苏浙亿元以上项目96个、总投资510.5亿元;",
+            [("96个", "项目"), ("510.5亿元", "总投资")],
+        ),
+        ("深入实施龙头企业引领行动，力争新增营收过百亿元企业2家、过五十亿元2家。", [("2家", "企业"), ("2家", "企业")]),
+        (
+            "持续深化农村改革，进一步规范农村集体“三资”管理，推进农业产权交易中心建设，"
+            "农村集体经济收入超30万元的行政村达到1800个以上。",
+            [("1800个", "行政村")],
+        ),
+    ],
+)
+def test_facts_a_threshold_of_a_class_is_no_fact(fx: FactExtractor, text: str, facts: list[tuple[str, str]]) -> None:
+    assert [(f.surface, f.entity) for f in fx.extract(text)] == facts

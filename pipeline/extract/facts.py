@@ -348,7 +348,8 @@ class FactExtractor:
                     value_max=q.value_max,
                 )
             )
-        return out
+        thresholds = att.thresholds()
+        return [f for k, f in enumerate(out) if k not in thresholds] if thresholds else out
 
 
 # a grade alone between a count and the next count of a list (6个国家级、20个省级临床重点专科, 2条千亿级、15条百亿级
@@ -628,6 +629,34 @@ class _Attacher:
         if toks is None:
             toks = self._pieces[a, b] = _tokens(self.seg.tag(self.sent[a:b]), a)
         return toks
+
+    def thresholds(self) -> set[int]:
+        """The amounts that only bound the class of the things a count counts (实施亿元以上技改项目12个, 279个亿元以上
+        重大项目, 投资过10亿元项目100个以上, 营收过百亿元企业2家、过五十亿元2家): no amount of anything, so no fact
+        (an amount of money is summed, and these would add 100 million a project)."""
+        out: set[int] = set()
+        sent, qs = self.sent, self.qs
+        for i, q in enumerate(qs):
+            if q.kind != "money" or q.qualifier != "over" or q.value_max is not None:
+                continue
+            pos = max(q.end, q.qualifier_end or 0) if (q.qualifier_start or -1) >= q.end else q.end
+            if i and qs[i - 1].kind == "count" and not sent[qs[i - 1].end : self._left_edge(q)].strip(" \u3000"):
+                out.add(i)  # 279个亿元以上重大项目: right after the count
+                continue
+            nxt = qs[i + 1] if i + 1 < len(qs) else None
+            if nxt is None or nxt.kind != "count":
+                continue
+            gap = sent[pos : self._left_edge(nxt)]
+            if not gap.strip(" \u3000"):
+                out.add(i)  # 过五十亿元2家
+                continue
+            if _CLAUSE_BREAK_RX.search(gap) or "、" in gap:
+                continue
+            body = gap[1:] if gap.startswith("的") else gap
+            toks = self._tagged(pos + len(gap) - len(body), pos + len(gap))
+            if toks and toks[0].flag[:1] != "v" and toks[0].text not in self.w.verbs and _nominal(toks[0], self.w):
+                out.add(i)  # 亿元以上技改项目12个, 收益10万元以上的村达195个
+        return out
 
     def entity(self, i: int, prev: Fact | None, base: int) -> tuple[str, int, int] | None:
         q = self.qs[i]
