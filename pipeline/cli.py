@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -81,7 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("sql", nargs="?", metavar="SQL", help="one SQL statement; the tables are views of the same name")
     q.add_argument("--preset", metavar="NAME", help="run a named query (see --list)")
     q.add_argument("--list", action="store_true", help="list the named queries")
-    q.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table", help="output format")
+    q.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "parquet"],
+        help="output format: an aligned table (the default on a terminal), csv, json (one JSON object per line) or "
+        "parquet; with -o FILE, taken from FILE's extension when not given (.csv, .json, .jsonl, .parquet)",
+    )
     q.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (needed for parquet)")
     q.add_argument("--max-width", type=_positive, default=40, metavar="N", help="widest table cell (default 40)")
     t = sub.add_parser("train", help="rebuild the theme model from corpus/ into models/themes/")
@@ -142,8 +148,12 @@ def _cmd_query(args: argparse.Namespace) -> int:
     else:
         print("govmine: error: give a SQL statement or --preset NAME", file=sys.stderr)
         return EXIT_USAGE
+    fmt = args.format or (_FORMAT_OF_SUFFIX.get(Path(args.output).suffix.lower(), "table") if args.output else "table")
+    if args.output and (problem := _unwritable(Path(args.output))):
+        print(f"govmine: error: {args.output}: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        if args.format == "parquet":
+        if fmt == "parquet":
             if not args.output:
                 print("govmine: error: --format parquet needs -o FILE", file=sys.stderr)
                 return EXIT_USAGE
@@ -154,18 +164,38 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except QueryError as exc:
         print(f"govmine: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    text = (
-        format_table(cols, rows, max_width=args.max_width) + "\n"
-        if args.format == "table"
-        else format_rows(cols, rows, args.format)
-    )
+    except OSError as exc:
+        print(f"govmine: error: {args.output}: cannot write it ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    text = format_table(cols, rows, max_width=args.max_width) + "\n" if fmt == "table" else format_rows(cols, rows, fmt)
     if args.output:
         from .writer import write_text_atomic
 
-        write_text_atomic(Path(args.output), text)
+        try:
+            write_text_atomic(Path(args.output), text)
+        except OSError as exc:
+            print(f"govmine: error: {args.output}: cannot write it ({exc.strerror or exc})", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"govmine: {len(rows)} rows -> {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+# the format -o FILE gives when --format is not given
+_FORMAT_OF_SUFFIX = {".csv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet", ".txt": "table"}
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why a result cannot be written to ``path`` (one line), or None."""
+    if path.is_dir():
+        return "is a folder; give a file name"
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        return f"the folder {parent} does not exist"
+    if not os.access(parent, os.W_OK):
+        return f"the folder {parent} is not writable"
+    return None
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -388,10 +418,30 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_REJECTS if summary.rejects else EXIT_OK
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a batch scheduler) stops a command as Ctrl-C does: what it was writing is
+    rolled back and its worker processes end."""
+
+
+def _stop_on_sigterm() -> object:
+    """Make SIGTERM raise :class:`_Terminated` in the main thread; returns the handler it replaces."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    return signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``govmine`` console script."""
     args = build_parser().parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))
+    previous = _stop_on_sigterm()
     try:
         if args.command == "run":
             return _cmd_run(args)
@@ -403,6 +453,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_query(args)
         if args.command == "report":
             return _cmd_report(args)
+    except _Terminated:
+        print("govmine: terminated; the output folder is unchanged", file=sys.stderr)
+        return 128 + 15
     except KeyboardInterrupt:
         print("govmine: interrupted; the output folder is unchanged", file=sys.stderr)
         return 130
@@ -411,6 +464,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
     return EXIT_USAGE
 
 

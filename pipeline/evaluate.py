@@ -690,6 +690,8 @@ def format_report(s: Scores) -> str:
     ]
     if d["headline_accuracy"] is not None:
         lines.append(f"headline accuracy {d['headline_accuracy']:.3f}   place accuracy {d['place_accuracy']:.3f}")
-    worst = sorted(d["per_document"].items(), key=lambda kv: kv[1]["full_f1"])[:5]
+    # documents with no gold fact and none predicted score nothing, not 0
+    scored = [(k, v) for k, v in d["per_document"].items() if v.get("gold", 1) or v.get("predicted", 1)]
+    worst = sorted(scored, key=lambda kv: kv[1]["full_f1"])[:5]
     lines.append("weakest documents: " + ", ".join(f"{k} ({v['full_f1']:.2f})" for k, v in worst))
     return "\n".join(lines)

@@ -96,7 +96,7 @@ def iter_input_files(paths: Sequence[str | Path]) -> Iterator[Path]:
     reached twice is yielded once.
 
     Args:
-        paths: Files and directories.
+        paths: Files and directories (or a single one).
 
     Yields:
         Paths of the files to read.
@@ -104,6 +104,8 @@ def iter_input_files(paths: Sequence[str | Path]) -> Iterator[Path]:
     Raises:
         UsageError: A path does not exist.
     """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]  # one path, not a sequence of one-character paths
     seen: set[Path] = set()
     for arg in paths:
         root = Path(arg)
@@ -123,6 +125,7 @@ def _walk(root: Path) -> Iterator[Path]:
     def on_error(err: OSError) -> None:
         logger.warning("%s: cannot list directory: %s", err.filename, err.strerror)
 
+    n_read, other = 0, []
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
         hidden = [d for d in dirnames if d.startswith(".")]
         for d in hidden:
@@ -134,8 +137,15 @@ def _walk(root: Path) -> Iterator[Path]:
                 logger.debug("%s: hidden file skipped", path)
             elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 logger.debug("%s: not .txt or .jsonl, skipped", path)
+                other.append(name)
             else:
+                n_read += 1
                 yield path
+    if other:  # say so once per folder: a user's .json or .md files are not silently left out
+        shown = ", ".join(sorted(other)[:3]) + (", …" if len(other) > 3 else "")
+        logger.warning("%s: %d file(s) skipped, only .txt and .jsonl are read (%s)", root, len(other), shown)
+    if not n_read:
+        logger.warning("%s: no .txt or .jsonl file in this folder; nothing to read", root)
 
 
 # -- reading ----------------------------------------------------------------------------------------

@@ -153,7 +153,14 @@ def connect(out: str | Path, con: Any = None) -> Any:
     for name, (schema, _) in TABLES.items():
         files = sorted((root / name).glob("*.parquet")) if (root / name).is_dir() else []
         if name in parts:
-            files = [f for f in files if f.name in set(parts[name])]
+            listed = set(parts[name])
+            files = [f for f in files if f.name in listed]
+            if len(files) < len(listed):  # a part the manifest names is gone: its rows would silently be missing
+                missing = sorted(listed - {f.name for f in files})
+                raise QueryError(
+                    f"{root / name}: {len(missing)} part file(s) the manifest lists are missing ({missing[0]} …); "
+                    "rerun into this folder with --force"
+                )
         if files:
             paths = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
             try:
@@ -200,7 +207,7 @@ def _cell(v: Any, limit: int) -> str:
     if v is None:
         s = ""
     elif isinstance(v, float):
-        s = f"{v:g}"
+        s = f"{v:.15g}"  # every digit a count or a sum has (5563813109, not 5.56381e+09)
     elif isinstance(v, (list, tuple, dict)):
         s = json.dumps(v, ensure_ascii=False, default=str)
     else:

@@ -297,11 +297,20 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
-        extra = "".join(f", {n} {t}" for t, n in self.rows.items() if t not in ("articles", "sentences", "rejects"))
+        def n(count: int, noun: str) -> str:
+            return f"{count} {noun if count == 1 else noun + 's'}"
+
+        def table(count: int, name: str) -> str:  # entities -> 1 entity
+            return f"{count} {name}" if count != 1 else f"1 {name[:-3] + 'y' if name.endswith('ies') else name[:-1]}"
+
+        extra = "".join(
+            f", {table(k, t)}" for t, k in self.rows.items() if t not in ("articles", "sentences", "rejects")
+        )
         skipped = f" ({self.skipped} already in the output, skipped)" if self.skipped else ""
         return (
-            f"{self.inputs} input files, {self.documents} documents{skipped} -> {self.articles} articles, "
-            f"{self.sentences} sentences{extra}; {self.rejects} rejected; {self.seconds:.1f} s"
+            f"{n(self.inputs, 'input file')}, {n(self.documents, 'document')}{skipped} -> "
+            f"{n(self.articles, 'article')}, {n(self.sentences, 'sentence')}{extra}; {self.rejects} rejected; "
+            f"{self.seconds:.1f} s"
         )
 
 
@@ -359,6 +368,22 @@ def _known_documents(out: Path) -> set[str]:
     return ids
 
 
+def _reject_key(r: Reject) -> tuple[str, int | None, str, str | None]:
+    return (r.input_path, r.line, r.reason, r.doc_id)
+
+
+def _known_rejects(out: Path) -> set[tuple[str, int | None, str, str | None]]:
+    """The rejects an output already holds, as :func:`_reject_key` gives them (an input's bad lines are recorded
+    once however often it is appended)."""
+    import pyarrow.parquet as pq
+
+    keys: set[tuple[str, int | None, str, str | None]] = set()
+    for f in sorted((out / "rejects").glob("*.parquet")) if (out / "rejects").is_dir() else []:
+        t = pq.read_table(f, columns=["input", "line", "reason", "doc_id"]).to_pydict()
+        keys.update(zip(t["input"], t["line"], t["reason"], t["doc_id"], strict=True))
+    return keys
+
+
 AUTO_WORKERS_BYTES = 4 << 20  # below this, starting worker processes costs more than it saves
 _WORKER_PIPE: Pipeline | None = None
 
@@ -406,7 +431,26 @@ def _unchunk(
         yield doc, res
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that started it ends, however it ends (SIGKILL, the OOM
+    killer): a worker left behind would hold the output folder's lock, inherited with its open descriptor, and
+    keep every later run out. Elsewhere nothing is done."""
+    if not platform.system() == "Linux":
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent ended before the call took effect
+            os._exit(1)
+    except (OSError, AttributeError):  # no libc to call: nothing else to do
+        pass
+
+
 def _init_worker(engine: str) -> None:
+    _die_with_parent()
     global _WORKER_PIPE
     if _WORKER_PIPE is None:
         _WORKER_PIPE = Pipeline(engine=engine)
@@ -471,18 +515,28 @@ def _processed(
                     pipe.timings[k] += v
                 yield from _unchunk(task, done)
 
-        for item in items:
-            if isinstance(item, Reject):
-                submit()  # the documents before it first
-                pending.append((item, None))
-            else:
-                chunk.append(item)
-                chunk_chars += len(item.text)
-                if len(chunk) >= CHUNK_DOCS or chunk_chars >= CHUNK_CHARS:
-                    submit()
-            yield from drain(window)
-        submit()
-        yield from drain(0)
+        try:
+            for item in items:
+                if isinstance(item, Reject):
+                    submit()  # the documents before it first
+                    pending.append((item, None))
+                else:
+                    chunk.append(item)
+                    chunk_chars += len(item.text)
+                    if len(chunk) >= CHUNK_DOCS or chunk_chars >= CHUNK_CHARS:
+                        submit()
+                yield from drain(window)
+            submit()
+            yield from drain(0)
+        except BaseException:
+            # interrupted (Ctrl-C, SIGTERM), failed, or closed by the caller: drop the queued chunks and end the
+            # workers now rather than let them finish the window first
+            for _, fut in pending:
+                if fut is not None:
+                    fut.cancel()
+            for proc in list((getattr(ex, "_processes", None) or {}).values()):
+                proc.terminate()
+            raise
     _WORKER_PIPE = None
 
 
@@ -510,6 +564,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
     writer = OutputWriter(config.out, force=config.force, append=config.append)
     try:
         seen = _known_documents(Path(config.out)) if config.append else set()
+        seen_rejects = _known_rejects(Path(config.out)) if config.append else set()
         total_bytes = sum(p.stat().st_size for p in files)
     except BaseException:
         writer.abort()  # its staging folder and its lock on the output folder
@@ -552,6 +607,9 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                         break
                     if isinstance(item, RawDocument) and item.doc_id in seen:
                         summary.skipped += 1  # already in the output (stable ids): not processed again
+                        continue
+                    if isinstance(item, Reject) and _reject_key(item) in seen_rejects:
+                        summary.skipped += 1  # the same bad line of the same file, recorded by an earlier run
                         continue
                     if isinstance(item, RawDocument):
                         seen.add(item.doc_id)

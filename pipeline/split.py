@@ -24,6 +24,7 @@ Cut = Callable[[str], list[str]]
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 _DATE_FULL = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _DATE_YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
+_DATE_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")  # 20240305, as some exports write a date
 _CLAUSE_START = re.compile(r"(?:^|[，。；：、！？）)”\s])")
 
 
@@ -310,7 +311,7 @@ def normalize_date(value: str | None) -> str | None:
     """ISO date (``2024-03-05``) or year (``2025``) from a record's date field, else None."""
     if not value:
         return None
-    m = _DATE_FULL.search(value)
+    m = _DATE_FULL.search(value) or _DATE_COMPACT.match(value)
     if m:
         y, mo, d = (int(g) for g in m.groups())
         if 1 <= mo <= 12 and 1 <= d <= 31:

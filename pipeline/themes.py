@@ -158,7 +158,12 @@ class ThemeModel:
     def proba(
         self, texts: Sequence[str], segmenter: Segmenter | None = None, contexts: Sequence[str] | None = None
     ) -> list[list[float]]:
-        """Per-theme probabilities of each text (with its sentence as context, when given)."""
+        """Per-theme probabilities of each text (with its sentence as context, when given). A single string is
+        one text (not a sequence of characters)."""
+        if isinstance(texts, str):
+            texts = [texts]
+        if isinstance(contexts, str):
+            contexts = [contexts]
         if not texts:
             return []
         return self._predict(prepare(texts, segmenter, contexts))
@@ -235,7 +240,7 @@ class ThemeModel:
         ]
 
     def classify(self, texts: Sequence[str], segmenter: Segmenter | None = None) -> list[list[ThemeScore]]:
-        """Theme scores of each text (an initiative clause or a sentence)."""
+        """Theme scores of each text (an initiative clause or a sentence); a single string is one text."""
         return self.scores(self.proba(texts, segmenter))
 
 
@@ -402,5 +407,5 @@ def _shipped() -> ThemeModel:
 
 
 def classify_themes(texts: Sequence[str]) -> list[list[ThemeScore]]:
-    """Theme scores of each text with the shipped model (loaded on first use)."""
-    return _shipped().classify(list(texts))
+    """Theme scores of each text with the shipped model (loaded on first use); a single string is one text."""
+    return _shipped().classify([texts] if isinstance(texts, str) else list(texts))

@@ -84,11 +84,12 @@ class OutputWriter:
         self._lock_fd: int | None = None  # the open folder whose flock this writer holds
         if self.out.exists() and not self.out.is_dir():
             raise OutputExistsError(f"{self.out} exists and is not a folder")
-        if append:
-            manifest = self.out / "manifest.json"
-            if not manifest.is_file():
+        if append and not (self.out / "manifest.json").is_file():
+            if any((self.out / n).exists() for n in TABLES):
                 raise OutputExistsError(f"{self.out} holds no govmine output to append to (no manifest.json)")
-        else:
+            # a new or empty folder: the first run of an ingestion loop starts the output
+            self.append = append = False
+        if not append:
             # other files may be there (a log the shell opened there, notes): only an earlier output is in the way
             ours = [n for n in (*TABLES, "manifest.json") if (self.out / n).exists()]
             if ours and not force:

@@ -59,7 +59,7 @@ def test_cli_run_seed_exit_0_and_tables(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "out"
     assert main(["run", str(SEED), "--out", str(out), "-q"]) == 0
     err = capsys.readouterr().err
-    assert "1 documents -> 6 articles" in err
+    assert "1 document -> 6 articles" in err
     arts = _table(out, "articles")
     assert len(arts) == 6
     assert _table(out, "rejects") == []
@@ -258,8 +258,10 @@ def test_append_adds_new_documents_once(tmp_path: Path) -> None:
     assert [r["counts"]["documents"] for r in manifest["runs"]] == [1, 14, 0]
     assert [r["counts"]["skipped_documents"] for r in manifest["runs"]] == [0, 1, 14]
     assert manifest["rows_total"]["articles"] == 20
-    # --append needs an output to add to; --force and --append exclude each other
-    assert main(["run", seed, "--out", str(tmp_path / "none"), "--append", "-q"]) == 2
+    # --append into a new folder starts the output there (an ingestion loop's first run); --force and --append
+    # exclude each other
+    assert main(["run", seed, "--out", str(tmp_path / "none"), "--append", "-q"]) == 0
+    assert connect(tmp_path / "none").sql("SELECT count(*) FROM articles").fetchall() == [(6,)]
     with pytest.raises(SystemExit) as exc:
         main(["run", seed, "--out", str(out), "--append", "--force", "-q"])
     assert exc.value.code == 2
@@ -344,3 +346,72 @@ def test_workers_take_documents_in_chunks_and_keep_input_order_with_rejects(
     assert lines[1] == lines[2] and "4 rejected" in lines[2][1]
     assert [r["reason"] for r in tables[2]["rejects"]] == ["binary_file", "empty_file", "bad_json", "no_text"]
     assert len({a["doc_id"] for a in tables[2]["articles"]}) > 2 * 2  # more documents than one chunk
+
+
+def test_append_records_a_bad_line_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.query import connect
+
+    src = tmp_path / "in.jsonl"
+    good = (ROOT / "corpus" / "news" / "xwlb_governance.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    src.write_text(good + '\n{"id": "broken", "text": \n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out), "-q"]) == 1
+    assert main(["run", str(src), "--out", str(out), "--append", "-q"]) == 0  # nothing new, nothing rejected anew
+    assert "(2 already in the output, skipped)" in capsys.readouterr().err
+    assert connect(out).sql("SELECT line, reason FROM rejects").fetchall() == [(2, "bad_json")]
+
+
+def test_sigterm_stops_a_run_like_ctrl_c(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import signal
+
+    real = run_module.Pipeline.process
+
+    def terminated(self, doc):  # a scheduler's kill arrives while the first document is processed
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(self, doc)
+
+    monkeypatch.setattr(run_module.Pipeline, "process", terminated)
+    out = tmp_path / "out"
+    assert main(["run", str(SEED), "--out", str(out), "--workers", "1", "-q"]) == 143
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "govmine: terminated; the output folder is unchanged"
+    assert not out.exists() or not any(out.iterdir())  # no table, no manifest
+    assert signal.getsignal(signal.SIGTERM) is not None and main(["query", "--list"]) == 0  # handler restored
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_worker_ends_when_its_parent_is_killed() -> None:
+    # a pool worker left behind by a killed run would hold the output folder's lock (inherited with its open
+    # descriptor) and keep every later run out
+    code = """
+import os, sys, time
+from pipeline.run import _die_with_parent
+if os.fork() == 0:  # the run
+    if os.fork() == 0:  # its worker
+        _die_with_parent()
+        print(os.getpid(), flush=True)
+        time.sleep(60)
+        os._exit(0)
+    time.sleep(60)
+    os._exit(0)
+time.sleep(60)
+"""
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        worker = int(p.stdout.readline())
+        run_pid = int(Path(f"/proc/{worker}/stat").read_text().split(")")[1].split()[1])  # the worker's parent
+        os.kill(run_pid, 9)
+        for _ in range(100):
+            try:
+                state = Path(f"/proc/{worker}/stat").read_text().split(")")[1].split()[0]
+            except FileNotFoundError:
+                break
+            if state in ("Z", "X"):  # ended (a zombie until its new parent reaps it)
+                break
+            import time
+
+            time.sleep(0.05)
+        else:
+            pytest.fail("the worker outlived the run")
+    finally:
+        p.kill()
+        p.wait()

@@ -312,3 +312,19 @@ def test_ingest_iter_input_files_keeps_named_files_and_yields_each_once() -> Non
 def test_ingest_iter_input_files_missing_path_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="input not found"):
         list(iter_input_files([DATA / "bom.txt", DATA / "no-such-file.txt"]))
+
+
+def test_ingest_iter_input_files_takes_a_single_path_and_warns_of_skipped_files(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # a str is one path, not a sequence of one-character paths (which walked ".", then "/")
+    assert list(iter_input_files(str(DATA / "bom.txt"))) == [DATA / "bom.txt"]
+    assert list(iter_input_files(DATA / "sub")) == [DATA / "sub" / "nested.jsonl"]
+    (tmp_path / "a.md").write_text("notes", encoding="utf-8")
+    (tmp_path / "b.json").write_text("{}", encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert list(iter_input_files([tmp_path])) == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path}: 2 file(s) skipped, only .txt and .jsonl are read (a.md, b.json)",
+        f"{tmp_path}: no .txt or .jsonl file in this folder; nothing to read",
+    ]

@@ -105,3 +105,31 @@ def test_places_roll_up_to_county_city_and_province(out: Path) -> None:
     assert {r[2] for r in rows if r[3] == "new_employment"} >= {"赛罕区", "新城区", "回民区"}
     cols, rows = run_query(out, PRESETS["themes-by-province"].sql)
     assert {r[0] for r in rows} == {"内蒙古自治区"} and cols[:2] == ["province", "theme"]
+
+
+def test_cli_output_files(out: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the table prints every digit of a sum (not 5.56381e+09)
+    assert main(["query", str(out), "SELECT sum(value) * 100000 AS n FROM facts WHERE entity LIKE '%红蜂驿站%'"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].strip() == "7100000"
+    # -o FILE: the extension chooses the format when --format is not given, and the file written is named
+    sql = "SELECT place, count(*) AS n FROM facts GROUP BY place ORDER BY place"
+    assert main(["query", str(out), sql, "-o", str(tmp_path / "p.parquet")]) == 0
+    assert pq.read_table(tmp_path / "p.parquet").column_names == ["place", "n"]
+    assert main(["query", str(out), sql, "-o", str(tmp_path / "p.csv")]) == 0
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8").splitlines()[0] == "place,n"
+    assert capsys.readouterr().err.endswith(f"rows -> {tmp_path / 'p.csv'}\n")
+    # a file that cannot be written: one line, exit 2
+    for target in (tmp_path / "no" / "such" / "x.csv", tmp_path):
+        assert main(["query", str(out), sql, "--format", "csv", "-o", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"govmine: error: {target}: ") and err.count("\n") == 1
+
+
+def test_a_missing_part_file_is_an_error_not_an_empty_table(out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    shutil.rmtree(broken / "entities")  # the manifest still lists its part
+    with pytest.raises(QueryError, match=r"entities: 1 part file\(s\) the manifest lists are missing"):
+        connect(broken)

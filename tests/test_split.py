@@ -297,3 +297,20 @@ def test_city_names_ending_in_zhou_keep_their_suffix() -> None:
         assert _province_and_unit(h, cut) is None
     assert _province_and_unit("云南丽江推行", cut) == ("丽江市", 4)
     assert _province_and_unit("浙江杭州市余杭区", cut) == ("杭州市", 5)  # a prefix this long stays whole (main_place)
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("2024年3月5日", "2024-03-05"),
+        ("2024-3-5", "2024-03-05"),
+        ("20240305", "2024-03-05"),
+        ("1954", "1954"),
+        ("20241399", "20241399"),
+    ],
+)
+def test_record_dates_are_normalised(value: str, iso: str) -> None:
+    # an export may write a date as 20240305 (as the 新闻联播 day files are named); a month 13 is no date
+    from pipeline.split import normalize_date
+
+    assert normalize_date(value) == iso

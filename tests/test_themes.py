@@ -45,6 +45,12 @@ def test_classify_themes_on_real_clauses(text: str, themes: list[str]) -> None:
     assert _selected(text) == themes
 
 
+def test_classify_themes_takes_a_single_text() -> None:
+    # a str is one text, not a sequence of characters
+    one = classify_themes("将党组织同步建在网格上")
+    assert len(one) == 1 and one == classify_themes(["将党组织同步建在网格上"])
+
+
 def test_model_file_holds_only_the_types_its_card_lists() -> None:
     import skops.io as sio
 
