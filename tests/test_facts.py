@@ -1150,6 +1150,14 @@ def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtract
             "社会购买力",
         ),
         ("今年1月7日，西藏日喀则市定日县发生6.8级地震。", "6.8级地震", "地震"),
+        # a verb of setting up is no part of an institution's name (xwlb:20260303:01, govwork_city2024:宜宾; but
+        # 矛盾调解中心 keeps its verb)
+        (
+            "截至2025年底，全国人大常委会法工委共设立60个基层立法联系点，带动省、市两级人大设立联系点7800多个；",
+            "7800多个",
+            "联系点",
+        ),
+        ("投资120亿元完善园区基础设施，新建成厂房26万平方米，全市园区规上工业总产值达3762亿元。", "26万平方米", "厂房"),
         # the base a figure is compared with measures the same thing, and so does the change from it
         # (govwork_national:1959)
         (

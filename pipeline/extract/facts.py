@@ -365,6 +365,8 @@ _PREDICATE_LINKS = frozenset({"保持", "保持在", "稳定在", "维持在", "
 # the whole of the area a text is about (全国, 全省 …): where a count is, never what it counts
 _WHOLE_AREAS = frozenset({"全国", "全省", "全市", "全区", "全县", "全州", "全镇", "全乡", "全村", "全盟", "全旗"})
 # verbs jieba tags as nouns or places that open the next clause of a list (、新建90家绿色工厂, 、突破10万亿元)
+# verbs of setting something up, which name no institution (全市新建驿站30个, 为快递员建成驿站: 驿站 was set up)
+_FOUNDING_VERBS = frozenset({"新建", "建成", "建立", "设立", "成立", "组建", "开设", "设置", "改扩建", "新开工"})
 _CLAUSE_OPENERS = frozenset({"新建", "新增", "新开工", "新培育", "新认定", "新获批", "突破"})
 _GRADE = re.compile(r"[0-9A-Za-z]+|[\u4e00-\u9fff]{1,4}")
 
@@ -1269,8 +1271,10 @@ class _Attacher:
                 and _is_han(toks[k - 1].text)
                 and toks[k - 1].text not in w.boundary
                 and toks[k - 1].text not in w.verbs
+                and t.text not in _FOUNDING_VERBS
+                and toks[k - 1].text not in _WHOLE_AREAS
             ):
-                pass  # 矛盾 调解 中心, 棚改 安置 房: an action verb inside a name
+                pass  # 矛盾 调解 中心, 棚改 安置 房: an action verb inside a name (not 全市 新建 驿站: what was set up)
             elif (t.text in w.verbs or t.text in w.boundary) and k < hi and sent.startswith(w.verb_terms, t.start):
                 pass  # 新建 商品房 网签成交量, 即 办率: a term that opens with an action verb or a function word
             elif t.text == "全" and k < hi and toks[k + 1].text in w.whole_nouns:
