@@ -928,6 +928,9 @@ def test_facts_of_a_respectively_list_of_places_take_their_own_place() -> None:
         ("办理满意率持续保持在99%以上。", "办理满意率"),
         ("企业每年按投资额的8%给村集体分红", "投资额"),
         ("建成棚改安置房1100套，筹集保障性租赁住房", "棚改安置房"),
+        # a plan or a goal to reach links like 达到 (xwlb:20260524:01, govwork_city2024:呼和浩特)
+        ("到2030年，西藏清洁能源电力装机计划达到6000万千瓦。", "西藏清洁能源电力装机"),
+        ("推进白塔机场进境冰鲜水产品指定监管场地验收投用，综保区进出口总额争取达到100亿元。", "综保区进出口总额"),
         # a verb of reaching a level links the figure to what reached it (govwork_city2024:岳阳, govwork_province2026:辽宁省)
         ("粮食产量首次跃上1.4万亿斤新台阶", "粮食产量"),
         ("粮食产量跃上500亿斤台阶。", "粮食产量"),
