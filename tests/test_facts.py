@@ -957,6 +957,23 @@ def test_facts_linking_phrases_and_adverbs(fx: FactExtractor, text: str, entity:
             "为1500名14周岁以内残疾儿童提供康复救助，为3000名残疾人提供基本辅助器具适配服务，为2200名精神残疾人提供门诊服药补贴。",
             ["残疾儿童", "残疾人", "精神残疾人"],
         ),
+        # a term that opens with an action verb (转移支付), after the number and before the next (xwlb:20240508:10)
+        (
+            "财政部近日下达1582亿元转移支付资金，比去年增加23亿元，用于支持提高家庭经济困难学生生活补助标准，"
+            "加大农村学校校舍维修改造补助力度，加快补齐短板弱项等，进一步推进义务教育优质均衡发展与城乡一体化。",
+            ["转移支付资金", "转移支付资金"],
+        ),
+        # a grade and above opens the noun (xwlb:20230323:08)
+        (
+            "近日，住房城乡建设部发布，全国已有8155个传统村落列入国家级保护名录，53.9万栋历史建筑和传统民居得以保护，"
+            "传承发展了4789项省级以上非物质文化遗产。",
+            ["传统村落", "历史建筑和传统民居", "省级以上非物质文化遗产"],
+        ),
+        # 50亿元级以上 bounds the class of the projects counted (govwork_city2024:重庆)
+        (
+            "渝西水资源配置工程、乌江白马航电枢纽等项目加速推进，安意法半导体、长安汽车渝北新工厂等26个50亿元级以上产业项目落地建设",
+            ["产业项目"],
+        ),
         # 跨过 links like 达到; the growth rate after it measures the same total (govwork_province2026:陕西省)
         ("地区生产总值跨过3万亿元、年均增长5.2％。", ["地区生产总值", "地区生产总值"]),
     ],
@@ -1153,6 +1170,8 @@ def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtract
             "社会购买力",
         ),
         ("今年1月7日，西藏日喀则市定日县发生6.8级地震。", "6.8级地震", "地震"),
+        # 下达 (a budget verb, like 安排) ends the phrase before the money's purpose (xwlb news items)
+        ("近日，财政部会同水利部下达水利救灾资金7.28亿元。", "7.28亿元", "水利救灾资金"),
         # a verb of setting up is no part of an institution's name (xwlb:20260303:01, govwork_city2024:宜宾; but
         # 矛盾调解中心 keeps its verb)
         (

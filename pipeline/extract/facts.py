@@ -177,8 +177,11 @@ def load_words() -> FactWords:
         verb_measures=frozenset(d["verb_measures"]),
         second_verbs=frozenset(d["second_verbs"]),
         per_unit=re.compile(
-            "(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")(?:"
-            + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True))) + ")$"
+            "(?:"
+            + "|".join(map(re.escape, d["per_unit_leads"]))
+            + ")(?:"
+            + "|".join(map(re.escape, sorted(d["per_unit_heads"], key=len, reverse=True)))
+            + ")$"
         ),
         per_unit_lead=re.compile("(?:" + "|".join(map(re.escape, d["per_unit_leads"])) + ")$"),
         change_only=re.compile(
@@ -639,7 +642,8 @@ class _Attacher:
         out: set[int] = set()
         sent, qs = self.sent, self.qs
         for i, q in enumerate(qs):
-            if q.kind != "money" or q.qualifier != "over" or q.value_max is not None:
+            graded = sent.startswith(("级以上", "级及以上"), q.end)  # 26个50亿元级以上产业项目
+            if q.kind != "money" or (q.qualifier != "over" and not graded) or q.value_max is not None:
                 continue
             pos = max(q.end, q.qualifier_end or 0) if (q.qualifier_start or -1) >= q.end else q.end
             if i and qs[i - 1].kind == "count" and not sent[qs[i - 1].end : self._left_edge(q)].strip(" \u3000"):
@@ -954,6 +958,10 @@ class _Attacher:
                 depth -= 1
             elif depth:
                 nominal = True
+            elif (
+                not nominal and t.text.endswith("级") and j + 2 < len(toks) and toks[j + 1].text in ("以上", "以下")
+            ) or (t.text in ("以上", "以下") and j and toks[j - 1].text.endswith("级") and j + 1 < len(toks)):
+                pass  # 4789项 省级 以上 非物质文化遗产: a grade and above opens the noun
             elif t.text == "全" and not nominal and j + 1 < len(toks) and toks[j + 1].text in self.w.whole_nouns:
                 pass  # 21.6万个 全 产业链 开发项目: 全 opens the noun
             elif (
@@ -1063,6 +1071,8 @@ class _Attacher:
                 pass  # 三次 参加 全国人代会江苏代表团审议: what is done that often opens the phrase
             elif t.text in self.w.new_verbs and j + 1 < len(toks) and _nominal(toks[j + 1], self.w):
                 pass  # 5个 新建 小区, 1.22万个亿元以上 新建 续建 项目: after a number the verb describes the thing
+            elif t.text in self.w.verbs and j + 1 < len(toks) and sent.startswith(self.w.verb_terms, t.start):
+                pass  # 1582亿元 转移 支付 资金: a term that opens with an action verb
             elif (
                 not nominal
                 and t.flag == "vn"
@@ -1321,8 +1331,7 @@ class _Attacher:
                 t.text in w.second_verbs
                 and k > 0
                 and (
-                    toks[k - 1].text in w.verbs
-                    or (toks[k - 1].text == "、" and k > 1 and toks[k - 2].text in w.verbs)
+                    toks[k - 1].text in w.verbs or (toks[k - 1].text == "、" and k > 1 and toks[k - 2].text in w.verbs)
                 )
             ):
                 break  # 改造 提升 高标准农田, 新建 、 提升 精品民宿: what is done follows the verbs
