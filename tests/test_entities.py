@@ -706,7 +706,9 @@ def test_entities_a_new_area_counts_for_the_articles_place() -> None:
 def test_entities_central_enterprises_by_short_name_are_organisations(recognizer) -> None:
     # xwlb:20250720:10 and a city work report: 中国 inside the short name of a central enterprise is no place (the
     # facts of these sentences were filed under 中国)
-    ms = recognizer.extract("今天（7月20日），记者从中国石油获悉，我国西南地区最大天然气生产企业——西南油气田上半年新增15口百万气井")
+    ms = recognizer.extract(
+        "今天（7月20日），记者从中国石油获悉，我国西南地区最大天然气生产企业——西南油气田上半年新增15口百万气井"
+    )
     assert ("中国石油", "ORG") in [(m.text, m.label) for m in ms]
     assert "中国" not in _by(ms, "PLACE")
     ms = recognizer.extract("推进中国能建、省交投等10处风电项目")
@@ -721,7 +723,10 @@ def test_entities_central_enterprises_by_short_name_are_organisations(recognizer
     [
         # kinds of place named by a generic word, not places (unseen 新闻联播 items of articles_gov_b.json and the
         # bundled corpus): 47 mentions of the bundled run
-        ("央视网消息（新闻联播）：广东省中山市通过低效工业园改造，为高质量发展闯出一条扩容发展空间的新路。", "低效工业园"),
+        (
+            "央视网消息（新闻联播）：广东省中山市通过低效工业园改造，为高质量发展闯出一条扩容发展空间的新路。",
+            "低效工业园",
+        ),
         ("在北部湾，港口码头一派繁忙，在这里工作了十年的韦放恒亲身经历了", "港口码头"),
         ("多栖息于海拔1500米到3800米的高山草原地带。", "高山草原"),
         ("相比以往的公园，这类家门口的微型公园更像一个叠加了健身、休闲游憩等多种功能的公共空间。", "微型公园"),
@@ -763,3 +768,18 @@ def test_entities_generic_kinds_of_body_are_no_organisations(recognizer, text: s
 )
 def test_entities_national_bodies_without_a_suffix(recognizer, text: str, org: str) -> None:
     assert org in _by(recognizer.extract(text), "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        # a verb before a bare 市 or 自治区: the unit's own body, not the name cut off (人大常委会) nor the verb taken in
+        # (获省政府) (govwork_city2024:北京, 梧州)
+        ("提请市人大常委会审议地方性法规", [("市人大常委会", "ORG")]),
+        ("连续四年获自治区人民政府督查激励", [("自治区人民政府", "ORG")]),
+        # a verb of the fact rules inside a zone's name (利用) does not cut it (govwork_city2024:长沙)
+        ("入选第二批国家文物保护利用示范区创建名单", [("第二批国家文物保护利用示范区", "PLACE")]),
+    ],
+)
+def test_a_verb_before_a_units_own_body(recognizer, text: str, orgs: list[tuple[str, str]]) -> None:
+    assert [(m.text, m.label) for m in recognizer.extract(text)] == orgs

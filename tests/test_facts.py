@@ -1170,6 +1170,11 @@ def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtract
             "社会购买力",
         ),
         ("今年1月7日，西藏日喀则市定日县发生6.8级地震。", "6.8级地震", "地震"),
+        # verbs before the counted noun that audit 8 found (govwork_province2026:广西壮族自治区, govwork_city2024:六盘水);
+        # 站稳 links like 站上 (xwlb:20240626:03)
+        ("推进自治区重大项目800个以上。", "800个", "自治区重大项目"),
+        ("全市上下共同发力、主动出击，共获上级补助资金223.24亿元、增长11.41％", "223.24亿元", "上级补助资金"),
+        ("粮食产量连续9年站稳1.3万亿斤台阶；", "1.3万亿斤", "粮食产量"),
         # 下达 (a budget verb, like 安排) ends the phrase before the money's purpose (xwlb news items)
         ("近日，财政部会同水利部下达水利救灾资金7.28亿元。", "7.28亿元", "水利救灾资金"),
         # a verb of setting up is no part of an institution's name (xwlb:20260303:01, govwork_city2024:宜宾; but

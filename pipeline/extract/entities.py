@@ -136,6 +136,13 @@ def _longest_first(xs: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(dict.fromkeys(xs), key=len, reverse=True))
 
 
+# the bare units whose own body a verb may name (提请 市 | 人大常委会, 推进 省 | 人民医院; not 区 or 村: 启动区,
+# 协同发展区 are names of their own)
+_OWN_BODY_UNITS = frozenset({"省", "市", "县", "州", "自治区", "自治州", "盟"})
+# action verbs of the fact rules that are often inside a name (国家文物保护利用示范区)
+_NAME_VERBS = frozenset({"利用", "查验"})
+
+
 @lru_cache(maxsize=1)
 def load_entity_words() -> EntityWords:
     """Compile ``data/entities.toml`` (plus the surnames of layout.toml and the boundary words and action
@@ -193,7 +200,7 @@ def load_entity_words() -> EntityWords:
         prog_max=int(g["max_chars"]),
         surnames=lay["dateline"]["surnames"],
         boundary=frozenset(fac["boundary_words"]) - {"全国", "全市"},
-        verbs=frozenset(fac["action_verbs"]),
+        verbs=frozenset(fac["action_verbs"]) - _NAME_VERBS,
     )
 
 
@@ -732,6 +739,9 @@ class EntityRecognizer:
                 break  # 53 | 支 (tagged a noun) | 党员服务队
             if t[0] in self._admin_set and t[0] not in ("社区", "街道") and j > 0 and _HAN.fullmatch(toks[j - 1][0]):
                 # a bare 乡 / 镇 / 村 takes the word before it, however jieba tagged it: 舍必崖 乡 | 检察工作室
+                if t[0] in _OWN_BODY_UNITS and toks[j - 1][0] in w.verbs and not (stop_at_grassroots or places):
+                    start = t[2]  # 推进 市 | 传染病医院, 获 自治区 | 人民政府: the unit's own body, after a verb
+                    break
                 if stop_at_grassroots or places or toks[j - 1][0] in w.boundary or toks[j - 1][0] in w.verbs:
                     break
                 places += 1

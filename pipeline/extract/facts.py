@@ -130,6 +130,7 @@ class FactWords:
     measure_verbs: frozenset[str]  # verbs that name what the count after them measures (出栏5.8万头)
     verb_terms: tuple[str, ...]  # terms that open with an action verb or a function word (新建商品房, 即办率)
     new_verbs: frozenset[str]  # action verbs that describe new things (新开工项目投产率, 12个新建小区)
+    name_verbs: frozenset[str]  # action verbs often inside a name after a number (市层面统筹推进重大项目)
     whole_nouns: frozenset[str]  # nouns that 全 before them makes one word with (全产业链)
     verb_measures: frozenset[str]  # measure nouns after the verb they measure (种植面积)
     second_verbs: frozenset[str]  # verbs that end the phrase only after an action verb (改造提升)
@@ -173,6 +174,7 @@ def load_words() -> FactWords:
         measure_verbs=frozenset(d["measure_verbs"]),
         verb_terms=tuple(d["verb_terms"]),
         new_verbs=frozenset(d["new_verbs"]),
+        name_verbs=frozenset(d.get("name_verbs", ())),
         whole_nouns=frozenset(d["whole_nouns"]),
         verb_measures=frozenset(d["verb_measures"]),
         second_verbs=frozenset(d["second_verbs"]),
@@ -1074,6 +1076,14 @@ class _Attacher:
             elif t.text in self.w.verbs and j + 1 < len(toks) and sent.startswith(self.w.verb_terms, t.start):
                 pass  # 1582亿元 转移 支付 资金: a term that opens with an action verb
             elif (
+                nominal
+                and j + 2 < len(toks)
+                and toks[j + 1].text in self.w.name_verbs
+                and t.flag[:1] == "v"
+                and _nominal(toks[j + 2], self.w)
+            ) or (t.text in self.w.name_verbs and j and j + 1 < len(toks) and _nominal(toks[j + 1], self.w)):
+                pass  # 672个 市层面 统筹 推进 重大项目, 37个 革命文物 保护 利用 片区: inside the name after a number
+            elif (
                 not nominal
                 and t.flag == "vn"
                 and q.kind == "count"
@@ -1308,10 +1318,12 @@ class _Attacher:
             elif (
                 k < hi
                 and (toks[k + 1].text in _MEASURE_ENDS or toks[k + 1].text in w.verb_measures)
-                and t.flag[:1] == "v"
+                and (t.flag[:1] == "v" or t.text in w.verbs)
                 and _is_han(t.text)
             ):
-                pass  # 污水 收集 率, 粮食 种植 面积: jieba cuts the measure word after its verb
+                pass  # 污水 收集 率, 粮食 种植 面积, 循环 利用 量: jieba cuts the measure word after its verb
+            elif t.text in w.verbs and k + 1 == hi and toks[hi].text in ("县", "区", "村", "镇", "乡"):
+                pass  # 集中 推进 区, 整建制 推进 县: a verb and a place suffix make a kind of place
             elif t.flag == "eng" and t.text.isupper() and len(t.text) >= 2:
                 pass  # GDP增长6.5%, CPI上涨0.2%: an acronym names what changed
             elif (
