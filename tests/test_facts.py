@@ -1175,6 +1175,15 @@ def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtract
         ("推进自治区重大项目800个以上。", "800个", "自治区重大项目"),
         ("全市上下共同发力、主动出击，共获上级补助资金223.24亿元、增长11.41％", "223.24亿元", "上级补助资金"),
         ("粮食产量连续9年站稳1.3万亿斤台阶；", "1.3万亿斤", "粮食产量"),
+        # 要 before a verb of change is like 将 (govwork_national:2019); 从去年的 is a start point like 从2023年的
+        # (xwlb:20260917:07)
+        ("强化水、土壤污染防治，今年化学需氧量、氨氮排放量要下降2%。", "2%", "化学需氧量、氨氮排放量"),
+        (
+            "目前，新型政策性金融工具已在云南、福建、四川等多地加快投放，今年的总投资规模从去年的5000亿元增加到8000亿元，"
+            "据测算，预计将撬动项目总投资规模约10万亿元。",
+            "5000亿元",
+            "总投资规模",
+        ),
         # 下达 (a budget verb, like 安排) ends the phrase before the money's purpose (xwlb news items)
         ("近日，财政部会同水利部下达水利救灾资金7.28亿元。", "7.28亿元", "水利救灾资金"),
         # a verb of setting up is no part of an institution's name (xwlb:20260303:01, govwork_city2024:宜宾; but
