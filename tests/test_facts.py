@@ -1184,6 +1184,12 @@ def test_facts_a_start_point_per_head_measures_the_clause_before(fx: FactExtract
             "5000亿元",
             "总投资规模",
         ),
+        # a multiple of an earlier year's figure measures what the figure before it does (govwork_national:2012)
+        (
+            "中央财政安排资金1713亿元，是2010年的2.2倍，全年城镇保障性住房基本建成432万套，新开工建设1043万套。",
+            "2.2倍",
+            "资金",
+        ),
         # 下达 (a budget verb, like 安排) ends the phrase before the money's purpose (xwlb news items)
         ("近日，财政部会同水利部下达水利救灾资金7.28亿元。", "7.28亿元", "水利救灾资金"),
         # a verb of setting up is no part of an institution's name (xwlb:20260303:01, govwork_city2024:宜宾; but

@@ -79,6 +79,11 @@ _COMPARISON_BASE = re.compile(
     r"[，,、 \u3000]*(?:比|较|同)(?:上年|去年|上一年|前一年|[0-9]{4}年|[〇○零一二三四五六七八九]{4}年)"
     r"(?:同期|底|末)?的[ \u3000]*"
 )
+# what stands between a figure and the multiple it is of an earlier one (…1713亿元，是2010年的2.2倍)
+_MULTIPLE_OF = re.compile(
+    r"[，,、 \u3000]*(?:分别)?(?:是|为|相当于)(?:上年|去年|上一年|前一年|[0-9]{4}年|[〇○零一二三四五六七八九]{4}年)"
+    r"(?:同期|底|末)?的[ \u3000]*"
+)
 # units that count times something is done (两次会晤, 开展了两轮巡视)
 _TIMES_UNITS = frozenset({"次", "场", "轮", "遍", "趟"})
 # last characters of a noun that jieba tags as numerals (纳凉 点, 除杂服务 点)
@@ -705,13 +710,15 @@ class _Attacher:
         if (
             prev is not None
             and prev.entity
-            and prev.unit == q.unit
             and prev.entity_start is not None
             and prev.entity_end is not None
-            and _COMPARISON_BASE.fullmatch(between)
+            and (
+                (prev.unit == q.unit and _COMPARISON_BASE.fullmatch(between))
+                or (q.unit == "倍" and prev.unit != "倍" and _MULTIPLE_OF.fullmatch(between) is not None)
+            )
         ):
             # 达到了一百三十三亿七千万元，比一九五二年的七十三亿一千万元增长…: the base of a comparison measures what
-            # the figure before does
+            # the figure before does; so does a multiple of an earlier figure (安排资金1713亿元，是2010年的2.2倍)
             inherited = self._clear((prev.entity, prev.entity_start - base, prev.entity_end - base))
             if inherited is not None:
                 return inherited
