@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--format",
         choices=["table", "csv", "json", "parquet"],
-        help="output format: an aligned table (the default on a terminal), csv, json (one JSON object per line) or "
+        help="output format: an aligned table (the default), csv, json (one JSON object per line) or "
         "parquet; with -o FILE, taken from FILE's extension when not given (.csv, .json, .jsonl, .parquet)",
     )
     q.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (needed for parquet)")
@@ -158,14 +158,15 @@ def _cmd_query(args: argparse.Namespace) -> int:
                 print("govmine: error: --format parquet needs -o FILE", file=sys.stderr)
                 return EXIT_USAGE
             n = write_parquet(args.out, sql, args.output)
-            print(f"govmine: {n} rows -> {args.output}", file=sys.stderr)
+            print(f"govmine: {n} row{'' if n == 1 else 's'} -> {args.output}", file=sys.stderr)
             return EXIT_OK
         cols, rows = run_query(args.out, sql)
     except QueryError as exc:
         print(f"govmine: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"govmine: error: {args.output}: cannot write it ({exc.strerror or exc})", file=sys.stderr)
+        where = f"{args.output}: cannot write it" if args.output else f"{args.out}: cannot read it"
+        print(f"govmine: error: {where} ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_USAGE
     text = format_table(cols, rows, max_width=args.max_width) + "\n" if fmt == "table" else format_rows(cols, rows, fmt)
     if args.output:
@@ -176,7 +177,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"govmine: error: {args.output}: cannot write it ({exc.strerror or exc})", file=sys.stderr)
             return EXIT_USAGE
-        print(f"govmine: {len(rows)} rows -> {args.output}", file=sys.stderr)
+        print(f"govmine: {len(rows)} row{'' if len(rows) == 1 else 's'} -> {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -423,25 +424,26 @@ class _Terminated(KeyboardInterrupt):
     rolled back and its worker processes end."""
 
 
-def _stop_on_sigterm() -> object:
-    """Make SIGTERM raise :class:`_Terminated` in the main thread; returns the handler it replaces."""
+def _stop_on_sigterm() -> tuple[bool, object]:
+    """Make SIGTERM raise :class:`_Terminated` in the main thread; returns whether it did and the handler it
+    replaced (None when that one was not set from Python)."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
-        return None
+        return False, None
 
     def handler(signum: int, frame: object) -> None:
         raise _Terminated
 
-    return signal.signal(signal.SIGTERM, handler)
+    return True, signal.signal(signal.SIGTERM, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``govmine`` console script."""
     args = build_parser().parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))
-    previous = _stop_on_sigterm()
+    installed, previous = _stop_on_sigterm()
     try:
         if args.command == "run":
             return _cmd_run(args)
@@ -465,10 +467,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     finally:
-        if previous is not None:
+        if installed:
             import signal
 
-            signal.signal(signal.SIGTERM, previous)  # type: ignore[arg-type]
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)  # type: ignore[arg-type]
     return EXIT_USAGE
 
 

@@ -137,7 +137,7 @@ def _walk(root: Path) -> Iterator[Path]:
                 logger.debug("%s: hidden file skipped", path)
             elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 logger.debug("%s: not .txt or .jsonl, skipped", path)
-                other.append(name)
+                other.append(path.relative_to(root).as_posix())
             else:
                 n_read += 1
                 yield path

@@ -294,6 +294,7 @@ class RunSummary:
     seconds: float = 0.0
     rejected_documents: int = 0
     skipped: int = 0  # documents an --append run found already in the output
+    skipped_rejects: int = 0  # bad input lines an --append run found already recorded
     rows: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
@@ -307,6 +308,9 @@ class RunSummary:
             f", {table(k, t)}" for t, k in self.rows.items() if t not in ("articles", "sentences", "rejects")
         )
         skipped = f" ({self.skipped} already in the output, skipped)" if self.skipped else ""
+        if self.skipped_rejects:
+            again = f"{self.skipped_rejects} bad line{'' if self.skipped_rejects == 1 else 's'} already recorded"
+            skipped = f" ({self.skipped} already in the output, skipped; {again})"
         return (
             f"{n(self.inputs, 'input file')}, {n(self.documents, 'document')}{skipped} -> "
             f"{n(self.articles, 'article')}, {n(self.sentences, 'sentence')}{extra}; {self.rejects} rejected; "
@@ -369,7 +373,7 @@ def _known_documents(out: Path) -> set[str]:
 
 
 def _reject_key(r: Reject) -> tuple[str, int | None, str, str | None]:
-    return (r.input_path, r.line, r.reason, r.doc_id)
+    return (os.path.realpath(r.input_path), r.line, r.reason, r.doc_id)  # in/a.jsonl and /tmp/in/a.jsonl are one
 
 
 def _known_rejects(out: Path) -> set[tuple[str, int | None, str, str | None]]:
@@ -380,7 +384,10 @@ def _known_rejects(out: Path) -> set[tuple[str, int | None, str, str | None]]:
     keys: set[tuple[str, int | None, str, str | None]] = set()
     for f in sorted((out / "rejects").glob("*.parquet")) if (out / "rejects").is_dir() else []:
         t = pq.read_table(f, columns=["input", "line", "reason", "doc_id"]).to_pydict()
-        keys.update(zip(t["input"], t["line"], t["reason"], t["doc_id"], strict=True))
+        keys.update(
+            (os.path.realpath(p), line, reason, doc)
+            for p, line, reason, doc in zip(t["input"], t["line"], t["reason"], t["doc_id"], strict=True)
+        )
     return keys
 
 
@@ -431,26 +438,32 @@ def _unchunk(
         yield doc, res
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to end this worker when the process that started it ends, however it ends (SIGKILL, the OOM
-    killer): a worker left behind would hold the output folder's lock, inherited with its open descriptor, and
-    keep every later run out. Elsewhere nothing is done."""
+def _die_with_parent(parent: int | None = None) -> None:
+    """Ask Linux to end this worker when the process that started it (``parent``, by default the current parent)
+    ends, however it ends (SIGKILL, the OOM killer): a worker left behind would hold the output folder's lock,
+    inherited with its open descriptor, and keep every later run out. Elsewhere nothing is done."""
     if not platform.system() == "Linux":
         return
+    parent = os.getppid() if parent is None else parent
     try:
         import ctypes
         import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent ended before the call took effect
-            os._exit(1)
     except (OSError, AttributeError):  # no libc to call: nothing else to do
-        pass
+        return
+    if os.getppid() != parent:  # the parent ended before the call took effect (adopted by init or a subreaper)
+        os._exit(1)
 
 
-def _init_worker(engine: str) -> None:
-    _die_with_parent()
+def _init_worker(engine: str, parent: int | None = None) -> None:
+    import signal
+
+    # a forked worker inherits the command's SIGTERM handler, which raises inside the task (and the executor
+    # hands that back as a result); a worker ends at once on SIGTERM instead
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     global _WORKER_PIPE
     if _WORKER_PIPE is None:
         _WORKER_PIPE = Pipeline(engine=engine)
@@ -491,7 +504,7 @@ def _processed(
         _WORKER_PIPE = pipe  # the children inherit the loaded pipeline: no second start-up
     window = workers * 4
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(pipe.engine,)
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(pipe.engine, os.getpid())
     ) as ex:
         # tasks (a chunk of documents and its future) and rejects of the input, in input order
         pending: list[tuple[Reject | list[RawDocument], Any]] = []
@@ -529,13 +542,12 @@ def _processed(
             submit()
             yield from drain(0)
         except BaseException:
-            # interrupted (Ctrl-C, SIGTERM), failed, or closed by the caller: drop the queued chunks and end the
-            # workers now rather than let them finish the window first
-            for _, fut in pending:
-                if fut is not None:
-                    fut.cancel()
+            # interrupted (Ctrl-C, SIGTERM), failed, or closed by the caller: end the workers now rather than let
+            # them finish the window first. They are killed, not asked (a busy worker may not answer SIGTERM), and
+            # the futures are left to the pool, which fails them as broken (cancelling them first made its manager
+            # thread die on Python 3.11 and the shutdown wait for ever).
             for proc in list((getattr(ex, "_processes", None) or {}).values()):
-                proc.terminate()
+                proc.kill()
             raise
     _WORKER_PIPE = None
 
@@ -609,7 +621,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                         summary.skipped += 1  # already in the output (stable ids): not processed again
                         continue
                     if isinstance(item, Reject) and _reject_key(item) in seen_rejects:
-                        summary.skipped += 1  # the same bad line of the same file, recorded by an earlier run
+                        summary.skipped_rejects += 1  # the same bad line of the same file, recorded before
                         continue
                     if isinstance(item, RawDocument):
                         seen.add(item.doc_id)
@@ -658,6 +670,7 @@ def run(config: RunConfig, *, progress: Progress | None = None) -> RunSummary:
                 "input_files": summary.inputs,
                 "documents": summary.documents,
                 "skipped_documents": summary.skipped,
+                "skipped_rejects": summary.skipped_rejects,
                 "articles": summary.articles,
                 "sentences": summary.sentences,
                 "rejects": summary.rejects,

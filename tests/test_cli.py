@@ -357,7 +357,7 @@ def test_append_records_a_bad_line_once(tmp_path: Path, capsys: pytest.CaptureFi
     out = tmp_path / "out"
     assert main(["run", str(src), "--out", str(out), "-q"]) == 1
     assert main(["run", str(src), "--out", str(out), "--append", "-q"]) == 0  # nothing new, nothing rejected anew
-    assert "(2 already in the output, skipped)" in capsys.readouterr().err
+    assert "(1 already in the output, skipped; 1 bad line already recorded)" in capsys.readouterr().err
     assert connect(out).sql("SELECT line, reason FROM rejects").fetchall() == [(2, "bad_json")]
 
 
@@ -415,3 +415,60 @@ time.sleep(60)
     finally:
         p.kill()
         p.wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_ends_a_multi_worker_run_and_its_workers(tmp_path: Path) -> None:
+    # SIGTERM (kill, timeout, a scheduler) during a run with two worker processes: the run ends with 143 and
+    # takes its workers with it (a worker that outlived it held the folder's lock; one that caught the handler it
+    # inherited made the pool hang)
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", str(ROOT / "corpus" / "news"), "--out", str(out)]
+    p = subprocess.Popen([*cmd, "--workers", "2", "-q"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    for _ in range(200):  # until both workers run
+        time.sleep(0.1)
+        kids = Path(f"/proc/{p.pid}/task/{p.pid}/children")
+        workers = {int(x) for x in kids.read_text().split()} if kids.exists() else set()
+        if len(workers) >= 2:
+            break
+    time.sleep(1.0)
+    p.send_signal(signal.SIGTERM)
+    try:
+        rc = p.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        pytest.fail("the run did not end after SIGTERM")
+    assert rc == 143 and "terminated; the output folder is unchanged" in p.stderr.read()
+    time.sleep(0.5)
+
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except (FileNotFoundError, ProcessLookupError):
+            return False
+
+    assert len(workers) >= 2 and [w for w in workers if running(w)] == []
+
+
+def test_a_worker_does_not_keep_the_commands_sigterm_handler() -> None:
+    # a forked worker inherits the handler main() installs; a worker that kept it caught SIGTERM inside its task
+    # (and the pool handed the exception back as a result) instead of ending
+    code = """
+import os, signal, sys
+from pipeline.cli import _stop_on_sigterm
+from pipeline.run import _init_worker
+import pipeline.run as run
+_stop_on_sigterm()
+run._WORKER_PIPE = object()  # as a forked worker has it: no pipeline to build
+pid = os.fork()
+if pid == 0:
+    _init_worker("rjieba", os.getppid())
+    os._exit(0 if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else 3)
+print(os.waitpid(pid, 0)[1] >> 8)
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert p.stdout.strip() == "0"

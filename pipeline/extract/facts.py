@@ -653,8 +653,13 @@ class _Attacher:
             if q.kind != "money" or (q.qualifier != "over" and not graded) or q.value_max is not None:
                 continue
             pos = max(q.end, q.qualifier_end or 0) if (q.qualifier_start or -1) >= q.end else q.end
+            if graded:
+                pos = q.end + (3 if sent.startswith("级以上", q.end) else 4)
             if i and qs[i - 1].kind == "count" and not sent[qs[i - 1].end : self._left_edge(q)].strip(" \u3000"):
-                out.add(i)  # 279个亿元以上重大项目: right after the count
+                # 279个亿元以上重大项目: right after the count, before the noun it bounds (but 签约项目21个超百亿元:
+                # an amount that ends its clause is the total)
+                if pos < len(sent) and sent[pos] not in _CLAUSE_BREAK:
+                    out.add(i)
                 continue
             nxt = qs[i + 1] if i + 1 < len(qs) else None
             if nxt is None or nxt.kind != "count":
@@ -666,7 +671,10 @@ class _Attacher:
             if _CLAUSE_BREAK_RX.search(gap) or "、" in gap:
                 continue
             body = gap[1:] if gap.startswith("的") else gap
-            toks = self._tagged(pos + len(gap) - len(body), pos + len(gap))
+            cut = len(gap)
+            while (lw := _ending(gap, self.w.link_words, len(gap) - len(body), cut)) is not None and cut - len(lw) > 0:
+                cut -= len(lw)  # 收益10万元以上的村达195个: the linking word before the count
+            toks = self._tagged(pos + len(gap) - len(body), pos + cut)
             if toks and toks[0].flag[:1] != "v" and toks[0].text not in self.w.verbs and _nominal(toks[0], self.w):
                 out.add(i)  # 亿元以上技改项目12个, 收益10万元以上的村达195个
         return out
