@@ -323,9 +323,12 @@ def normalize_date(value: str | None) -> str | None:
 
 
 def _text_date(text: str) -> str | None:
-    """A full date printed in the document's head (时间：2026-02-09, ——2026年2月3日在…会议上)."""
-    m = _DATE_FULL.search(text[:300])
-    return normalize_date(m.group(0)) if m else None
+    """A full date printed in the document's head (时间：2026-02-09, ——2026年2月3日在…会议上), not one a sentence opens
+    with (2013年7月11日，习近平…: what happened that day, which a news item may recall years later)."""
+    for m in _DATE_FULL.finditer(text, 0, 300):
+        if not text.startswith(("，", ","), m.end()):
+            return normalize_date(m.group(0))
+    return None
 
 
 def _make_article(

@@ -314,3 +314,12 @@ def test_record_dates_are_normalised(value: str, iso: str) -> None:
     from pipeline.split import normalize_date
 
     assert normalize_date(value) == iso
+
+
+def test_a_date_a_sentence_opens_with_is_no_publication_date() -> None:
+    # partybuilding_cms:31 (a record with no date) opens with the day of the event it discusses; a report's header
+    # line gives its date (govwork_city2024:亳州)
+    from pipeline.split import _text_date
+
+    assert _text_date("2025年9月1日，习近平主席在“上海合作组织+”会议上郑重提出全球治理倡议") is None
+    assert _text_date("政府工作报告\n——2024年1月16日在亳州市第五届人民代表大会第三次会议上") == "2024-01-16"
