@@ -136,6 +136,7 @@ class FactWords:
     verb_terms: tuple[str, ...]  # terms that open with an action verb or a function word (新建商品房, 即办率)
     new_verbs: frozenset[str]  # action verbs that describe new things (新开工项目投产率, 12个新建小区)
     name_verbs: frozenset[str]  # action verbs often inside a name after a number (市层面统筹推进重大项目)
+    adverb_terms: tuple[str, ...]  # terms that open with a word jieba tags an adverb (特别国债)
     whole_nouns: frozenset[str]  # nouns that 全 before them makes one word with (全产业链)
     verb_measures: frozenset[str]  # measure nouns after the verb they measure (种植面积)
     second_verbs: frozenset[str]  # verbs that end the phrase only after an action verb (改造提升)
@@ -180,6 +181,7 @@ def load_words() -> FactWords:
         verb_terms=tuple(d["verb_terms"]),
         new_verbs=frozenset(d["new_verbs"]),
         name_verbs=frozenset(d.get("name_verbs", ())),
+        adverb_terms=tuple(d.get("adverb_terms", ())),
         whole_nouns=frozenset(d["whole_nouns"]),
         verb_measures=frozenset(d["verb_measures"]),
         second_verbs=frozenset(d["second_verbs"]),
@@ -670,13 +672,11 @@ class _Attacher:
                 continue
             if _CLAUSE_BREAK_RX.search(gap) or "、" in gap:
                 continue
-            body = gap[1:] if gap.startswith("的") else gap
-            cut = len(gap)
-            while (lw := _ending(gap, self.w.link_words, len(gap) - len(body), cut)) is not None and cut - len(lw) > 0:
-                cut -= len(lw)  # 收益10万元以上的村达195个: the linking word before the count
-            toks = self._tagged(pos + len(gap) - len(body), pos + cut)
+            if gap.startswith("的"):
+                continue  # 村集体收益10万元以上的村达195个: with 的 the amount measures 收益 (a fact in the news gold)
+            toks = self._tagged(pos, pos + len(gap))
             if toks and toks[0].flag[:1] != "v" and toks[0].text not in self.w.verbs and _nominal(toks[0], self.w):
-                out.add(i)  # 亿元以上技改项目12个, 收益10万元以上的村达195个
+                out.add(i)  # 亿元以上技改项目12个
         return out
 
     def entity(self, i: int, prev: Fact | None, base: int) -> tuple[str, int, int] | None:
@@ -1090,6 +1090,12 @@ class _Attacher:
                 pass  # 5个 新建 小区, 1.22万个亿元以上 新建 续建 项目: after a number the verb describes the thing
             elif t.text in self.w.verbs and j + 1 < len(toks) and sent.startswith(self.w.verb_terms, t.start):
                 pass  # 1582亿元 转移 支付 资金: a term that opens with an action verb
+            elif not nominal and sent.startswith(self.w.adverb_terms, t.start):
+                # 3000亿元 特别 国债, 2000亿元 超 长期 特别 国债: a term that opens with a word tagged an adverb
+                term_end = t.start + max(len(x) for x in self.w.adverb_terms if sent.startswith(x, t.start))
+                while j + 1 < len(toks) and toks[j + 1].end <= term_end:
+                    j += 1
+                nominal = True
             elif (
                 nominal
                 and j + 2 < len(toks)
