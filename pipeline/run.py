@@ -298,18 +298,17 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
-        def n(count: int, noun: str) -> str:
-            return f"{count} {noun if count == 1 else noun + 's'}"
-
-        def table(count: int, name: str) -> str:  # entities -> 1 entity
-            return f"{count} {name}" if count != 1 else f"1 {name[:-3] + 'y' if name.endswith('ies') else name[:-1]}"
+        def n(count: int, one: str, many: str | None = None) -> str:  # 1 entity, 2 entities
+            return f"{count} {one if count == 1 else many or one + 's'}"
 
         extra = "".join(
-            f", {table(k, t)}" for t, k in self.rows.items() if t not in ("articles", "sentences", "rejects")
+            f", {n(k, t[:-3] + 'y' if t.endswith('ies') else t[:-1], t)}"
+            for t, k in self.rows.items()
+            if t not in ("articles", "sentences", "rejects")
         )
         skipped = f" ({self.skipped} already in the output, skipped)" if self.skipped else ""
         if self.skipped_rejects:
-            again = f"{self.skipped_rejects} bad line{'' if self.skipped_rejects == 1 else 's'} already recorded"
+            again = f"{n(self.skipped_rejects, 'bad line')} already recorded"
             skipped = f" ({self.skipped} already in the output, skipped; {again})"
         return (
             f"{n(self.inputs, 'input file')}, {n(self.documents, 'document')}{skipped} -> "

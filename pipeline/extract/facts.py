@@ -74,16 +74,12 @@ _GLUED_WORDS = frozenset({"对外", "对内", "对口", "对台", "对华"}) | _
 _BUILD_VARIANT = re.compile(r"新?[（(][^）)]{1,3}[）)]建")
 # comparison words that open a difference from another figure (高于全国7.8个百分点: how far the figure before exceeds)
 _COMPARISONS = ("高于", "低于", "快于", "慢于", "超过", "超出", "领先")
+# an earlier year a figure is set against, with its 的 (比一九五二年的, 是2010年的, 比上年同期的)
+_EARLIER_YEAR = r"(?:上年|去年|上一年|前一年|[0-9]{4}年|[〇○零一二三四五六七八九]{4}年)(?:同期|底|末)?的[ \u3000]*"
 # what stands between a figure and the base it is compared with (…，比一九五二年的 / 比上年同期的 …)
-_COMPARISON_BASE = re.compile(
-    r"[，,、 \u3000]*(?:比|较|同)(?:上年|去年|上一年|前一年|[0-9]{4}年|[〇○零一二三四五六七八九]{4}年)"
-    r"(?:同期|底|末)?的[ \u3000]*"
-)
+_COMPARISON_BASE = re.compile(r"[，,、 \u3000]*(?:比|较|同)" + _EARLIER_YEAR)
 # what stands between a figure and the multiple it is of an earlier one (…1713亿元，是2010年的2.2倍)
-_MULTIPLE_OF = re.compile(
-    r"[，,、 \u3000]*(?:分别)?(?:是|为|相当于)(?:上年|去年|上一年|前一年|[0-9]{4}年|[〇○零一二三四五六七八九]{4}年)"
-    r"(?:同期|底|末)?的[ \u3000]*"
-)
+_MULTIPLE_OF = re.compile(r"[，,、 \u3000]*(?:分别)?(?:是|为|相当于)" + _EARLIER_YEAR)
 # units that count times something is done (两次会晤, 开展了两轮巡视)
 _TIMES_UNITS = frozenset({"次", "场", "轮", "遍", "趟"})
 # last characters of a noun that jieba tags as numerals (纳凉 点, 除杂服务 点)
@@ -376,9 +372,9 @@ _SEASONS = ("春节", "国庆", "暑期", "端午", "五一", "清明", "中秋"
 _PREDICATE_LINKS = frozenset({"保持", "保持在", "稳定在", "维持在", "达到", "达"})
 # the whole of the area a text is about (全国, 全省 …): where a count is, never what it counts
 _WHOLE_AREAS = frozenset({"全国", "全省", "全市", "全区", "全县", "全州", "全镇", "全乡", "全村", "全盟", "全旗"})
-# verbs jieba tags as nouns or places that open the next clause of a list (、新建90家绿色工厂, 、突破10万亿元)
 # verbs of setting something up, which name no institution (全市新建驿站30个, 为快递员建成驿站: 驿站 was set up)
 _FOUNDING_VERBS = frozenset({"新建", "建成", "建立", "设立", "成立", "组建", "开设", "设置", "改扩建", "新开工"})
+# verbs jieba tags as nouns or places that open the next clause of a list (、新建90家绿色工厂, 、突破10万亿元)
 _CLAUSE_OPENERS = frozenset({"新建", "新增", "新开工", "新培育", "新认定", "新获批", "突破"})
 _GRADE = re.compile(r"[0-9A-Za-z]+|[\u4e00-\u9fff]{1,4}")
 

@@ -299,15 +299,15 @@ def _arabic(s: str) -> float:
     return float(s.translate(_FULLWIDTH).replace(",", ""))  # _FULLWIDTH makes ， a ,
 
 
+# the longest title in 《…》 whose numbers are part of it (《九成宫醴泉铭》, 《关于…等15部法律的修正案》)
+TITLE_MAX = 80
+
+
 @lru_cache(maxsize=8)
 def _quote_rx(limit: int) -> re.Pattern[str]:
     return re.compile(
         rf"“[^“”\n]{{1,{limit}}}”|‘[^‘’\n]{{1,{limit}}}’|「[^「」\n]{{1,{limit}}}」|《[^《》\n]{{1,{TITLE_MAX}}}》"
     )
-
-
-# the longest title in 《…》 whose numbers are part of it (《九成宫醴泉铭》, 《关于…等15部法律的修正案》)
-TITLE_MAX = 80
 
 
 def _quote_spans(text: str, limit: int) -> list[tuple[int, int]]:
